@@ -1,1 +1,4 @@
-Console.WriteLine("hi");
+using System.CommandLine;
+using MeanField.Cli;
+
+return MeanFieldCommand.Run(args);

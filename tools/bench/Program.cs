@@ -1,1 +1,140 @@
-Console.WriteLine("bench");
+// MeanField benchmarks (Stopwatch harness; run in Release):
+//   dotnet run --project tools/bench -c Release            # everything
+//   dotnet run --project tools/bench -c Release -- rhs     # RHS evaluations per second only
+//   dotnet run --project tools/bench -c Release -- solve   # the ICLR 2025 PDE experiment to 1e-8
+// Every figure is the median of several repetitions; results go to docs/performance.md by hand, with the machine.
+using System.Diagnostics;
+using System.Numerics;
+using MeanField.Core;
+using MeanField.IO.Config;
+using MeanField.Runs;
+using MeanField.Spectral.Circle;
+using MeanField.Spectral.Fft;
+using MeanField.Spectral.Steppers;
+
+string what = args.Length > 0 ? args[0] : "all";
+Console.WriteLine($"# machine: {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
+                  $".NET {Environment.Version}, Vector<double>.Count = {Vector<double>.Count}, FFTW available: {RealFftFactory.FftwAvailable}");
+if (what is "all" or "rhs") Benchmarks.RightHandSide();
+if (what is "all" or "solve") Benchmarks.MetastableSolve(Path.Combine(Benchmarks.RepositoryRoot(), "configs", "circle-metastable.yaml"));
+
+internal static class Benchmarks
+{
+    private const int Repetitions = 7;
+
+    public static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MeanField.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? Directory.GetCurrentDirectory();
+    }
+
+    private static double Median(IEnumerable<double> xs)
+    {
+        var s = xs.Order().ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[s.Length / 2 - 1] + s[s.Length / 2]);
+    }
+
+    public static void RightHandSide()
+    {
+        Console.WriteLine();
+        Console.WriteLine("## One right-hand-side evaluation of the circle solver (median of 7 runs of >= 0.2 s each)");
+        Console.WriteLine("| n | attention | FFT | time per RHS (us) | RHS per second |");
+        Console.WriteLine("|---|---|---|---|---|");
+        string[] backends = RealFftFactory.FftwAvailable ? ["fftw", "managed"] : ["managed"];
+        foreach (int n in new[] { 256, 1024, 4096 })
+        foreach (var attention in new[] { AttentionKind.USA, AttentionKind.SA })
+        foreach (var backend in backends)
+        {
+            var basis = new FourierCircleBasis(n);
+            using var op = new CircleMeanFieldOperator(basis, new MeanFieldModel(attention, 5.0), backend);
+            var c = new Complex[basis.MaxWavenumber + 1];
+            c[0] = 1 / (2 * Math.PI);
+            for (int k = 1; k <= basis.MaxWavenumber; k++) c[k] = 1e-3 * Complex.FromPolarCoordinates(Math.Exp(-0.05 * k), k);
+            var u = basis.StateFromCoefficients(c);
+            var du = new double[u.Length];
+            for (int i = 0; i < 2000; i++) op.EvaluateNonlinear(0, u, du);   // warm-up and JIT tiering
+            var times = new List<double>();
+            for (int r = 0; r < Repetitions; r++)
+            {
+                long count = 0;
+                var sw = Stopwatch.StartNew();
+                while (sw.Elapsed.TotalSeconds < 0.2)
+                {
+                    for (int i = 0; i < 100; i++) op.EvaluateNonlinear(0, u, du);
+                    count += 100;
+                }
+                times.Add(sw.Elapsed.TotalSeconds / count);
+            }
+            double t = Median(times);
+            Console.WriteLine($"| {n} | {attention} | {backend} | {t * 1e6:F2} | {1 / t:F0} |");
+        }
+    }
+
+    /// <summary>
+    /// The ICLR 2025 PDE experiment (USA, β = 5, near-uniform start, T = 0.5) from configs/circle-metastable.yaml:
+    /// a reference solution (tolerance 1e-13, resolution 1024) and the wall time of solves at looser settings,
+    /// with their relative max-norm error in the density at T = 0.5. Solve time only: no output writing.
+    /// </summary>
+    public static void MetastableSolve(string configPath)
+    {
+        var config = ConfigLoader.LoadFile(configPath);
+        var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion);
+        const double tEnd = 0.5;
+        double[] Solve(int n, double tolerance, out double seconds, out long evaluations, string backend = "auto")
+        {
+            var basis = new FourierCircleBasis(n);
+            var c = CircleInitialCondition.Coefficients(config.Initial, config.Seed, basis.MaxWavenumber);
+            var sw = Stopwatch.StartNew();
+            using var solver = new CircleSpectralSolver(model, n, c, new StepperOptions("dopri5", 1e-3, tolerance), backend);
+            solver.AdvanceTo(tEnd);
+            seconds = sw.Elapsed.TotalSeconds;
+            evaluations = solver.Stepper.Evaluations;
+            // Sample the band-limited solution on a common fine grid so resolutions compare.
+            var values = new double[2048];
+            for (int j = 0; j < values.Length; j++)
+            {
+                double theta = 2 * Math.PI * j / values.Length, f = solver.Coefficient(0).Real;
+                for (int k = 1; k <= basis.MaxWavenumber; k++) f += 2 * (solver.Coefficient(k) * Complex.FromPolarCoordinates(1, k * theta)).Real;
+                values[j] = f;
+            }
+            return values;
+        }
+
+        var reference = Solve(1024, 1e-13, out double refSeconds, out long refEvaluations);
+        double scale = reference.Max(Math.Abs);
+        Console.WriteLine();
+        Console.WriteLine($"## ICLR 2025 PDE experiment: USA, beta = {model.Beta}, T = {tEnd}, initial law of {Path.GetFileName(configPath)}");
+        Console.WriteLine($"reference: resolution 1024, tolerance 1e-13: {refSeconds:F3} s, {refEvaluations} RHS evaluations, max density {scale:F4}");
+        Console.WriteLine("| resolution | tolerance | FFT | solve time (s), median of 7 | RHS evaluations | relative error vs reference |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        string[] backends = RealFftFactory.FftwAvailable ? ["fftw", "managed"] : ["managed"];
+        foreach (var backend in backends)
+        foreach (var (n, tol) in new[] { (128, 1e-9), (192, 1e-9), (256, 1e-9), (256, 1e-10), (512, 1e-9) })
+        {
+            Solve(n, tol, out _, out _, backend);   // warm-up
+            var seconds = new List<double>();
+            double[] result = [];
+            long evaluations = 0;
+            for (int r = 0; r < Repetitions; r++)
+            {
+                result = Solve(n, tol, out double s, out evaluations, backend);
+                seconds.Add(s);
+            }
+            double error = result.Zip(reference, (a, b) => Math.Abs(a - b)).Max() / scale;
+            Console.WriteLine($"| {n} | {tol:E0} | {backend} | {Median(seconds):F4} | {evaluations} | {error:E2} |");
+        }
+
+        // Whole command: config → HDF5, as a user runs it (in-process, so without dotnet's start-up).
+        var times = new List<double>();
+        string outDir = Path.Combine(Path.GetTempPath(), "meanfield-bench");
+        for (int r = 0; r < 3; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            CircleRun.Execute(config with { Output = config.Output with { Directory = outDir } },
+                new RunOptions { Quiet = true, ConfigPath = configPath, Output = TextWriter.Null, Error = TextWriter.Null });
+            times.Add(sw.Elapsed.TotalSeconds);
+        }
+        Console.WriteLine($"whole run of {Path.GetFileName(configPath)} (t_end {config.Solver.TEnd}, resolution {config.Solver.Resolution}, HDF5 output included): median {Median(times):F3} s of 3");
+    }
+}

@@ -8,8 +8,8 @@ namespace MeanField.Spectral.Fft;
 ///
 /// Normalisation (stated once, used everywhere): with θ_j = 2πj/n,
 ///   Forward: Spectrum[k] = (1/n) Σ_j Real[j] e^{−ikθ_j},  k = 0..n/2   (Fourier-series coefficients f̂_k)
-///   Inverse: Real[j]     = Σ_{k=−n/2}^{n/2} f̂_k e^{ikθ_j}, with f̂_{−k} = conj(f̂_k)  (synthesis)
-/// For even n the Nyquist coefficient k = n/2 is taken as real on input to Inverse.
+///   Inverse: Real[j]     = f̂_0 + Σ_{k=1}^{n/2−1} 2 Re(f̂_k e^{ikθ_j}) + f̂_{n/2} (−1)^j   (synthesis)
+/// The Nyquist term k = n/2 is counted once (as FFTW does), and the imaginary parts of f̂_0 and f̂_{n/2} are ignored.
 /// Forward leaves Real unchanged; Inverse may overwrite Spectrum (FFTW's c2r destroys its input).
 /// </summary>
 public interface IRealFft : IDisposable

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Globalization;
+using MeanField.Core;
+using MeanField.IO.Config;
+using MeanField.IO.Output;
+using MeanField.Runs;
+
+namespace MeanField.Cli;
+
+/// <summary>The `meanfield` command line: run, stability.</summary>
+public static class MeanFieldCommand
+{
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        var root = new RootCommand("MeanField: mean-field dynamics of self-attention (tokens on the sphere).");
+        root.Subcommands.Add(RunCommand(output, error));
+        root.Subcommands.Add(StabilityCommand(output, error));
+        var parse = root.Parse(args);
+        var invocation = new InvocationConfiguration { Output = output, Error = error };
+        int code = parse.Invoke(invocation);
+        // System.CommandLine reports usage errors with exit code 1; ours are documented as 2.
+        return parse.Errors.Count > 0 ? ExitCodes.ConfigError : code;
+    }
+
+    private static Command RunCommand(TextWriter output, TextWriter error)
+    {
+        var config = new Argument<string>("config") { Description = "YAML config file (see configs/)" };
+        var set = new Option<string[]>("--set") { Description = "override a config key, e.g. --set model.beta=7 (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var outDir = new Option<string?>("--out") { Description = "output directory (overrides output.directory)" };
+        var quiet = new Option<bool>("--quiet") { Description = "no progress output" };
+        var command = new Command("run", "Run a simulation described by a config file and write HDF5 output.") { config, set, outDir, quiet };
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(config)!;
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                var cfg = ConfigLoader.LoadFile(path, parse.GetValue(set) ?? [], parse.GetValue(outDir));
+                var result = CircleRun.Execute(cfg, new RunOptions
+                {
+                    Output = output,
+                    Error = error,
+                    Interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected,
+                    Quiet = parse.GetValue(quiet),
+                    ConfigPath = path,
+                    Cancellation = cancel.Token,
+                });
+                return result.ExitCode;
+            }
+            catch (ConfigException e)
+            {
+                error.WriteLine($"config error: {e.Message}");
+                return ExitCodes.ConfigError;
+            }
+            catch (OutputException e)
+            {
+                error.WriteLine($"output error: {e.Message}");
+                return ExitCodes.OutputError;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        });
+        return command;
+    }
+
+    private static Command StabilityCommand(TextWriter output, TextWriter error)
+    {
+        var dimension = new Option<int>("--dimension") { Description = "ambient dimension d ≥ 2 (circle: 2)", DefaultValueFactory = _ => 2 };
+        var model = new Option<string>("--model") { Description = "sa or usa", DefaultValueFactory = _ => "usa" };
+        model.AcceptOnlyFromAmong("sa", "usa");
+        var beta = new Option<double>("--beta") { Description = "inverse temperature β > 0", Required = true };
+        var diffusion = new Option<double>("--diffusion") { Description = "idiosyncratic noise D ≥ 0 (generator D·Δ)", DefaultValueFactory = _ => 0.0 };
+        var nmax = new Option<int?>("--nmax") { Description = "largest degree listed (default: 2 n* + 4, at least 8)" };
+        var command = new Command("stability", "Linear growth rates λ_n of the uniform state (MATH §4.1, §4.3) and the dominant index n*.")
+            { dimension, model, beta, diffusion, nmax };
+        command.SetAction(parse =>
+        {
+            int d = parse.GetValue(dimension);
+            double b = parse.GetValue(beta), dd = parse.GetValue(diffusion);
+            var kind = parse.GetValue(model) == "sa" ? AttentionKind.SA : AttentionKind.USA;
+            if (d < 2) { error.WriteLine($"--dimension: must be ≥ 2, got {d}"); return ExitCodes.ConfigError; }
+            if (!(b > 0) || !double.IsFinite(b)) { error.WriteLine($"--beta: must be > 0, got {b}"); return ExitCodes.ConfigError; }
+            if (!(dd >= 0) || !double.IsFinite(dd)) { error.WriteLine($"--diffusion: must be ≥ 0, got {dd}"); return ExitCodes.ConfigError; }
+            int star = LinearStability.DominantIndex(kind, b, d, dd);
+            int last = parse.GetValue(nmax) ?? Math.Max(8, 2 * star + 4);
+            if (last < 1) { error.WriteLine($"--nmax: must be ≥ 1, got {last}"); return ExitCodes.ConfigError; }
+            var inv = CultureInfo.InvariantCulture;
+            output.WriteLine($"# linear growth rates of the uniform state: {(kind == AttentionKind.SA ? "SA" : "USA")}, d = {d}, beta = {b.ToString(inv)}, diffusion = {dd.ToString(inv)}");
+            output.WriteLine(d == 2 ? "# n = Fourier wavenumber k; rate of f_k" : "# n = harmonic degree; rate of every degree-n coefficient");
+            output.WriteLine($"{"n",4}  {"lambda_n",24}  {"diffusion part",16}");
+            for (int n = 1; n <= last; n++)
+            {
+                double rate = LinearStability.GrowthRate(kind, n, b, d, dd);
+                double damping = dd * SphereGeometry.LaplacianEigenvalue(n, d);
+                string mark = n == star ? "  <- n*" : "";
+                output.WriteLine($"{n,4}  {rate.ToString("E15", inv),24}  {(-damping).ToString("E6", inv),16}{mark}");
+            }
+            output.WriteLine($"n* = {star}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

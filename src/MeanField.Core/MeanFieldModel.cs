@@ -1,0 +1,26 @@
+namespace MeanField.Core;
+
+/// <summary>
+/// The identity-case self-attention model (Qᵀ K = β I, V = I) with optional idiosyncratic noise of strength D
+/// (generator D·Δ_S, i.e. D = 1/κ_R in MATH §3.4). Immutable; validated on construction.
+/// </summary>
+public sealed record MeanFieldModel
+{
+    /// <summary>Largest β accepted: e^β must stay finite in double precision (USA rates and the energy scale like e^β).</summary>
+    public const double MaxBeta = 700;
+
+    public MeanFieldModel(AttentionKind attention, double beta, double diffusion = 0)
+    {
+        if (!(beta > 0) || beta > MaxBeta)
+            throw new ArgumentOutOfRangeException(nameof(beta), beta, $"beta must lie in (0, {MaxBeta}] (e^beta must be finite in double precision).");
+        if (!(diffusion >= 0) || !double.IsFinite(diffusion))
+            throw new ArgumentOutOfRangeException(nameof(diffusion), diffusion, "diffusion must be finite and ≥ 0.");
+        Attention = attention;
+        Beta = beta;
+        Diffusion = diffusion;
+    }
+
+    public AttentionKind Attention { get; }
+    public double Beta { get; }
+    public double Diffusion { get; }
+}

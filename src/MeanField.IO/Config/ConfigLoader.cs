@@ -1,0 +1,197 @@
+using MeanField.Core;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace MeanField.IO.Config;
+
+/// <summary>YAML text (+ command-line overrides) → a validated <see cref="RunConfig"/>. All checks happen here, once.</summary>
+public static class ConfigLoader
+{
+    /// <summary>Load a config file. Overrides are "dotted.key=value" (value parsed as YAML); outDirectory replaces output.directory.</summary>
+    public static RunConfig LoadFile(string path, IReadOnlyList<string>? overrides = null, string? outDirectory = null)
+    {
+        if (!File.Exists(path)) throw new ConfigException($"{path}: config file not found");
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"{path}: cannot read the config file: {e.Message}");
+        }
+        return LoadText(text, path, Path.GetFileNameWithoutExtension(path), overrides, outDirectory);
+    }
+
+    public static RunConfig LoadText(string text, string source, string defaultName,
+        IReadOnlyList<string>? overrides = null, string? outDirectory = null)
+    {
+        var sources = new YamlSources(source);
+        var root = Parse(text, source);
+        foreach (var option in overrides ?? []) ApplyOverride(root, option, sources);
+        var config = Bind(new YamlMappingReader(root, "", sources), defaultName);
+        if (outDirectory is not null) config = config with { Output = config.Output with { Directory = outDirectory } };
+        return config;
+    }
+
+    private static YamlMappingNode Parse(string text, string source)
+    {
+        var stream = new YamlStream();
+        try { stream.Load(new StringReader(text)); }
+        catch (YamlException e)
+        {
+            throw new ConfigException($"{source}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {e.InnerException?.Message ?? e.Message}");
+        }
+        if (stream.Documents.Count == 0) return new YamlMappingNode();
+        if (stream.Documents.Count > 1) throw new ConfigException($"{source}: expected one YAML document, found {stream.Documents.Count}");
+        return stream.Documents[0].RootNode switch
+        {
+            YamlMappingNode m => m,
+            YamlScalarNode { Value: null or "" } => new YamlMappingNode(),
+            var other => throw new ConfigException($"{source}:{other.Start.Line}:{other.Start.Column}: the config must be a mapping of keys"),
+        };
+    }
+
+    private static void ApplyOverride(YamlMappingNode root, string option, YamlSources sources)
+    {
+        int eq = option.IndexOf('=');
+        if (eq <= 0) throw new ConfigException($"--set {option}: expected KEY=VALUE, e.g. --set model.beta=7");
+        string[] keys = option[..eq].Trim().Split('.');
+        if (keys.Any(string.IsNullOrWhiteSpace)) throw new ConfigException($"--set {option}: malformed key '{option[..eq]}'");
+        YamlNode value;
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(option[(eq + 1)..]));
+            value = stream.Documents.Count == 0 ? new YamlScalarNode("") : stream.Documents[0].RootNode;
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException($"--set {option}: invalid YAML value: {e.InnerException?.Message ?? e.Message}");
+        }
+        sources.MarkOverride(value, option);
+
+        var mapping = root;
+        for (int i = 0; i < keys.Length - 1; i++)
+        {
+            var key = new YamlScalarNode(keys[i]);
+            if (!mapping.Children.TryGetValue(key, out var child))
+            {
+                child = new YamlMappingNode();
+                mapping.Children[key] = child;
+            }
+            mapping = child as YamlMappingNode
+                ?? throw new ConfigException($"--set {option}: '{string.Join('.', keys[..(i + 1)])}' is not a mapping");
+        }
+        var leaf = new YamlScalarNode(keys[^1]);
+        sources.MarkOverride(leaf, option);
+        mapping.Children.Remove(new YamlScalarNode(keys[^1]));
+        mapping.Children[leaf] = value;
+    }
+
+    private static RunConfig Bind(YamlMappingReader root, string defaultName)
+    {
+        string name = root.String("name", defaultName);
+        if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/'))
+            throw root.Error(root.Node("name"), "name", $"'{name}' is not usable as a file name");
+        string geometry = root.Choice("geometry", "circle", ["circle", "sphere", "zonal"]);
+        if (geometry != "circle")
+            throw root.Error(root.Node("geometry"), "geometry", $"'{geometry}' is not implemented yet; available: circle");
+        int dimension = root.Int("dimension", 2, d => d == 2, "must be 2 for geometry circle");
+
+        var m = root.Mapping("model");
+        string attention = m.Choice("attention", "usa", ["sa", "usa"]);
+        var model = new ModelConfig
+        {
+            Attention = attention == "sa" ? AttentionKind.SA : AttentionKind.USA,
+            Beta = m.Double("beta", 1.0, b => b > 0 && b <= MeanFieldModel.MaxBeta, $"must be > 0 and ≤ {MeanFieldModel.MaxBeta} (e^beta must be finite)"),
+            Diffusion = m.Double("diffusion", 0.0, d => d >= 0, "must be ≥ 0"),
+        };
+        m.Finish();
+
+        var s = root.Mapping("solver");
+        var solver = new SolverConfig
+        {
+            Kind = s.Choice("kind", "spectral", SolverConfig.Kinds),
+            Resolution = s.Int("resolution", 256, n => n >= 8 && n % 2 == 0 && n <= 1 << 22, "must be an even number of grid points between 8 and 4194304"),
+            Stepper = s.Choice("stepper", "dopri5", ["rk4", "dopri5"]),
+            Dt = s.Double("dt", 1e-3, x => x > 0, "must be > 0"),
+            Tolerance = s.Double("tolerance", 1e-9, x => x > 0 && x < 1, "must lie in (0, 1)"),
+            TEnd = s.Double("t_end", 1.0, x => x > 0, "must be > 0"),
+            OnUnderresolved = s.Choice("on_underresolved", "stop", SolverConfig.UnderresolvedActions),
+            TailTolerance = s.Double("tail_tolerance", 1e-6, x => x > 0 && x < 1, "must lie in (0, 1)"),
+            NegativeTolerance = s.Double("negative_tolerance", 1e-6, x => x >= 0, "must be ≥ 0"),
+            Fft = s.Choice("fft", "auto", SolverConfig.FftBackends),
+        };
+        s.Finish();
+        int kmax = (solver.Resolution - 1) / 3;
+
+        var initial = BindInitial(root.Mapping("initial"), kmax, solver.Resolution);
+
+        var o = root.Mapping("output");
+        var output = new OutputConfig
+        {
+            Directory = o.String("directory", Path.Combine("out", name)),
+            Interval = o.Double("interval", 0.01, x => x > 0, "must be > 0"),
+            MaxWrites = o.Int("max_writes", 1000, x => x >= 1, "must be ≥ 1"),
+        };
+        if (string.IsNullOrWhiteSpace(output.Directory)) throw o.Error(o.Node("directory"), "directory", "must not be empty");
+        o.Finish();
+
+        ulong seed = root.ULong("seed", 0);
+        root.Finish();
+        return new RunConfig
+        {
+            Name = name, Geometry = geometry, Dimension = dimension, Model = model, Initial = initial,
+            Solver = solver, Output = output, Seed = seed,
+        };
+    }
+
+    // Every initial key is read (and validated) whatever the kind, so switching kind with --set keeps a file valid;
+    // a key only takes effect for the kind that uses it (docs/configuration.md).
+    private static InitialConfig BindInitial(YamlMappingReader r, int kmax, int resolution)
+    {
+        string limit = $"solver.resolution {resolution} retains wavenumbers up to {kmax}";
+        var initial = new InitialConfig
+        {
+            Kind = r.Choice("kind", "perturbed_uniform", InitialConfig.Kinds),
+            Amplitude = r.Double("amplitude", 1e-3, a => a >= 0, "must be ≥ 0"),
+            Modes = r.Int("modes", Math.Min(32, kmax), k => k >= 1 && k <= kmax, $"must be between 1 and {kmax} ({limit})"),
+            Components = r.List("components", (node, key) =>
+            {
+                if (node is not YamlMappingNode map) throw r.Error(node, key, "expected a mapping {weight, mean, kappa}");
+                var c = new YamlMappingReader(map, r.Key(key), r.Sources);
+                var component = new VonMisesComponent(
+                    c.Double("weight", 1.0, w => w > 0, "must be > 0"),
+                    c.Double("mean", 0.0, _ => true, ""),
+                    c.Double("kappa", 1.0, k => k >= 0 && k <= 1e4, "must lie in [0, 10000]"));
+                c.Finish();
+                return component;
+            }),
+            Coefficients = r.List("coefficients", (node, key) =>
+            {
+                if (node is not YamlSequenceNode { Children.Count: 3 } triple)
+                    throw r.Error(node, key, "expected [k, re, im]");
+                return new FourierCoefficient(
+                    r.ParseInt(triple[0], key, k => k >= 1 && k <= kmax, $"k must be between 1 and {kmax} ({limit})"),
+                    r.ParseDouble(triple[1], key, _ => true, ""),
+                    r.ParseDouble(triple[2], key, _ => true, ""));
+            }),
+        };
+        if (initial.Kind == "von_mises")
+        {
+            if (initial.Components.Count == 0)
+                throw r.Error(r.Node("components"), "components", "von_mises needs at least one component {weight, mean, kappa}");
+            double total = initial.Components.Sum(c => c.Weight);
+            if (Math.Abs(total - 1) > 1e-9)
+                throw r.Error(r.Node("components"), "components", $"weights must sum to 1, they sum to {total:R}");
+        }
+        if (initial.Kind == "fourier")
+        {
+            if (initial.Coefficients.Count == 0)
+                throw r.Error(r.Node("coefficients"), "coefficients", "fourier needs a list of [k, re, im]");
+            var duplicate = initial.Coefficients.GroupBy(c => c.K).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+                throw r.Error(r.Node("coefficients"), "coefficients", $"wavenumber {duplicate.Key} is given twice");
+        }
+        r.Finish();
+        return initial;
+    }
+}

@@ -1,0 +1,13 @@
+namespace MeanField.Runs;
+
+/// <summary>Process exit codes of `meanfield`, documented in README.md.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    public const int InternalError = 1;
+    public const int ConfigError = 2;
+    public const int Underresolved = 3;
+    public const int NumericalFailure = 4;
+    public const int OutputError = 5;
+    public const int Interrupted = 130;
+}
