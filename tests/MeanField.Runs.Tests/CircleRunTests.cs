@@ -161,6 +161,18 @@ public class CircleRunTests
     }
 
     [Test]
+    public void ShippedConfigsRunToTheEndResolved()
+    {
+        // Each config's header promises a resolved run: a config that outgrows its grid would exit with code 3.
+        string dir = TempDirectory();
+        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot(), "configs"), "circle-*.yaml"))
+        {
+            var (code, _, stderr) = RunCli("run", file, "--out", Path.Combine(dir, Path.GetFileNameWithoutExtension(file)), "--quiet");
+            Assert.That(code, Is.EqualTo(0), $"{Path.GetFileName(file)}: {stderr}");
+        }
+    }
+
+    [Test]
     public void MetastableConfigFormsThreeClustersAtThePredictedCentres()
     {
         // MATH §10 rows 7 and 14: USA β = 5 → k* = 3 clusters at θ_j = (2πj + arg c_3(0))/3, c_k = ∫ e^{ikθ} ρ.

@@ -214,6 +214,23 @@ public class CircleSolverTests
     }
 
     [Test]
+    public void AdaptiveStepperCopesWithLargeBetaUsaWithoutAGoodFirstStep()
+    {
+        // USA at β = 100: rates ~ e^β/β^{1/2}, ~1e41. The first trial step 1e-3 is absurd; the controller must find
+        // the scale itself and agree with a fine fixed-step RK4 reference.
+        var c = VonMises(2.0, 0.0, 40);
+        double lambda = PredictedRate(AttentionKind.USA, 10, 100, 0);
+        double t = 1 / lambda;
+        using var adaptive = Solver(AttentionKind.USA, 100, 0, 128, c, "dopri5", 1e-3, 1e-11);
+        adaptive.AdvanceTo(t);
+        using var reference = Solver(AttentionKind.USA, 100, 0, 128, c, "rk4", t / 4000);
+        reference.AdvanceTo(t);
+        Assert.That(adaptive.Stepper.RejectedSteps, Is.GreaterThan(0));
+        for (int k = 0; k <= 42; k++)
+            Assert.That((adaptive.Coefficient(k) - reference.Coefficient(k)).Magnitude, Is.LessThan(1e-9 * F0), $"mode {k}");
+    }
+
+    [Test]
     public void UniformDensityIsStationary()
     {
         using var solver = Solver(AttentionKind.USA, 5.0, 0.1, 64, [F0]);
