@@ -140,6 +140,41 @@ public class CircleRunTests
     }
 
     [Test]
+    public void InterruptedRunKeepsItsWritesAndExitsWith130()
+    {
+        string dir = TempDirectory();
+        var config = ConfigLoader.LoadText(Small, "small.yaml", "small", outDirectory: Path.Combine(dir, "out"));
+        using var cancel = new CancellationTokenSource();
+        int writes = 0;
+        // Cancel from the progress stream once the run is under way (as Ctrl-C would, from another thread).
+        var output = new CallbackWriter(() => { if (++writes == 3) cancel.Cancel(); });
+        var result = CircleRun.Execute(config with { Solver = config.Solver with { Stepper = "rk4", Dt = 1e-4 } },
+            new RunOptions { Output = output, Error = TextWriter.Null, Cancellation = cancel.Token });
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Interrupted));
+        using var h5 = H5File.OpenRead(Path.Combine(dir, "out", "small.h5"));
+        var times = h5.Dataset("scales/sim_time").Read<double[]>();
+        Assert.That(times.Length, Is.GreaterThanOrEqualTo(1).And.LessThan(6));
+        Assert.That(times.Length, Is.EqualTo(result.Writes));
+    }
+
+    private sealed class CallbackWriter(Action onLine) : StringWriter
+    {
+        public override void WriteLine(string? value) { base.WriteLine(value); onLine(); }
+    }
+
+    [Test]
+    public void UnwritableOutputDirectoryExitsWithCodeFive()
+    {
+        string dir = TempDirectory();
+        string config = WriteConfig(dir, Small);
+        string blocker = Path.Combine(dir, "not-a-directory");
+        File.WriteAllText(blocker, "");
+        var (code, _, stderr) = RunCli("run", config, "--out", Path.Combine(blocker, "out"), "--quiet");
+        Assert.That(code, Is.EqualTo(ExitCodes.OutputError));
+        Assert.That(stderr, Does.Contain("output error").And.Contain("not-a-directory"));
+    }
+
+    [Test]
     public void LongRunsAreSplitIntoSets()
     {
         string dir = TempDirectory();

@@ -52,27 +52,12 @@ public sealed class CircleMeanFieldOperator : ISemilinearSystem, IDisposable
     public void EvaluateNonlinear(double t, ReadOnlySpan<double> u, Span<double> dudt)
     {
         int kmax = _basis.MaxWavenumber;
-        Span<Complex> fHat = _density.Spectrum, vHat = _velocity.Spectrum;
-        _basis.LoadSpectrum(u, fHat);
-        vHat[(kmax + 1)..].Clear();
-        for (int k = 0; k <= kmax; k++)
-        {
-            double m = k * _multiplier[k];
-            vHat[k] = new Complex(-m * u[2 * k + 1], m * u[2 * k]);   // i k (W∗f)^_k
-        }
-        bool sa = _model.Attention == AttentionKind.SA;
-        if (sa)
-        {
-            Span<Complex> uHat = _potential.Spectrum;
-            uHat[(kmax + 1)..].Clear();
-            for (int k = 0; k <= kmax; k++) uHat[k] = _multiplier[k] * new Complex(u[2 * k], u[2 * k + 1]);
-            _potential.Inverse();
-        }
+        _basis.LoadSpectrum(u, _density.Spectrum);
         _density.Inverse();
-        _velocity.Inverse();
+        SynthesiseVelocityParts(u);
 
         Span<double> f = _density.Real, flux = _velocity.Real;
-        if (sa)
+        if (_model.Attention == AttentionKind.SA)
         {
             ReadOnlySpan<double> potential = _potential.Real;
             double invBeta = 1 / _model.Beta;
@@ -93,6 +78,30 @@ public sealed class CircleMeanFieldOperator : ISemilinearSystem, IDisposable
         dudt[0] = dudt[1] = 0;   // mass is conserved exactly
     }
 
+    /// <summary>
+    /// ∂θ(W∗f) into the velocity FFT's grid, and for SA also W∗f into the potential FFT's grid:
+    /// V = ∂θ(W∗f) for USA, V = ∂θ(W∗f)/(β W∗f) for SA.
+    /// </summary>
+    private void SynthesiseVelocityParts(ReadOnlySpan<double> u)
+    {
+        int kmax = _basis.MaxWavenumber;
+        Span<Complex> vHat = _velocity.Spectrum;
+        vHat[(kmax + 1)..].Clear();
+        for (int k = 0; k <= kmax; k++)
+        {
+            double m = k * _multiplier[k];
+            vHat[k] = new Complex(-m * u[2 * k + 1], m * u[2 * k]);   // i k (W∗f)^_k
+        }
+        _velocity.Inverse();
+        if (_model.Attention == AttentionKind.SA)
+        {
+            Span<Complex> uHat = _potential.Spectrum;
+            uHat[(kmax + 1)..].Clear();
+            for (int k = 0; k <= kmax; k++) uHat[k] = _multiplier[k] * new Complex(u[2 * k], u[2 * k + 1]);
+            _potential.Inverse();
+        }
+    }
+
     /// <summary>Density f(θ_j) on the grid.</summary>
     public void Density(ReadOnlySpan<double> u, Span<double> grid)
     {
@@ -104,24 +113,10 @@ public sealed class CircleMeanFieldOperator : ISemilinearSystem, IDisposable
     /// <summary>Velocity V(θ_j) on the grid.</summary>
     public void Velocity(ReadOnlySpan<double> u, Span<double> grid)
     {
-        int kmax = _basis.MaxWavenumber;
-        Span<Complex> vHat = _velocity.Spectrum;
-        vHat.Clear();
-        for (int k = 0; k <= kmax; k++)
-        {
-            double m = k * _multiplier[k];
-            vHat[k] = new Complex(-m * u[2 * k + 1], m * u[2 * k]);
-        }
-        _velocity.Inverse();
+        SynthesiseVelocityParts(u);
         _velocity.Real.CopyTo(grid);
         if (_model.Attention == AttentionKind.SA)
-        {
-            Span<Complex> uHat = _potential.Spectrum;
-            uHat.Clear();
-            for (int k = 0; k <= kmax; k++) uHat[k] = _multiplier[k] * new Complex(u[2 * k], u[2 * k + 1]);
-            _potential.Inverse();
             for (int j = 0; j < grid.Length; j++) grid[j] /= _model.Beta * _potential.Real[j];
-        }
     }
 
     private static void Multiply(ReadOnlySpan<double> a, Span<double> b)
