@@ -93,13 +93,17 @@ public static class MeanFieldCommand
             var inv = CultureInfo.InvariantCulture;
             output.WriteLine($"# linear growth rates of the uniform state: {(kind == AttentionKind.SA ? "SA" : "USA")}, d = {d}, beta = {b.ToString(inv)}, diffusion = {dd.ToString(inv)}");
             output.WriteLine(d == 2 ? "# n = Fourier wavenumber k; rate of f_k" : "# n = harmonic degree; rate of every degree-n coefficient");
-            output.WriteLine($"{"n",4}  {"lambda_n",24}  {"diffusion part",16}");
+            bool noisy = dd > 0;
+            output.WriteLine(noisy
+                ? $"{"n",4}  {"lambda_n (D = 0)",24}  {"gamma_n = lambda_n - D n(n+d-2)",32}"
+                : $"{"n",4}  {"lambda_n",24}");
             for (int n = 1; n <= last; n++)
             {
-                double rate = LinearStability.GrowthRate(kind, n, b, d, dd);
-                double damping = dd * SphereGeometry.LaplacianEigenvalue(n, d);
+                double rate = LinearStability.GrowthRate(kind, n, b, d);
                 string mark = n == star ? "  <- n*" : "";
-                output.WriteLine($"{n,4}  {rate.ToString("E15", inv),24}  {(-damping).ToString("E6", inv),16}{mark}");
+                output.WriteLine(noisy
+                    ? $"{n,4}  {rate.ToString("E15", inv),24}  {LinearStability.GrowthRate(kind, n, b, d, dd).ToString("E15", inv),32}{mark}"
+                    : $"{n,4}  {rate.ToString("E15", inv),24}{mark}");
             }
             output.WriteLine($"n* = {star}");
             return ExitCodes.Success;
