@@ -17,6 +17,8 @@ public static class MeanFieldCommand
         var root = new RootCommand("MeanField: mean-field dynamics of self-attention (tokens on the sphere).");
         root.Subcommands.Add(RunCommand(output, error));
         root.Subcommands.Add(StabilityCommand(output, error));
+        root.Subcommands.Add(InfoCommand.Create(output, error));
+        root.Subcommands.Add(PlotCommand.Create(output, error));
         var parse = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };
         int code = parse.Invoke(invocation);

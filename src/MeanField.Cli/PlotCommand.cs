@@ -1,0 +1,36 @@
+using System.CommandLine;
+using MeanField.IO.Output;
+using MeanField.Plotting;
+using MeanField.Runs;
+
+namespace MeanField.Cli;
+
+/// <summary>`meanfield plot RUN.h5 [--out DIR]`: PNG figures of a run file, written next to it by default.</summary>
+internal static class PlotCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var files = new Argument<string[]>("files") { Description = "MeanField HDF5 output files (each set file separately)", Arity = ArgumentArity.OneOrMore };
+        var outDir = new Option<string?>("--out") { Description = "directory for the PNG files (default: next to each run file)" };
+        var command = new Command("plot", "Write PNG figures of run files.") { files, outDir };
+        command.SetAction(parse => Plot(parse.GetValue(files)!, parse.GetValue(outDir), output, error));
+        return command;
+    }
+
+    public static int Plot(IEnumerable<string> files, string? outDir, TextWriter output, TextWriter error)
+    {
+        foreach (var file in files)
+        {
+            try
+            {
+                foreach (var png in RunPlots.Write(file, outDir)) output.WriteLine($"wrote {png}");
+            }
+            catch (OutputException e)
+            {
+                error.WriteLine($"error: {e.Message}");
+                return ExitCodes.OutputError;
+            }
+        }
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Numerics;
+using PureHDF;
+using PureHDF.VOL.Native;
+
+namespace MeanField.IO.Output;
+
+/// <summary>One dataset of a run file: its path, shape and HDF5 type class.</summary>
+public sealed record RunDataset(string Path, ulong[] Shape, string Type, string? Description);
+
+/// <summary>
+/// Read access to a MeanField output file (docs/output-format.md): attributes, the stored config, scales and tasks.
+/// Used by `meanfield info` and `meanfield plot`; opens the file read-only and keeps it open until disposed.
+/// </summary>
+public sealed class RunFile : IDisposable
+{
+    private readonly NativeFile _file;
+
+    private RunFile(string path, NativeFile file)
+    {
+        Path = path;
+        _file = file;
+    }
+
+    public string Path { get; }
+
+    public static RunFile Open(string path)
+    {
+        if (!File.Exists(path)) throw new OutputException(path, $"{path}: no such file");
+        try
+        {
+            var file = H5File.OpenRead(path);
+            var run = new RunFile(path, file);
+            if (!run.Attributes.TryGetValue("format", out var format) || (format as string) != "MeanField")
+            {
+                file.Dispose();
+                throw new OutputException(path, $"{path}: not a MeanField output file (root attribute format is not MeanField)");
+            }
+            return run;
+        }
+        catch (Exception e) when (e is not OutputException)
+        {
+            throw new OutputException(path, $"{path}: cannot read it as HDF5: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Root attributes: string, long (integers) or double values.</summary>
+    public IReadOnlyDictionary<string, object> Attributes => _attributes ??= ReadAttributes(_file);
+    private IReadOnlyDictionary<string, object>? _attributes;
+
+    public string Attribute(string name) => Attributes.TryGetValue(name, out var v) ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "" : "";
+
+    public string Config => _file.Dataset("config").Read<string>();
+
+    public bool Has(string path) => _file.LinkExists(path);
+
+    public double[] Vector(string path) => _file.Dataset(path).Read<double[]>();
+
+    public double[,] Matrix(string path) => _file.Dataset(path).Read<double[,]>();
+
+    public Complex[,] ComplexMatrix(string path) => _file.Dataset(path).Read<Complex[,]>();
+
+    public Complex[] ComplexVector(string path) => _file.Dataset(path).Read<Complex[]>();
+
+    public long[] IntegerVector(string path)
+    {
+        var dataset = _file.Dataset(path);
+        return dataset.Type.Size == 4 ? dataset.Read<int[]>().Select(x => (long)x).ToArray() : dataset.Read<long[]>();
+    }
+
+    /// <summary>Every dataset below the root, depth first.</summary>
+    public IReadOnlyList<RunDataset> Datasets()
+    {
+        var result = new List<RunDataset>();
+        void Walk(IH5Group group, string prefix)
+        {
+            foreach (var child in group.Children().OrderBy(c => c.Name, StringComparer.Ordinal))
+            {
+                string path = prefix.Length == 0 ? child.Name : $"{prefix}/{child.Name}";
+                if (child is IH5Group g) Walk(g, path);
+                else if (child is IH5Dataset d)
+                {
+                    string? description = d.AttributeExists("description") ? d.Attribute("description").Read<string>() : null;
+                    string type = d.Type.Class == H5DataTypeClass.Compound ? "complex128" : d.Type.Class switch
+                    {
+                        H5DataTypeClass.FloatingPoint => $"float{8 * d.Type.Size}",
+                        H5DataTypeClass.FixedPoint => $"int{8 * d.Type.Size}",
+                        H5DataTypeClass.String or H5DataTypeClass.VariableLength => "string",
+                        var other => other.ToString(),
+                    };
+                    result.Add(new RunDataset(path, d.Space.Dimensions, type, description));
+                }
+            }
+        }
+        Walk(_file, "");
+        return result;
+    }
+
+    private static Dictionary<string, object> ReadAttributes(IH5Object obj)
+    {
+        var values = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var a in obj.Attributes())
+        {
+            values[a.Name] = a.Type.Class switch
+            {
+                H5DataTypeClass.FloatingPoint => a.Read<double>(),
+                H5DataTypeClass.FixedPoint => a.Type.Size switch
+                {
+                    1 => (long)a.Read<byte>(),
+                    4 => (long)a.Read<int>(),
+                    _ => a.Read<long>(),
+                },
+                _ => a.Read<string>(),
+            };
+        }
+        return values;
+    }
+
+    public void Dispose() => _file.Dispose();
+}

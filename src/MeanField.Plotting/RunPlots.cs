@@ -1,0 +1,141 @@
+using System.Numerics;
+using MeanField.Core;
+using MeanField.IO.Output;
+using ScottPlot;
+
+namespace MeanField.Plotting;
+
+/// <summary>
+/// Figures of a run file, written as PNG next to it (or into a given directory):
+/// circle PDE runs get the density heat map θ × t, the energy, and the largest Fourier modes on a log scale with the
+/// predicted linear growth |ρ̂_k(0)| e^{λ_k t} (MATH §4.1, §4.3) overlaid. Colour map: viridis (perceptually uniform).
+/// </summary>
+public static class RunPlots
+{
+    public const int Width = 900, Height = 600;
+
+    public static IReadOnlyList<string> Write(string runPath, string? outputDirectory = null)
+    {
+        using var run = RunFile.Open(runPath);
+        string directory = outputDirectory ?? Path.GetDirectoryName(Path.GetFullPath(runPath))!;
+        Directory.CreateDirectory(directory);
+        string stem = Path.Combine(directory, Path.GetFileNameWithoutExtension(runPath));
+        string geometry = run.Attribute("geometry");
+        if (geometry == "circle" && run.Has("tasks/density"))
+            return [DensityMap(run, stem), Energy(run, stem), Modes(run, stem)];
+        throw new OutputException(runPath, $"{runPath}: plots for geometry '{geometry}' with these tasks are not available yet");
+    }
+
+    private static string DensityMap(RunFile run, string stem)
+    {
+        var t = run.Vector("scales/sim_time");
+        var rho = run.Matrix("tasks/density");   // (writes, n)
+        var plot = new Plot();
+        if (t.Length > 1)
+        {
+            var heatmap = plot.Add.Heatmap(FlipRows(rho));   // row 0 is drawn at the top; put t = 0 at the bottom
+            heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+            double dt = (t[^1] - t[0]) / (t.Length - 1);
+            heatmap.Extent = new CoordinateRect(0, 2 * Math.PI, t[0] - dt / 2, t[^1] + dt / 2);
+            var bar = plot.Add.ColorBar(heatmap);
+            bar.Label = "density ρ (1/rad)";
+        }
+        else
+        {
+            var theta = run.Vector("grid/theta");
+            plot.Add.Scatter(theta, Row(rho, 0));
+        }
+        plot.Title($"{run.Attribute("name")}: {Model(run)}");
+        plot.XLabel("θ (rad)");
+        plot.YLabel(t.Length > 1 ? "simulation time t" : "density ρ (1/rad)");
+        return Save(plot, stem + "_density.png");
+    }
+
+    private static string Energy(RunFile run, string stem)
+    {
+        var t = run.Vector("scales/sim_time");
+        var plot = new Plot();
+        var line = plot.Add.Scatter(t, run.Vector("tasks/energy"));
+        line.LegendText = "E_β = (1/2β) ∬ e^{β cos(θ−φ)} ρρ";
+        plot.ShowLegend(Alignment.LowerRight);
+        plot.Title($"{run.Attribute("name")}: energy (non-decreasing without noise)");
+        plot.XLabel("simulation time t");
+        plot.YLabel("energy E_β");
+        return Save(plot, stem + "_energy.png");
+    }
+
+    private static string Modes(RunFile run, string stem)
+    {
+        var t = run.Vector("scales/sim_time");
+        var modes = run.ComplexMatrix("tasks/fourier_modes");   // (writes, 33)
+        int count = modes.GetLength(1), last = t.Length - 1;
+        var attention = run.Attribute("attention") == "sa" ? AttentionKind.SA : AttentionKind.USA;
+        double beta = (double)run.Attributes["beta"], diffusion = (double)run.Attributes["diffusion"];
+        // The six largest modes at the end (k ≥ 1), shown as log10 |ρ̂_k|.
+        var shown = Enumerable.Range(1, count - 1).Where(k => modes[last, k].Magnitude > 0)
+            .OrderByDescending(k => modes[last, k].Magnitude).Take(6).Order().ToArray();
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        double floor = double.PositiveInfinity, top = double.NegativeInfinity;
+        for (int i = 0; i < shown.Length; i++)
+        {
+            int k = shown[i];
+            var color = palette.GetColor(i);
+            var amplitude = Enumerable.Range(0, t.Length).Select(w => Math.Log10(Math.Max(modes[w, k].Magnitude, 1e-300))).ToArray();
+            var line = plot.Add.Scatter(t, amplitude);
+            line.Color = color;
+            line.LegendText = $"k = {k}";
+            double rate = LinearStability.GrowthRate(attention, k, beta, 2, diffusion);
+            double start = modes[0, k].Magnitude;
+            if (start > 0 && double.IsFinite(rate))
+            {
+                var predicted = t.Select(x => Math.Log10(start) + rate * x / Math.Log(10)).ToArray();
+                var guide = plot.Add.Scatter(t, predicted);
+                guide.Color = color;
+                guide.LinePattern = LinePattern.Dashed;
+                guide.MarkerSize = 0;
+                floor = Math.Min(floor, amplitude.Min());
+                top = Math.Max(top, amplitude.Max());
+            }
+        }
+        if (double.IsFinite(floor)) plot.Axes.SetLimitsY(floor - 0.5, top + 0.5);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            IntegerTicksOnly = true,
+            LabelFormatter = y => $"1e{y:0}",
+        };
+        plot.ShowLegend(Alignment.LowerRight);
+        plot.Title($"Fourier modes |ρ̂_k| (solid) and linear theory |ρ̂_k(0)| e^(λ_k t) (dashed)");
+        plot.XLabel("simulation time t");
+        plot.YLabel("|ρ̂_k| (log scale)");
+        return Save(plot, stem + "_modes.png");
+    }
+
+    private static string Model(RunFile run) =>
+        $"{run.Attribute("attention").ToUpperInvariant()}, β = {run.Attribute("beta")}, D = {run.Attribute("diffusion")}";
+
+    private static double[,] FlipRows(double[,] data)
+    {
+        int rows = data.GetLength(0), cols = data.GetLength(1);
+        var flipped = new double[rows, cols];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) flipped[rows - 1 - r, c] = data[r, c];
+        return flipped;
+    }
+
+    private static double[] Row(double[,] data, int row) =>
+        Enumerable.Range(0, data.GetLength(1)).Select(c => data[row, c]).ToArray();
+
+    private static string Save(Plot plot, string path)
+    {
+        try
+        {
+            plot.SavePng(path, Width, Height);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputException(path, $"{path}: cannot write the figure: {e.Message}", e);
+        }
+        return path;
+    }
+}

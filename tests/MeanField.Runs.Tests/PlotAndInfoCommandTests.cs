@@ -1,0 +1,82 @@
+using SkiaSharp;
+using static MeanField.Runs.Tests.RunTestSupport;
+
+namespace MeanField.Runs.Tests;
+
+public class PlotAndInfoCommandTests
+{
+    private const string Small = """
+        name: small
+        model: {attention: usa, beta: 2.0}
+        initial: {kind: perturbed_uniform, amplitude: 1.0e-2, modes: 6}
+        solver: {resolution: 64, t_end: 0.3}
+        output: {interval: 0.02}
+        seed: 3
+        """;
+
+    private static string SmallRun(string dir)
+    {
+        string config = Path.Combine(dir, "small.yaml");
+        File.WriteAllText(config, Small);
+        var (code, _, err) = RunCli("run", config, "--out", dir, "--quiet");
+        Assert.That(code, Is.EqualTo(0), err);
+        return Path.Combine(dir, "small.h5");
+    }
+
+    [Test]
+    public void PlotWritesNonTrivialPngsNextToTheRun()
+    {
+        string dir = TempDirectory();
+        string run = SmallRun(dir);
+        var (code, stdout, stderr) = RunCli("plot", run);
+        Assert.That(code, Is.EqualTo(0), stderr);
+        foreach (var suffix in new[] { "density", "energy", "modes" })
+        {
+            string png = Path.Combine(dir, $"small_{suffix}.png");
+            Assert.That(stdout, Does.Contain(png));
+            using var bitmap = SKBitmap.Decode(png);
+            Assert.That(bitmap, Is.Not.Null, png);
+            Assert.That((bitmap.Width, bitmap.Height), Is.EqualTo((900, 600)));
+            // A blank or single-colour image would have a handful of colours; a real figure has many.
+            var colours = new HashSet<uint>();
+            for (int y = 0; y < bitmap.Height; y += 3)
+                for (int x = 0; x < bitmap.Width; x += 3) colours.Add((uint)bitmap.GetPixel(x, y));
+            Assert.That(colours.Count, Is.GreaterThan(20), png);
+        }
+    }
+
+    [Test]
+    public void PlotOfAMissingFileFailsClearly()
+    {
+        var (code, _, stderr) = RunCli("plot", "/nonexistent/run.h5");
+        Assert.That(code, Is.EqualTo(ExitCodes.OutputError));
+        Assert.That(stderr, Does.Contain("/nonexistent/run.h5"));
+    }
+
+    [Test]
+    public void InfoShowsProvenanceLayoutTimesAndFinalDiagnostics()
+    {
+        string dir = TempDirectory();
+        string run = SmallRun(dir);
+        var (code, stdout, stderr) = RunCli("info", run, "--config");
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("seed: 3"));
+        Assert.That(stdout, Does.Contain("software_version: "));
+        Assert.That(stdout, Does.Contain("/tasks/density").And.Contain("(16, 64)"));
+        Assert.That(stdout, Does.Contain("times: 16 writes"));
+        Assert.That(stdout, Does.Contain("t = 0 .. 0.3"));
+        Assert.That(stdout, Does.Match(@"mass: 1(\.0*)?\s"));
+        Assert.That(stdout, Does.Contain("beta: 2"));   // from the stored config
+    }
+
+    [Test]
+    public void InfoRejectsAFileThatIsNotARun()
+    {
+        string dir = TempDirectory();
+        string path = Path.Combine(dir, "junk.h5");
+        File.WriteAllText(path, "not hdf5");
+        var (code, _, stderr) = RunCli("info", path);
+        Assert.That(code, Is.Not.EqualTo(0));
+        Assert.That(stderr, Does.Contain("junk.h5"));
+    }
+}
