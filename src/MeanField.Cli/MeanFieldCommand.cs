@@ -19,6 +19,7 @@ public static class MeanFieldCommand
         root.Subcommands.Add(StabilityCommand(output, error));
         root.Subcommands.Add(InfoCommand.Create(output, error));
         root.Subcommands.Add(PlotCommand.Create(output, error));
+        root.Subcommands.Add(NoiseKernelCommand.Create(output, error));
         var parse = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };
         int code = parse.Invoke(invocation);
