@@ -33,7 +33,8 @@ public static class MeanFieldCommand
         var set = new Option<string[]>("--set") { Description = "override a config key, e.g. --set model.beta=7 (repeatable)", AllowMultipleArgumentsPerToken = false };
         var outDir = new Option<string?>("--out") { Description = "output directory (overrides output.directory)" };
         var quiet = new Option<bool>("--quiet") { Description = "no progress output" };
-        var command = new Command("run", "Run a simulation described by a config file and write HDF5 output.") { config, set, outDir, quiet };
+        var resume = new Option<bool>("--resume") { Description = "continue an interrupted run from its last complete write (same config; t_end may grow)" };
+        var command = new Command("run", "Run a simulation described by a config file and write HDF5 output.") { config, set, outDir, quiet, resume };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(config)!;
@@ -51,6 +52,7 @@ public static class MeanFieldCommand
                     Quiet = parse.GetValue(quiet),
                     ConfigPath = path,
                     Cancellation = cancel.Token,
+                    Resume = parse.GetValue(resume),
                 });
                 return result.ExitCode;
             }

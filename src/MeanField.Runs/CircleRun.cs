@@ -15,6 +15,8 @@ public sealed record RunOptions
     public bool Quiet { get; init; }
     public string ConfigPath { get; init; } = "";
     public CancellationToken Cancellation { get; init; }
+    /// <summary>Continue the run found in the output directory from its last complete write (--resume).</summary>
+    public bool Resume { get; init; }
 }
 
 public sealed record RunResult(int ExitCode, string Message, IReadOnlyList<string> Files, int Writes, long Steps, double FinalTime);
@@ -47,6 +49,24 @@ public static class CircleRun
         CheckInitialCondition(config, solver, options.ConfigPath);
 
         var times = OutputTimes(s.TEnd, config.Output.Interval);
+        var tasks = Tasks(s.Resolution, basis.StateLength);
+        string configYaml = ConfigYaml.Write(config);
+        bool singleFile = times.Count <= config.Output.MaxWrites;
+        int firstIndex = 0, firstSet = 1, writes = 0;
+        double previousEnergy = double.NegativeInfinity, wallOffset = 0;
+        RunCheckpoint? checkpoint = null;
+        if (options.Resume)
+        {
+            checkpoint = RunResume.Read(config, configYaml);
+            firstIndex = FindTime(times, checkpoint.Time, checkpoint.File) + 1;
+            bool partialSet = singleFile || checkpoint.WritesInFile < config.Output.MaxWrites;
+            firstSet = singleFile ? 1 : checkpoint.SetNumber + (partialSet ? 0 : 1);
+            solver.Stepper.Restore(checkpoint.Time, checkpoint.State, checkpoint.Iteration, checkpoint.ControllerState);
+            writes = checkpoint.WriteNumber;
+            previousEnergy = checkpoint.Energy;
+            wallOffset = checkpoint.WallTime;
+        }
+
         var progress = new ProgressReporter(options.Output, options.Interactive, s.TEnd, options.Quiet);
         var density = new double[s.Resolution];
         var writer = new OutputSetWriter(new OutputSetOptions
@@ -56,17 +76,18 @@ public static class CircleRun
             MaxWritesPerSet = config.Output.MaxWrites,
             ExpectedWrites = times.Count,
             RootAttributes = Attributes(config, solver, options),
-            ConfigYaml = ConfigYaml.Write(config),
+            ConfigYaml = configYaml,
             Grid = new Dictionary<string, double[]> { ["theta"] = basis.Theta },
-            Tasks = Tasks(s.Resolution),
+            Tasks = tasks,
+            FirstSetNumber = firstSet,
         });
+        if (checkpoint is not null && (singleFile || checkpoint.WritesInFile < config.Output.MaxWrites))
+            RunResume.Replay(checkpoint.File, writer, tasks);
 
         double uniform = 1 / (2 * Math.PI);
-        double previousEnergy = double.NegativeInfinity;
         bool warnedUnderresolved = false, warnedEnergy = false;
         string? stopReason = null;
         int exitCode = ExitCodes.Success;
-        int writes = 0;
 
         void Warn(string text) => progress.Message(options.Error, $"warning: {text}");
 
@@ -98,7 +119,7 @@ public static class CircleRun
         {
             var d = solver.Diagnose(WrittenModes);
             solver.Density(density);
-            writer.BeginWrite(new OutputScales(time, writes + 1, solver.Stepper.Steps, solver.Stepper.LastStep, progress.ElapsedSeconds));
+            writer.BeginWrite(new OutputScales(time, writes + 1, solver.Stepper.Steps, solver.Stepper.LastStep, wallOffset + progress.ElapsedSeconds));
             writer.SetTask("density", density);
             writer.SetTask("fourier_modes", d.Modes);
             writer.SetTask("energy", [d.Energy]);
@@ -107,6 +128,8 @@ public static class CircleRun
             writer.SetTask("min_density", [d.MinDensity]);
             writer.SetTask("net_flux", [d.NetFlux]);
             writer.SetTask("first_moment", [d.FirstMoment]);
+            writer.SetTask("state", solver.State);
+            writer.SetTask("stepper_state", solver.Stepper.ControllerState);
             writer.CommitWrite();
             writes++;
             // Energy is non-decreasing for SA and USA without noise (MATH §3.2); allow rounding-level dips.
@@ -122,8 +145,8 @@ public static class CircleRun
 
         try
         {
-            Write(0);
-            for (int i = 1; i < times.Count && stopReason is null; i++)
+            if (checkpoint is null) Write(0);
+            for (int i = Math.Max(firstIndex, 1); i < times.Count && stopReason is null; i++)
             {
                 var outcome = solver.AdvanceTo(times[i], Observe, options.Cancellation);
                 if (outcome == AdvanceOutcome.Cancelled)
@@ -169,6 +192,13 @@ public static class CircleRun
         return times;
     }
 
+    private static int FindTime(IReadOnlyList<double> times, double time, string file)
+    {
+        for (int i = 0; i < times.Count; i++)
+            if (times[i] == time) return i;
+        throw new ConfigException($"--resume: the last write of {file} is at t = {time:R}, which is not an output time of this config (output.interval changed?)");
+    }
+
     private static void CheckInitialCondition(RunConfig config, CircleSpectralSolver solver, string path)
     {
         var d = solver.Diagnose(1);
@@ -179,7 +209,7 @@ public static class CircleRun
             throw new ConfigException($"{path}: initial: the initial density is negative (min {d.MinDensity:E3}); reduce initial.amplitude or the fourier coefficients");
     }
 
-    private static IReadOnlyList<TaskDefinition> Tasks(int n) =>
+    private static IReadOnlyList<TaskDefinition> Tasks(int n, int stateLength) =>
     [
         new("density", [n], false, "density f(theta_j) w.r.t. dtheta on the grid /grid/theta; integral = 1"),
         new("fourier_modes", [WrittenModes], true, "Fourier coefficients f_k, k = 0..32, f(theta) = sum_k f_k e^{ik theta}, f_0 = 1/2pi; zero above the retained wavenumber"),
@@ -189,6 +219,8 @@ public static class CircleRun
         new("min_density", [], false, "minimum of the density on the grid"),
         new("net_flux", [], false, "integral of f V dtheta: rate of change of the lifted mean angle; 0 for USA"),
         new("first_moment", [], true, "integral of e^{i theta} f dtheta (circular first moment / order parameter)"),
+        new("state", [stateLength], false, "solver state for --resume: Re f_0, Im f_0, Re f_1, Im f_1, ... up to the largest retained wavenumber K"),
+        new("stepper_state", [TimeStepper.ControllerStateLength], false, "time-stepper memory for --resume: last step, proposed next step, controller error memory"),
     ];
 
     private static IReadOnlyDictionary<string, object> Attributes(RunConfig c, CircleSpectralSolver solver, RunOptions options) =>

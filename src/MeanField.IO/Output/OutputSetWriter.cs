@@ -105,6 +105,9 @@ public sealed class OutputSetWriter : IDisposable
         _maxWritesPerSet = options.MaxWritesPerSet;
         _expectedWrites = options.ExpectedWrites;
         _singleFile = options.ExpectedWrites <= options.MaxWritesPerSet;
+        if (options.FirstSetNumber < 1 || (_singleFile && options.FirstSetNumber != 1))
+            throw new ArgumentOutOfRangeException(nameof(options), options.FirstSetNumber, "FirstSetNumber must be ≥ 1, and 1 in single-file mode.");
+        _setsWritten = options.FirstSetNumber - 1;
         _compress = options.Compress;
         _configYaml = options.ConfigYaml;
         _rootAttributes = ValidateRootAttributes(options.RootAttributes);

@@ -49,6 +49,12 @@ public sealed record OutputSetOptions
     /// contiguous and uncompressed.
     /// </summary>
     public bool Compress { get; init; } = true;
+
+    /// <summary>
+    /// Number of the first set this writer writes (sets mode only): a resumed run continues in the set it was
+    /// interrupted in, after replaying that set's earlier writes, so earlier complete sets are left untouched.
+    /// </summary>
+    public int FirstSetNumber { get; init; } = 1;
 }
 
 /// <summary>An output file could not be created or written. <see cref="Path"/> names the file or directory.</summary>

@@ -43,6 +43,35 @@ public abstract class TimeStepper
     /// <summary>Integrate until Time == target exactly (the last step is shortened to land on it).</summary>
     public abstract AdvanceOutcome AdvanceTo(double target, StepObserver? observer = null, CancellationToken cancellation = default);
 
+    /// <summary>Length of <see cref="ControllerState"/>, the same for every stepper so output layouts agree.</summary>
+    public const int ControllerStateLength = 3;
+
+    /// <summary>
+    /// What, besides time and state, decides how the integration continues: [last step, proposed next step,
+    /// error memory of the controller] (the last two are 0 for fixed steps). Stored at every write for --resume.
+    /// </summary>
+    public double[] ControllerState => [LastStep, .. ControllerMemory()];
+
+    protected abstract double[] ControllerMemory();
+
+    protected abstract void RestoreControllerMemory(ReadOnlySpan<double> memory);
+
+    /// <summary>
+    /// Continue from a checkpoint written by an earlier run. The first slope is recomputed from the state; since the
+    /// right-hand side is deterministic this reproduces the uninterrupted run bit for bit.
+    /// </summary>
+    public void Restore(double time, ReadOnlySpan<double> state, long steps, ReadOnlySpan<double> controllerState)
+    {
+        if (state.Length != U.Length) throw new ArgumentException($"checkpoint state has length {state.Length}, the solver needs {U.Length}");
+        if (controllerState.Length != ControllerStateLength) throw new ArgumentException($"controller state needs {ControllerStateLength} entries");
+        state.CopyTo(U);
+        Time = time;
+        Steps = steps;
+        LastStep = controllerState[0];
+        RestoreControllerMemory(controllerState[1..]);
+        Method.Reset();
+    }
+
     protected void Commit(double h, double newTime)
     {
         for (int m = 0; m < U.Length; m++)
@@ -65,6 +94,10 @@ public sealed class FixedStepStepper(ISemilinearSystem system, ButcherTableau ta
 {
     public double MaxStep { get; } = maxStep > 0 && double.IsFinite(maxStep)
         ? maxStep : throw new ArgumentOutOfRangeException(nameof(maxStep), maxStep, "dt must be positive and finite.");
+
+    protected override double[] ControllerMemory() => [0, 0];
+
+    protected override void RestoreControllerMemory(ReadOnlySpan<double> memory) { }
 
     public override AdvanceOutcome AdvanceTo(double target, StepObserver? observer = null, CancellationToken cancellation = default)
     {
@@ -114,6 +147,15 @@ public sealed class AdaptiveStepper : TimeStepper
 
     /// <summary>The step the controller will try next.</summary>
     public double ProposedStep => _proposed;
+
+    protected override double[] ControllerMemory() => [_proposed, _previousError];
+
+    protected override void RestoreControllerMemory(ReadOnlySpan<double> memory)
+    {
+        if (!(memory[0] > 0) || !(memory[1] > 0)) throw new ArgumentException("invalid adaptive controller state in the checkpoint");
+        _proposed = memory[0];
+        _previousError = memory[1];
+    }
 
     public override AdvanceOutcome AdvanceTo(double target, StepObserver? observer = null, CancellationToken cancellation = default)
     {

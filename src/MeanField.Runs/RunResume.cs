@@ -1,0 +1,101 @@
+using System.Text.RegularExpressions;
+using MeanField.IO.Config;
+using MeanField.IO.Output;
+
+namespace MeanField.Runs;
+
+/// <summary>The last complete write of an interrupted run: enough to continue it exactly.</summary>
+public sealed record RunCheckpoint(
+    string File, int SetNumber, int WritesInFile, double Time, int WriteNumber, long Iteration, double WallTime,
+    double[] State, double[] ControllerState, double Energy);
+
+/// <summary>
+/// `meanfield run CONFIG --resume`: finds the run's files in the output directory, checks that they belong to the
+/// same config (only solver.t_end and output.directory may differ), and reads the last complete write.
+/// A partial last set is replayed into the new writer so that its file is rewritten whole (atomically) with the
+/// continuation; complete earlier sets are left untouched.
+/// </summary>
+public static partial class RunResume
+{
+    [GeneratedRegex(@"_s(\d+)\.h5$")]
+    private static partial Regex SetSuffix();
+
+    public static IReadOnlyList<string> ExistingFiles(string directory, string name)
+    {
+        if (!Directory.Exists(directory)) return [];
+        string single = Path.Combine(directory, $"{name}.h5");
+        if (File.Exists(single)) return [single];
+        return Directory.GetFiles(directory, $"{name}_s*.h5")
+            .Select(f => (File: f, Match: SetSuffix().Match(Path.GetFileName(f))))
+            .Where(x => x.Match.Success && Path.GetFileName(x.File) == $"{name}_s{x.Match.Groups[1].Value}.h5")
+            .OrderBy(x => int.Parse(x.Match.Groups[1].Value))
+            .Select(x => x.File).ToArray();
+    }
+
+    public static RunCheckpoint Read(RunConfig config, string currentConfigYaml)
+    {
+        var files = ExistingFiles(config.Output.Directory, config.Name);
+        if (files.Count == 0)
+            throw new ConfigException($"--resume: no output of run '{config.Name}' in {config.Output.Directory} to resume (expected {config.Name}.h5 or {config.Name}_s1.h5, ...)");
+        string last = files[^1];
+        using var run = RunFile.Open(last);
+        CheckSameConfig(run.Config, currentConfigYaml, last);
+        if (!run.Has("tasks/state") || !run.Has("tasks/stepper_state"))
+            throw new ConfigException($"--resume: {last} holds no solver state (written by an older version?)");
+        var times = run.Vector("scales/sim_time");
+        if (times.Length == 0) throw new ConfigException($"--resume: {last} holds no writes");
+        int w = times.Length - 1;
+        var state = run.Matrix("tasks/state");
+        var controller = run.Matrix("tasks/stepper_state");
+        return new RunCheckpoint(
+            last, (int)(long)run.Attributes["set_number"], times.Length, times[w], (int)run.IntegerVector("scales/write_number")[w],
+            run.IntegerVector("scales/iteration")[w], run.Vector("scales/wall_time")[w],
+            Row(state, w), Row(controller, w), run.Vector("tasks/energy")[w]);
+    }
+
+    /// <summary>Write every write of <paramref name="file"/> again through <paramref name="writer"/>.</summary>
+    public static void Replay(string file, OutputSetWriter writer, IReadOnlyList<TaskDefinition> tasks)
+    {
+        using var run = RunFile.Open(file);
+        var t = run.Vector("scales/sim_time");
+        var writeNumber = run.IntegerVector("scales/write_number");
+        var iteration = run.IntegerVector("scales/iteration");
+        var step = run.Vector("scales/timestep");
+        var wall = run.Vector("scales/wall_time");
+        var data = tasks.ToDictionary(task => task.Name, task => (object)(task.IsComplex
+            ? task.Shape.Length == 0 ? run.ComplexVector($"tasks/{task.Name}") : run.ComplexMatrix($"tasks/{task.Name}")
+            : task.Shape.Length == 0 ? run.Vector($"tasks/{task.Name}") : run.Matrix($"tasks/{task.Name}")));
+        for (int w = 0; w < t.Length; w++)
+        {
+            writer.BeginWrite(new OutputScales(t[w], (int)writeNumber[w], iteration[w], step[w], wall[w]));
+            foreach (var task in tasks)
+            {
+                switch (data[task.Name])
+                {
+                    case double[] v: writer.SetTask(task.Name, [v[w]]); break;
+                    case double[,] m: writer.SetTask(task.Name, Row(m, w)); break;
+                    case System.Numerics.Complex[] c: writer.SetTask(task.Name, [c[w]]); break;
+                    case System.Numerics.Complex[,] cm: writer.SetTask(task.Name, Row(cm, w)); break;
+                }
+            }
+            writer.CommitWrite();
+        }
+    }
+
+    private static void CheckSameConfig(string stored, string current, string file)
+    {
+        static string[] Relevant(string yaml) => yaml.Split('\n')
+            .Where(l => !l.StartsWith("  t_end:", StringComparison.Ordinal) && !l.StartsWith("  directory:", StringComparison.Ordinal))
+            .ToArray();
+        var a = Relevant(stored);
+        var b = Relevant(current);
+        for (int i = 0; i < Math.Max(a.Length, b.Length); i++)
+        {
+            string x = i < a.Length ? a[i].Trim() : "(nothing)", y = i < b.Length ? b[i].Trim() : "(nothing)";
+            if (x != y)
+                throw new ConfigException($"--resume: the config differs from the run in {file}: it has '{x}', the config gives '{y}'; only solver.t_end and output.directory may change");
+        }
+    }
+
+    private static T[] Row<T>(T[,] data, int row) => Enumerable.Range(0, data.GetLength(1)).Select(c => data[row, c]).ToArray();
+}

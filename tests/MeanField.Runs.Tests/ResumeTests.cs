@@ -1,0 +1,100 @@
+using MeanField.IO.Config;
+using PureHDF;
+using static MeanField.Runs.Tests.RunTestSupport;
+
+namespace MeanField.Runs.Tests;
+
+public class ResumeTests
+{
+    private const string Config = """
+        name: resumable
+        model: {attention: usa, beta: 3.0, diffusion: 0.02}
+        initial: {kind: perturbed_uniform, amplitude: 1.0e-2, modes: 8}
+        solver: {resolution: 64, t_end: 0.3}
+        output: {interval: 0.02}
+        seed: 11
+        """;
+
+    /// <summary>Run to completion, or interrupt after the given number of progress lines (10% each).</summary>
+    private static RunResult Run(RunConfig config, bool resume = false, int interruptAfterLines = 0)
+    {
+        using var cancel = new CancellationTokenSource();
+        int lines = 0;
+        var output = new LineCounter(() => { if (interruptAfterLines > 0 && ++lines == interruptAfterLines) cancel.Cancel(); });
+        return CircleRun.Execute(config, new RunOptions { Output = output, Error = TextWriter.Null, Cancellation = cancel.Token, Resume = resume });
+    }
+
+    private sealed class LineCounter(Action onLine) : StringWriter
+    {
+        public override void WriteLine(string? value) { base.WriteLine(value); onLine(); }
+    }
+
+    private static Dictionary<string, object> Contents(string directory)
+    {
+        // Every dataset of every file, except the wall-clock time (the only thing allowed to differ).
+        var result = new Dictionary<string, object>();
+        foreach (var file in Directory.GetFiles(directory, "*.h5").Order())
+        {
+            using var h5 = H5File.OpenRead(file);
+            string stem = Path.GetFileName(file);
+            foreach (var scale in new[] { "sim_time", "timestep" }) result[$"{stem}/{scale}"] = h5.Dataset($"scales/{scale}").Read<double[]>();
+            result[$"{stem}/iteration"] = h5.Dataset("scales/iteration").Read<long[]>();
+            result[$"{stem}/write_number"] = h5.Dataset("scales/write_number").Read<int[]>();
+            foreach (var task in new[] { "density", "state", "stepper_state" }) result[$"{stem}/{task}"] = h5.Dataset($"tasks/{task}").Read<double[,]>();
+            foreach (var task in new[] { "energy", "mass", "spectral_tail", "min_density", "net_flux" }) result[$"{stem}/{task}"] = h5.Dataset($"tasks/{task}").Read<double[]>();
+            result[$"{stem}/fourier_modes"] = h5.Dataset("tasks/fourier_modes").Read<System.Numerics.Complex[,]>();
+        }
+        return result;
+    }
+
+    [TestCase("dopri5", 1000)]
+    [TestCase("rk4", 1000)]
+    [TestCase("dopri5", 4)]   // sets of 4 writes: the interrupted set is replayed, earlier sets are kept
+    public void ResumedRunIsBitIdenticalToAnUninterruptedOne(string stepper, int maxWrites)
+    {
+        string dir = TempDirectory();
+        var baseConfig = ConfigLoader.LoadText(Config, "resumable.yaml", "resumable", [$"solver.stepper={stepper}", "solver.dt=2e-3", $"output.max_writes={maxWrites}"]);
+        var whole = baseConfig with { Output = baseConfig.Output with { Directory = Path.Combine(dir, "whole") } };
+        var split = baseConfig with { Output = baseConfig.Output with { Directory = Path.Combine(dir, "split") } };
+        Assert.That(Run(whole).ExitCode, Is.EqualTo(0));
+
+        var first = Run(split, interruptAfterLines: 5);
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Interrupted));
+        Assert.That(first.Writes, Is.GreaterThan(1).And.LessThan(16));
+        var second = Run(split, resume: true);
+        Assert.That(second.ExitCode, Is.EqualTo(0), second.Message);
+
+        var expected = Contents(whole.Output.Directory);
+        var actual = Contents(split.Output.Directory);
+        Assert.That(actual.Keys, Is.EquivalentTo(expected.Keys));
+        foreach (var (key, value) in expected) Assert.That(actual[key], Is.EqualTo(value), key);
+    }
+
+    [Test]
+    public void ResumeCanExtendTEnd()
+    {
+        string dir = TempDirectory();
+        var config = ConfigLoader.LoadText(Config, "resumable.yaml", "resumable", outDirectory: dir);
+        Assert.That(Run(config).ExitCode, Is.EqualTo(0));
+        var longer = Run(config with { Solver = config.Solver with { TEnd = 0.4 } }, resume: true);
+        Assert.That(longer.ExitCode, Is.EqualTo(0), longer.Message);
+        using var h5 = H5File.OpenRead(Path.Combine(dir, "resumable.h5"));
+        Assert.That(h5.Dataset("scales/sim_time").Read<double[]>()[^1], Is.EqualTo(0.4));
+        Assert.That(h5.Dataset("scales/write_number").Read<int[]>(), Is.EqualTo(Enumerable.Range(1, 21).ToArray()));
+    }
+
+    [Test]
+    public void ResumeRefusesAChangedConfigOrMissingOutput()
+    {
+        string dir = TempDirectory();
+        string path = Path.Combine(dir, "resumable.yaml");
+        File.WriteAllText(path, Config);
+        var (missing, _, missingErr) = RunCli("run", path, "--out", Path.Combine(dir, "out"), "--resume", "--quiet");
+        Assert.That(missing, Is.EqualTo(ExitCodes.ConfigError));
+        Assert.That(missingErr, Does.Contain("no output of run 'resumable'"));
+        Assert.That(RunCli("run", path, "--out", Path.Combine(dir, "out"), "--quiet").Code, Is.EqualTo(0));
+        var (changed, _, changedErr) = RunCli("run", path, "--out", Path.Combine(dir, "out"), "--resume", "--quiet", "--set", "model.beta=4");
+        Assert.That(changed, Is.EqualTo(ExitCodes.ConfigError));
+        Assert.That(changedErr, Does.Contain("beta"));
+    }
+}
