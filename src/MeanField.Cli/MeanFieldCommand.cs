@@ -44,7 +44,7 @@ public static class MeanFieldCommand
             try
             {
                 var cfg = ConfigLoader.LoadFile(path, parse.GetValue(set) ?? [], parse.GetValue(outDir));
-                var result = CircleRun.Execute(cfg, new RunOptions
+                var result = SpectralRun.Execute(cfg, new RunOptions
                 {
                     Output = output,
                     Error = error,

@@ -21,7 +21,7 @@ public class ResumeTests
         using var cancel = new CancellationTokenSource();
         int lines = 0;
         var output = new LineCounter(() => { if (interruptAfterLines > 0 && ++lines == interruptAfterLines) cancel.Cancel(); });
-        return CircleRun.Execute(config, new RunOptions { Output = output, Error = TextWriter.Null, Cancellation = cancel.Token, Resume = resume });
+        return SpectralRun.Execute(config, new RunOptions { Output = output, Error = TextWriter.Null, Cancellation = cancel.Token, Resume = resume });
     }
 
     private sealed class LineCounter(Action onLine) : StringWriter

@@ -135,7 +135,7 @@ internal static class Benchmarks
         for (int r = 0; r < 3; r++)
         {
             var sw = Stopwatch.StartNew();
-            CircleRun.Execute(config with { Output = config.Output with { Directory = outDir } },
+            SpectralRun.Execute(config with { Output = config.Output with { Directory = outDir } },
                 new RunOptions { Quiet = true, ConfigPath = configPath, Output = TextWriter.Null, Error = TextWriter.Null });
             times.Add(sw.Elapsed.TotalSeconds);
         }
