@@ -23,6 +23,8 @@ public static class RunPlots
         string geometry = run.Attribute("geometry");
         if (geometry == "circle" && run.Has("tasks/density"))
             return [DensityMap(run, stem), Energy(run, stem), Modes(run, stem)];
+        if (geometry == "zonal" && run.Has("tasks/relative_density"))
+            return [ZonalProfiles(run, stem), Energy(run, stem)];
         throw new OutputException(runPath, $"{runPath}: plots for geometry '{geometry}' with these tasks are not available yet");
     }
 
@@ -51,12 +53,42 @@ public static class RunPlots
         return Save(plot, stem + "_density.png");
     }
 
+    /// <summary>The zonal density relative to uniform, ρ(t)|S^{d−1}| against t = ⟨x, e⟩, at up to six times.</summary>
+    private static string ZonalProfiles(RunFile run, string stem)
+    {
+        var times = run.Vector("scales/sim_time");
+        var allNodes = run.Vector("grid/t");
+        var weights = run.Vector("grid/weights");
+        var relative = run.Matrix("tasks/relative_density");
+        // At large d the weight (1−t²)^{(d−3)/2} makes nodes near ±1 carry no mass; their values are extrapolation
+        // of the polynomial and are not shown (the same 1e-16 relative cut as the solver's min-density diagnostic).
+        double cut = 1e-16 * weights.Max();
+        var significant = Enumerable.Range(0, allNodes.Length).Where(j => weights[j] >= cut).ToArray();
+        var nodes = significant.Select(j => allNodes[j]).ToArray();
+        var plot = new Plot();
+        var colormap = new ScottPlot.Colormaps.Viridis();
+        int count = Math.Min(6, times.Length);
+        for (int i = 0; i < count; i++)
+        {
+            int w = count == 1 ? 0 : (int)Math.Round((double)i * (times.Length - 1) / (count - 1));
+            var line = plot.Add.Scatter(nodes, significant.Select(j => relative[w, j]).ToArray());
+            line.Color = colormap.GetColor(count == 1 ? 0 : 0.9 * i / (count - 1));
+            line.MarkerSize = 0;
+            line.LegendText = $"t = {times[w]:G4}";
+        }
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.Title($"{run.Attribute("name")}: zonal density on S^{{{long.Parse(run.Attribute("dimension")) - 1}}}, {Model(run)}");
+        plot.XLabel($"t = ⟨x, e⟩ (nodes carrying mass: |t| ≤ {nodes.Max(Math.Abs):G3})");
+        plot.YLabel("density relative to uniform, ρ |S^(d−1)|");
+        return Save(plot, stem + "_zonal_density.png");
+    }
+
     private static string Energy(RunFile run, string stem)
     {
         var t = run.Vector("scales/sim_time");
         var plot = new Plot();
         var line = plot.Add.Scatter(t, run.Vector("tasks/energy"));
-        line.LegendText = "E_β = (1/2β) ∬ e^{β cos(θ−φ)} ρρ";
+        line.LegendText = "E_β = (1/2β) ∬ e^{β⟨x,y⟩} dμ dμ";
         plot.ShowLegend(Alignment.LowerRight);
         plot.Title($"{run.Attribute("name")}: energy (non-decreasing without noise)");
         plot.XLabel("simulation time t");

@@ -35,6 +35,7 @@ public static class SpectralRun
     public static IRunField CreateField(RunConfig config, string configPath) => config.Geometry switch
     {
         "circle" => new CircleRunField(config, configPath),
+        "zonal" => new ZonalRunField(config, configPath),
         _ => throw new ConfigException($"{configPath}: geometry: '{config.Geometry}' has no spectral solver yet"),
     };
 
@@ -165,7 +166,11 @@ public static class SpectralRun
         return new RunResult(exitCode, stopReason ?? summary, writer.CompletedFiles, writes, stepper.Steps, field.Time);
     }
 
-    /// <summary>0, Δ, 2Δ, … ≤ t_end (each exactly k·Δ), plus t_end itself when it is not a multiple of Δ.</summary>
+    /// <summary>
+    /// 0, Δ, 2Δ, … up to t_end, each computed as k·Δ, plus t_end itself when it is not a multiple of Δ. A multiple
+    /// within 1e-12 relative of t_end counts as t_end but keeps its k·Δ value, so a run extended with --resume
+    /// passes through exactly the same times as one that went there directly.
+    /// </summary>
     public static IReadOnlyList<double> OutputTimes(double tEnd, double interval)
     {
         long count = (long)Math.Floor(tEnd / interval * (1 + 1e-12));
@@ -173,7 +178,6 @@ public static class SpectralRun
         var times = new List<double>();
         for (long k = 0; k <= count; k++) times.Add(k * interval);
         if (tEnd - times[^1] > 1e-12 * tEnd) times.Add(tEnd);
-        else times[^1] = Math.Min(times[^1], tEnd);
         return times;
     }
 

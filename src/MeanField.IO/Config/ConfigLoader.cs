@@ -92,9 +92,12 @@ public static class ConfigLoader
         if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/'))
             throw root.Error(root.Node("name"), "name", $"'{name}' is not usable as a file name");
         string geometry = root.Choice("geometry", "circle", ["circle", "sphere", "zonal"]);
-        if (geometry != "circle")
-            throw root.Error(root.Node("geometry"), "geometry", $"'{geometry}' is not implemented yet; available: circle");
-        int dimension = root.Int("dimension", 2, d => d == 2, "must be 2 for geometry circle");
+        if (geometry == "sphere")
+            throw root.Error(root.Node("geometry"), "geometry", "'sphere' is not implemented yet; available: circle, zonal");
+        bool zonal = geometry == "zonal";
+        int dimension = zonal
+            ? root.Int("dimension", 3, d => d >= 2 && d <= 1 << 16, "must be between 2 and 65536 for geometry zonal")
+            : root.Int("dimension", 2, d => d == 2, "must be 2 for geometry circle");
 
         var m = root.Mapping("model");
         string attention = m.Choice("attention", "usa", ["sa", "usa"]);
@@ -110,7 +113,9 @@ public static class ConfigLoader
         var solver = new SolverConfig
         {
             Kind = s.Choice("kind", "spectral", SolverConfig.Kinds),
-            Resolution = s.Int("resolution", 256, n => n >= 8 && n % 2 == 0 && n <= 1 << 22, "must be an even number of grid points between 8 and 4194304"),
+            Resolution = zonal
+                ? s.Int("resolution", 64, n => n >= 2 && n <= 4096, "is the largest Gegenbauer degree for geometry zonal and must lie between 2 and 4096")
+                : s.Int("resolution", 256, n => n >= 8 && n % 2 == 0 && n <= 1 << 22, "must be an even number of grid points between 8 and 4194304"),
             Stepper = s.Choice("stepper", "dopri5", ["rk4", "dopri5"]),
             Dt = s.Double("dt", 1e-3, x => x > 0, "must be > 0"),
             Tolerance = s.Double("tolerance", 1e-9, x => x > 0 && x < 1, "must lie in (0, 1)"),
@@ -121,9 +126,10 @@ public static class ConfigLoader
             Fft = s.Choice("fft", "auto", SolverConfig.FftBackends),
         };
         s.Finish();
-        int kmax = (solver.Resolution - 1) / 3;
+        // Largest mode an initial law may use: the retained wavenumber (circle) or the largest degree (zonal).
+        int kmax = zonal ? solver.Resolution : (solver.Resolution - 1) / 3;
 
-        var initial = BindInitial(root.Mapping("initial"), kmax, solver.Resolution);
+        var initial = BindInitial(root.Mapping("initial"), kmax, solver.Resolution, geometry);
 
         var o = root.Mapping("output");
         var output = new OutputConfig
@@ -146,33 +152,42 @@ public static class ConfigLoader
 
     // Every initial key is read (and validated) whatever the kind, so switching kind with --set keeps a file valid;
     // a key only takes effect for the kind that uses it (docs/configuration.md).
-    private static InitialConfig BindInitial(YamlMappingReader r, int kmax, int resolution)
+    private static InitialConfig BindInitial(YamlMappingReader r, int kmax, int resolution, string geometry)
     {
-        string limit = $"solver.resolution {resolution} retains wavenumbers up to {kmax}";
+        bool zonal = geometry == "zonal";
+        string limit = zonal ? $"solver.resolution {resolution} is the largest degree" : $"solver.resolution {resolution} retains wavenumbers up to {kmax}";
+        var kinds = zonal ? InitialConfig.ZonalKinds : InitialConfig.CircleKinds;
         var initial = new InitialConfig
         {
-            Kind = r.Choice("kind", "perturbed_uniform", InitialConfig.Kinds),
+            Kind = r.Choice("kind", "perturbed_uniform", kinds),
             Amplitude = r.Double("amplitude", 1e-3, a => a >= 0, "must be ≥ 0"),
             Modes = r.Int("modes", Math.Min(32, kmax), k => k >= 1 && k <= kmax, $"must be between 1 and {kmax} ({limit})"),
             Components = r.List("components", (node, key) =>
             {
                 if (node is not YamlMappingNode map) throw r.Error(node, key, "expected a mapping {weight, mean, kappa}");
                 var c = new YamlMappingReader(map, r.Key(key), r.Sources);
-                var component = new VonMisesComponent(
-                    c.Double("weight", 1.0, w => w > 0, "must be > 0"),
-                    c.Double("mean", 0.0, _ => true, ""),
-                    c.Double("kappa", 1.0, k => k >= 0 && k <= 1e4, "must lie in [0, 10000]"));
+                var component = zonal
+                    ? new VonMisesComponent(
+                        c.Double("weight", 1.0, w => w > 0, "must be > 0"),
+                        c.Double("mean", 0.0, m => m == 0, "must be 0 for geometry zonal (laws are axisymmetric about the pole e; a negative kappa centres at −e)"),
+                        c.Double("kappa", 1.0, k => Math.Abs(k) <= 1e4, "must lie in [−10000, 10000]"))
+                    : new VonMisesComponent(
+                        c.Double("weight", 1.0, w => w > 0, "must be > 0"),
+                        c.Double("mean", 0.0, _ => true, ""),
+                        c.Double("kappa", 1.0, k => k >= 0 && k <= 1e4, "must lie in [0, 10000]"));
                 c.Finish();
                 return component;
             }),
             Coefficients = r.List("coefficients", (node, key) =>
             {
-                if (node is not YamlSequenceNode { Children.Count: 3 } triple)
-                    throw r.Error(node, key, "expected [k, re, im]");
+                // circle (fourier): [k, re, im]; zonal (gegenbauer): [n, c].
+                int size = zonal ? 2 : 3;
+                if (node is not YamlSequenceNode entry || entry.Children.Count != size)
+                    throw r.Error(node, key, zonal ? "expected [n, c]" : "expected [k, re, im]");
                 return new FourierCoefficient(
-                    r.ParseInt(triple[0], key, k => k >= 1 && k <= kmax, $"k must be between 1 and {kmax} ({limit})"),
-                    r.ParseDouble(triple[1], key, _ => true, ""),
-                    r.ParseDouble(triple[2], key, _ => true, ""));
+                    r.ParseInt(entry[0], key, k => k >= 1 && k <= kmax, $"{(zonal ? "n" : "k")} must be between 1 and {kmax} ({limit})"),
+                    r.ParseDouble(entry[1], key, _ => true, ""),
+                    zonal ? 0 : r.ParseDouble(entry[2], key, _ => true, ""));
             }),
         };
         if (initial.Kind == "von_mises")
@@ -183,13 +198,13 @@ public static class ConfigLoader
             if (Math.Abs(total - 1) > 1e-9)
                 throw r.Error(r.Node("components"), "components", $"weights must sum to 1, they sum to {total:R}");
         }
-        if (initial.Kind == "fourier")
+        if (initial.Kind is "fourier" or "gegenbauer")
         {
             if (initial.Coefficients.Count == 0)
-                throw r.Error(r.Node("coefficients"), "coefficients", "fourier needs a list of [k, re, im]");
+                throw r.Error(r.Node("coefficients"), "coefficients", zonal ? "gegenbauer needs a list of [n, c]" : "fourier needs a list of [k, re, im]");
             var duplicate = initial.Coefficients.GroupBy(c => c.K).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
-                throw r.Error(r.Node("coefficients"), "coefficients", $"wavenumber {duplicate.Key} is given twice");
+                throw r.Error(r.Node("coefficients"), "coefficients", $"{(zonal ? "degree" : "wavenumber")} {duplicate.Key} is given twice");
         }
         r.Finish();
         return initial;

@@ -26,7 +26,7 @@ public static class ConfigYaml
             s.AppendLine($"    - {{weight: {F(v.Weight)}, mean: {F(v.Mean)}, kappa: {F(v.Kappa)}}}");
         s.AppendLine(c.Initial.Coefficients.Count == 0 ? "  coefficients: []" : "  coefficients:");
         foreach (var k in c.Initial.Coefficients)
-            s.AppendLine($"    - [{k.K}, {F(k.Re)}, {F(k.Im)}]");
+            s.AppendLine(c.Geometry == "zonal" ? $"    - [{k.K}, {F(k.Re)}]" : $"    - [{k.K}, {F(k.Re)}, {F(k.Im)}]");
         s.AppendLine("solver:");
         s.AppendLine($"  kind: {c.Solver.Kind}");
         s.AppendLine($"  resolution: {c.Solver.Resolution}");

@@ -24,12 +24,17 @@ public sealed record ModelConfig
 
 public sealed record VonMisesComponent(double Weight, double Mean, double Kappa);
 
-/// <summary>c_k in ρ(θ) = (1/2π)(1 + Σ_k 2 Re(c_k e^{ikθ})).</summary>
+/// <summary>
+/// circle (fourier): c_k in ρ(θ) = (1/2π)(1 + Σ_k 2 Re(c_k e^{ikθ}));
+/// zonal (gegenbauer): c_n in ρ = (1/|S^{d−1}|)(1 + Σ_n c_n P_n^{(d)}(t)), with Im = 0.
+/// </summary>
 public sealed record FourierCoefficient(int K, double Re, double Im);
 
 public sealed record InitialConfig
 {
-    public static readonly IReadOnlyList<string> Kinds = ["uniform", "perturbed_uniform", "von_mises", "fourier"];
+    public static readonly IReadOnlyList<string> Kinds = ["uniform", "perturbed_uniform", "von_mises", "fourier", "gegenbauer"];
+    public static readonly IReadOnlyList<string> CircleKinds = ["uniform", "perturbed_uniform", "von_mises", "fourier"];
+    public static readonly IReadOnlyList<string> ZonalKinds = ["uniform", "perturbed_uniform", "von_mises", "gegenbauer"];
     public string Kind { get; init; } = "perturbed_uniform";
     public double Amplitude { get; init; } = 1e-3;
     public int Modes { get; init; } = 32;

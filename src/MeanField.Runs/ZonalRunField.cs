@@ -1,0 +1,110 @@
+using MeanField.Core;
+using MeanField.IO.Config;
+using MeanField.IO.Output;
+using MeanField.Spectral.Steppers;
+using MeanField.Spectral.Zonal;
+
+namespace MeanField.Runs;
+
+/// <summary>
+/// geometry: zonal — densities on S^{d−1} that depend only on t = ⟨x, e⟩, solved by <see cref="ZonalSpectralSolver"/>
+/// (Gegenbauer Galerkin, MATH §9.3). solver.resolution is the largest degree L; the grid has ⌊3L/2⌋+1 nodes.
+/// </summary>
+public sealed class ZonalRunField : IRunField
+{
+    private readonly ZonalSpectralSolver _solver;
+    private readonly int _dimension;
+    private readonly double[] _grid;
+    private readonly double _timeScale;   // solver time τ = e^s t (s ≠ 0 only when USA rates would overflow, see the operator)
+    private readonly bool _densityRepresentable;
+
+    public ZonalRunField(RunConfig config, string configPath)
+    {
+        var s = config.Solver;
+        _dimension = config.Dimension;
+        var c = ZonalInitialCondition.Coefficients(config.Initial, config.Seed, _dimension, s.Resolution);
+        _solver = new ZonalSpectralSolver(config.Model.Attention, config.Model.Beta, config.Model.Diffusion, _dimension, s.Resolution,
+            c, new StepperOptions(s.Stepper, s.Dt, s.Tolerance));
+        _timeScale = Math.Exp(_solver.LogTimeScale);
+        _grid = new double[_solver.Nodes.Length];
+        // 1/|S^{d−1}| under- or overflows double for d ≳ 1600: then only the density relative to uniform is written.
+        _densityRepresentable = Math.Abs(SphereGeometry.LogSurfaceArea(_dimension)) < 600;
+        var d = _solver.Diagnose(1);
+        if (d.SpectralTail > s.TailTolerance)
+            throw new ConfigException($"{configPath}: initial: the initial density is under-resolved (spectral tail {d.SpectralTail:E2} > solver.tail_tolerance {s.TailTolerance:E1}); increase solver.resolution (now {s.Resolution}) or smooth the initial law");
+        if (d.MinRelativeDensity < -s.NegativeTolerance)
+            throw new ConfigException($"{configPath}: initial: the initial density is negative (min {d.MinRelativeDensity:E3} × uniform); reduce initial.amplitude or the coefficients");
+    }
+
+    public ZonalSpectralSolver Solver => _solver;
+    public TimeStepper Stepper => _solver.Stepper;
+    public double Time => _solver.PhysicalTime;
+
+    public AdvanceOutcome AdvanceTo(double time, StepObserver? observer, CancellationToken cancellation) =>
+        _solver.AdvanceTo(time * _timeScale, observer, cancellation);
+
+    public double SpectralTail(ReadOnlySpan<double> state) => ZonalSpectralSolver.SpectralTail(state);
+
+    public void Restore(double time, ReadOnlySpan<double> state, long steps, ReadOnlySpan<double> controllerState) =>
+        _solver.Stepper.Restore(time * _timeScale, state, steps, controllerState);
+
+    public IReadOnlyDictionary<string, double[]> Grid => new Dictionary<string, double[]>
+    {
+        ["t"] = _solver.Nodes,
+        ["weights"] = _solver.Basis.Weights,
+    };
+
+    public string ResolutionAdvice => $"increase solver.resolution (the largest degree) to at least {2 * _solver.Basis.MaxDegree}";
+
+    public IReadOnlyList<TaskDefinition> Tasks
+    {
+        get
+        {
+            int m = _grid.Length, l = _solver.Basis.MaxDegree + 1;
+            var tasks = new List<TaskDefinition>();
+            if (_densityRepresentable)
+            {
+                tasks.Add(new("density", [m], false, "density g(t_j) w.r.t. the surface measure of S^{d-1} on the nodes /grid/t; uniform = 1/|S^{d-1}|"));
+                tasks.Add(new("gegenbauer_coefficients", [l], false, "g_n with g(t) = sum_n g_n P_n^{(d)}(t), P_n(1) = 1 (MATH §9.3)"));
+            }
+            tasks.Add(new("relative_density", [m], false, "density relative to uniform, g(t_j) |S^{d-1}|, on the nodes /grid/t"));
+            tasks.Add(new("energy", [], false, "E_beta = (1/2beta) iint e^{beta<x,y>} dmu dmu"));
+            tasks.Add(new("mass", [], false, "integral of the density over S^{d-1} (1 up to rounding)"));
+            tasks.Add(new("spectral_tail", [], false, "relative L2 size of the top third of the degrees"));
+            tasks.Add(new("min_relative_density", [], false, "minimum over the significant nodes of the density relative to uniform"));
+            tasks.Add(new("polar_moment", [], false, "E<x, e>: mean of t"));
+            return tasks;
+        }
+    }
+
+    public IReadOnlyDictionary<string, object> Attributes => new Dictionary<string, object>
+    {
+        ["resolution"] = _solver.Basis.MaxDegree,
+        ["max_degree"] = _solver.Basis.MaxDegree,
+        ["nodes"] = _grid.Length,
+        ["log_time_scale"] = _solver.LogTimeScale,
+        ["density_normalisation"] = "density w.r.t. the surface measure of S^{d-1}, integral 1 (uniform = 1/|S^{d-1}|); zonal: depends on t = <x, e> only",
+        ["state_layout"] = "orthonormal Gegenbauer coefficients c_0..c_L of the density relative to uniform: u = g |S^{d-1}| = sum_n c_n sqrt(N_{n,d}) P_n(t); g_n = c_n sqrt(N_{n,d}) / |S^{d-1}|",
+    };
+
+    public FieldSnapshot WriteTasks(OutputSetWriter writer)
+    {
+        var d = _solver.Diagnose(1);
+        if (_densityRepresentable)
+        {
+            _solver.Density(_grid);
+            writer.SetTask("density", _grid);
+            writer.SetTask("gegenbauer_coefficients", _solver.GegenbauerCoefficients());
+        }
+        _solver.RelativeDensity(_grid);
+        writer.SetTask("relative_density", _grid);
+        writer.SetTask("energy", [d.Energy]);
+        writer.SetTask("mass", [d.Mass]);
+        writer.SetTask("spectral_tail", [d.SpectralTail]);
+        writer.SetTask("min_relative_density", [d.MinRelativeDensity]);
+        writer.SetTask("polar_moment", [d.PolarMoment]);
+        return new FieldSnapshot(d.Energy, d.SpectralTail, d.MinRelativeDensity, 1.0);
+    }
+
+    public void Dispose() { }
+}

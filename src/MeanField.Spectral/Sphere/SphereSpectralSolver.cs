@@ -1,0 +1,131 @@
+using System.Numerics;
+using MeanField.Core;
+using MeanField.Spectral.Steppers;
+
+namespace MeanField.Spectral.Sphere;
+
+/// <summary>
+/// The mean-field PDE on S², solved by spherical-harmonic Galerkin: a <see cref="SphereHarmonicBasis"/> (degree ≤ L,
+/// dealiased Gauss grid), the <see cref="SphereMeanFieldOperator"/> (SA or USA, diffusion exact), and a
+/// <see cref="TimeStepper"/> (rk4 or dopri5). Coefficients use the layout documented on <see cref="SphericalHarmonicTransform"/>.
+/// </summary>
+public sealed class SphereSpectralSolver : IDisposable
+{
+    private readonly double[] _grid;
+
+    /// <param name="initialCoefficients">a_l^m in the m-major layout of <paramref name="lmax"/> (see <see cref="SphereInitialLaws"/>).</param>
+    public SphereSpectralSolver(MeanFieldModel model, int lmax, ReadOnlySpan<Complex> initialCoefficients, StepperOptions stepper,
+        string fftBackend = "auto", int threads = 1)
+    {
+        Basis = new SphereHarmonicBasis(lmax, fftBackend, threads);
+        Operator = new SphereMeanFieldOperator(Basis, model);
+        Stepper = stepper.Create(Operator, Basis.StateFromCoefficients(initialCoefficients), 0.0);
+        _grid = new double[Basis.GridSize];
+    }
+
+    public SphereHarmonicBasis Basis { get; }
+    public SphereMeanFieldOperator Operator { get; }
+    public TimeStepper Stepper { get; }
+    public MeanFieldModel Model => Operator.Model;
+    public double Time => Stepper.Time;
+    public ReadOnlySpan<double> State => Stepper.State;
+
+    public AdvanceOutcome AdvanceTo(double time, StepObserver? observer = null, CancellationToken cancellation = default) =>
+        Stepper.AdvanceTo(time, observer, cancellation);
+
+    /// <summary>a_l^m (any m, via a_l^{−m} = (−1)^m conj a_l^m).</summary>
+    public Complex Coefficient(int l, int m) => Basis.Coefficient(State, l, m);
+
+    /// <summary>All a_l^m of the current state, m-major.</summary>
+    public Complex[] Coefficients()
+    {
+        var c = new Complex[Basis.Count];
+        Basis.CoefficientsFromState(State, c);
+        return c;
+    }
+
+    /// <summary>ρ on the nlat × nlon grid (row-major by ring).</summary>
+    public void Density(Span<double> grid) => Operator.Density(State, grid);
+
+    /// <summary>S_n = Σ_{m=−n}^{n} |a_n^m|², n = 0..L.</summary>
+    public static double[] DegreeSpectrum(SphereHarmonicBasis basis, ReadOnlySpan<double> state)
+    {
+        int L = basis.Lmax;
+        var s = new double[L + 1];
+        for (int m = 0; m <= L; m++)
+            for (int l = m; l <= L; l++)
+            {
+                int i = basis.Index(l, m);
+                double p = state[2 * i] * state[2 * i] + state[2 * i + 1] * state[2 * i + 1];
+                s[l] += m == 0 ? p : 2 * p;
+            }
+        return s;
+    }
+
+    /// <summary>Relative L² size of the degrees above 2L/3 (see <see cref="SphereDiagnostics.SpectralTail"/>).</summary>
+    public static double SpectralTail(SphereHarmonicBasis basis, ReadOnlySpan<double> state)
+    {
+        var s = DegreeSpectrum(basis, state);
+        int first = 2 * basis.Lmax / 3 + 1;
+        double top = 0, all = 0;
+        for (int n = 0; n < s.Length; n++)
+        {
+            all += s[n];
+            if (n >= first) top += s[n];
+        }
+        return all > 0 ? Math.Sqrt(top / all) : 0;
+    }
+
+    /// <summary>E_β = (1/2β) Σ_n Λ_n S_n (exact for the band-limited density).</summary>
+    public double Energy(ReadOnlySpan<double> state)
+    {
+        var s = DegreeSpectrum(Basis, state);
+        var lambda = Operator.Eigenvalues;
+        double sum = 0;
+        for (int n = 0; n < s.Length; n++) if (s[n] > 0) sum += lambda[n] * s[n];
+        return sum / (2 * Model.Beta);
+    }
+
+    public SphereDiagnostics Diagnose()
+    {
+        var u = State;
+        Operator.Density(u, _grid);
+        int nlon = Basis.Nlon;
+        double mass = 0, min = double.PositiveInfinity;
+        for (int i = 0; i < Basis.Nlat; i++)
+        {
+            double ring = 0;
+            for (int k = 0; k < nlon; k++)
+            {
+                double f = _grid[i * nlon + k];
+                ring += f;
+                min = Math.Min(min, f);
+            }
+            mass += ring * Basis.AreaWeight(i);
+        }
+        return new SphereDiagnostics
+        {
+            Mass = mass,
+            Energy = Energy(u),
+            SpectralTail = SpectralTail(Basis, u),
+            MinDensity = min,
+            DegreeSpectrum = DegreeSpectrum(Basis, u),
+            FirstMoment = FirstMoment(Basis, u),
+        };
+    }
+
+    /// <summary>∫ x ρ dσ: with Y_1^0 = √(3/4π) z and Y_1^1 = −√(3/8π)(x + iy), ∫zρ = √(4π/3) a_1^0, ∫(x − iy)ρ = −√(8π/3) a_1^1.</summary>
+    public static double[] FirstMoment(SphereHarmonicBasis basis, ReadOnlySpan<double> state)
+    {
+        var a10 = basis.Coefficient(state, 1, 0);
+        var a11 = basis.Coefficient(state, 1, 1);
+        double k = Math.Sqrt(8 * Math.PI / 3);
+        return [-k * a11.Real, k * a11.Imaginary, Math.Sqrt(4 * Math.PI / 3) * a10.Real];
+    }
+
+    public void Dispose()
+    {
+        Operator.Dispose();
+        Basis.Dispose();
+    }
+}

@@ -1,0 +1,983 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using MathNet.Numerics.Integration;
+using MeanField.Spectral.Fft;
+
+namespace MeanField.Spectral.Sphere;
+
+/// <summary>
+/// Spherical harmonic transform (SHT) of real fields on S² on a Gauss–Legendre grid: synthesis (coefficients → grid),
+/// analysis (grid → coefficients), and the vector operations the mean-field solver needs (gradient synthesis,
+/// divergence analysis), all through spectral identities.
+///
+/// <para><b>Conventions, stated once.</b>
+/// Harmonics are orthonormal on the unit sphere, ∫ Y_l^m conj(Y_l'^m') dσ = δ_ll' δ_mm', with the Condon–Shortley phase:
+///   Y_l^m(θ,φ) = P̄_l^m(cos θ) e^{imφ},  P̄_l^m(x) = (−1)^m √((2l+1)/(4π) · (l−m)!/(l+m)!) (1−x²)^{m/2} d^m P_l(x)/dx^m,
+/// so Y_0^0 = 1/√(4π), Y_1^0 = √(3/4π) cos θ, Y_1^1 = −√(3/8π) sin θ e^{iφ}.
+/// A real field is f = Σ_{l=0}^{L} Σ_{m=−l}^{l} a_l^m Y_l^m with a_l^{−m} = (−1)^m conj(a_l^m) and a_l^m = ∫ f conj(Y_l^m) dσ;
+/// only m ≥ 0 is stored, i.e. f = Σ_l [ a_l^0 Y_l^0 + Σ_{m=1}^{l} 2 Re(a_l^m Y_l^m) ] (Im a_l^0 is ignored).
+/// Coefficients are a flat <see cref="Complex"/> array of length (L+1)(L+2)/2 in m-major order:
+///   index(l, m) = m(2L+3−m)/2 + (l − m),  0 ≤ m ≤ l ≤ L   (the SHTns "LM" order for mmax = lmax, mres = 1),
+/// so the coefficients of one order m are contiguous, l = m..L.</para>
+///
+/// <para><b>Grid.</b> nlat (even) Gauss–Legendre nodes in x = cos θ from MathNet's GaussLegendreRule(−1, 1, nlat), ordered by
+/// increasing colatitude θ_i ∈ (0, π) (north to south; ring nlat−1−i is the mirror of ring i, cos θ exactly negated), and
+/// nlon (even) equispaced longitudes φ_k = 2πk/nlon. A grid field is row-major: grid[i·nlon + k] = f(θ_i, φ_k).
+/// Quadrature: ∫ g dσ ≈ Σ_i w_i (2π/nlon) Σ_k g(θ_i, φ_k), with w_i the Gauss weights (Σ w_i = 2). Analysis is exact for
+/// band-limited data when nlat ≥ L+1 and nlon ≥ 2L+2 (the grid must resolve products of two degree-L harmonics).</para>
+///
+/// <para><b>Algorithm.</b> Longitude: one real FFT per ring through <see cref="IRealFft"/>. Latitude: for each m, the
+/// associated Legendre functions are generated on the fly by the three-term recurrence (memory O(L²) at any L:
+/// recurrence coefficients per (l,m), start values per (m, ring pair); no O(L³) table), rescaled so that only one fused
+/// multiply-add and one multiply per two degrees are needed: with z_l = P̄_l^m/f_l, z_l = a_l x z_{l−1} + z_{l−2}
+/// (f_l bounded, folded into the coefficients), and the odd-parity part carried as u_l = z_l/x so the even part
+/// advances with a_l x² (per lane) and the odd part with a_l alone. Equatorial symmetry: the ±cos θ pair shares one
+/// recurrence (P̄_l^m(−x) = (−1)^{l+m} P̄_l^m(x)), giving even and odd partial sums for both hemispheres at once.
+/// Underflow: the start value P̄_m^m = c_m sin^m θ (far below the double range for high m near the poles) is kept as
+/// stored·2^{−600k} with a per-lane level k; lanes with k &gt; 0 (true value &lt; 2^{−300}) do not contribute and are rescaled
+/// by 2^{600} once the recurrence has lifted them above 2^{300}, so no value ever underflows or becomes denormal.
+/// SIMD: <see cref="Vector512{T}"/> over 8 latitude pairs, two vectors interleaved; a scalar path (same algorithm)
+/// is the reference. Threads (optional) split the orders m and the rings.</para>
+/// Not thread-safe: one instance per thread (it owns scratch buffers).
+/// </summary>
+public sealed unsafe class SphericalHarmonicTransform : IDisposable
+{
+    private const int VectorLanes = 8;
+    private const int BlockLanes = 2 * VectorLanes;
+    private static readonly double Big = Math.ScaleB(1.0, 300);
+    private static readonly double Down = Math.ScaleB(1.0, -600);
+
+    private readonly int _lmax, _nlat, _nlon, _npairs, _npad, _threads;
+    private readonly bool _simd;
+    private readonly double[] _x, _t, _sin, _w;    // per pair (padded): cos θ (north), cos² θ, sin θ, 2π × Gauss weight
+    private readonly double[] _start, _level;      // per (m, pair): P̄_m^m = start·2^{−600 level}
+    private readonly int[] _segment;               // per m: offset of its recurrence segment (l = m..L+3)
+    private readonly double[] _a, _f;              // per (l, m) in segments: recurrence a'_l and scale f_l (P̄ = f z)
+    private readonly double[] _cMinus;             // per (l, m) coefficient index: c_lm = √((2l+1)(l²−m²)/(2l−1))
+    private readonly Complex[] _ring, _ring2, _ring3;   // ring Fourier modes, m-major: [m·ModeStride + ring]
+    private readonly Complex[] _tmpCoeffs, _tmpCoeffs2;
+    private const int RingBlock = 8;
+    private readonly IRealFft[][] _ffts;           // per worker, RingBlock FFTs of length nlon
+    private readonly Worker[] _workers;
+
+    /// <param name="lmax">L ≥ 1.</param>
+    /// <param name="nlat">Number of Gauss nodes in colatitude: even, ≥ L+1 for exact analysis.</param>
+    /// <param name="nlon">Number of longitudes: even, ≥ 2L+2 for exact analysis.</param>
+    /// <param name="fftBackend">"auto", "fftw" or "managed" (see <see cref="RealFftFactory"/>).</param>
+    /// <param name="threads">Worker threads for the Legendre stage (split over m) and the FFT stage (split over rings).</param>
+    /// <param name="simd">false forces the scalar reference path.</param>
+    public SphericalHarmonicTransform(int lmax, int nlat, int nlon, string fftBackend = "auto", int threads = 1, bool simd = true)
+    {
+        if (lmax < 1) throw new ArgumentOutOfRangeException(nameof(lmax), lmax, "lmax must be at least 1.");
+        if (nlat < 2 || nlat % 2 != 0) throw new ArgumentOutOfRangeException(nameof(nlat), nlat, "nlat must be even and at least 2.");
+        if (nlon < 4 || nlon % 2 != 0 || nlon / 2 < lmax)
+            throw new ArgumentOutOfRangeException(nameof(nlon), nlon, "nlon must be even and at least 2·lmax (2·lmax+2 for exact analysis).");
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be at least 1.");
+        _lmax = lmax;
+        _nlat = nlat;
+        _nlon = nlon;
+        _npairs = nlat / 2;
+        _npad = (_npairs + BlockLanes - 1) / BlockLanes * BlockLanes;
+        _threads = threads;
+        _simd = simd && Vector512.IsHardwareAccelerated;
+
+        // Gauss–Legendre nodes; make the two hemispheres exact mirrors.
+        var rule = new GaussLegendreRule(-1, 1, nlat);
+        var nodes = rule.Abscissas.Zip(rule.Weights).OrderByDescending(p => p.First).ToArray();
+        Colatitudes = new double[nlat];
+        CosColatitudes = new double[nlat];
+        SinColatitudes = new double[nlat];
+        Weights = new double[nlat];
+        _x = new double[_npad];
+        _t = new double[_npad];
+        _sin = new double[_npad];
+        _w = new double[_npad];
+        for (int j = 0; j < _npairs; j++)
+        {
+            double x = 0.5 * (nodes[j].First - nodes[nlat - 1 - j].First);
+            // MathNet's nodes are not machine-accurate for every n (e.g. 1e−9 errors in the analysis at n = 602):
+            // polish each node by Newton steps on P_n and recompute its weight 2/((1−x²) P_n'(x)²).
+            double w = 0;
+            for (int it = 0; it < 3; it++)
+            {
+                var (p, dp) = LegendreAndDerivative(nlat, x);
+                double dx = p / dp;
+                x -= dx;
+                w = 2 / ((1 - x) * (1 + x) * dp * dp);
+                if (Math.Abs(dx) < 1e-17) { (_, dp) = LegendreAndDerivative(nlat, x); w = 2 / ((1 - x) * (1 + x) * dp * dp); break; }
+            }
+            double s = Math.Sqrt((1 - x) * (1 + x));
+            double theta = Math.Atan2(s, x);
+            Colatitudes[j] = theta;
+            Colatitudes[nlat - 1 - j] = Math.PI - theta;
+            CosColatitudes[j] = x;
+            CosColatitudes[nlat - 1 - j] = -x;
+            SinColatitudes[j] = SinColatitudes[nlat - 1 - j] = s;
+            Weights[j] = Weights[nlat - 1 - j] = w;
+            _x[j] = x;
+            _t[j] = x * x;
+            _sin[j] = s;
+            _w[j] = 2 * Math.PI * w;
+        }
+        Longitudes = new double[nlon];
+        for (int k = 0; k < nlon; k++) Longitudes[k] = 2 * Math.PI * k / nlon;
+
+        // Recurrence coefficients. Standard: P̄_l = A_l x P̄_{l−1} + B_l P̄_{l−2} (l ≥ m+2), P̄_{m+1} = √(2m+3) x P̄_m.
+        // Rescaled: P̄_l = f_l z_l with f_m = f_{m+1} = 1, f_l = B_l f_{l−2}; then z_l = a_l x z_{l−1} + z_{l−2},
+        // a_l = A_l f_{l−1}/f_l (a_{m+1} = √(2m+3)). |f_l| stays within polynomial bounds (the B's telescope).
+        _segment = new int[lmax + 2];
+        for (int m = 0; m <= lmax; m++) _segment[m + 1] = _segment[m] + (lmax - m + 4);
+        _a = new double[_segment[lmax + 1]];
+        _f = new double[_segment[lmax + 1]];
+        for (int m = 0; m <= lmax; m++)
+        {
+            int o = _segment[m];
+            _f[o] = 1;
+            _a[o] = 0;
+            if (m + 1 <= lmax)
+            {
+                _f[o + 1] = 1;
+                _a[o + 1] = Math.Sqrt(2.0 * m + 3);
+            }
+            for (int l = m + 2; l <= lmax; l++)
+            {
+                double l2 = (double)l * l, m2 = (double)m * m;
+                double A = Math.Sqrt((4 * l2 - 1) / (l2 - m2));
+                double B = -Math.Sqrt(((l - 1.0) * (l - 1.0) - m2) * (2.0 * l + 1) / ((2.0 * l - 3) * (l2 - m2)));
+                int k = l - m;
+                _f[o + k] = B * _f[o + k - 2];
+                _a[o + k] = A * _f[o + k - 1] / _f[o + k];
+            }
+            // entries l = L+1..L+3 stay 0: the kernels read them when advancing past L (results unused).
+        }
+        _cMinus = new double[CoefficientCount(lmax)];
+        for (int m = 0; m <= lmax; m++)
+            for (int l = m; l <= lmax; l++)
+                _cMinus[Index(l, m)] = Math.Sqrt((2.0 * l + 1) * ((double)l * l - (double)m * m) / (2.0 * l - 1));
+
+        // Start values P̄_m^m(x_j) = (−1)^m √((2m+1)/(4π) Π_{k≤m} (2k−1)/(2k)) sin^m θ_j, as mantissa × 2^E with exact
+        // exponent tracking, stored as value·2^{600·level} ∈ [2^−300, 2^300) (level 0 when the value is ≥ 2^−300).
+        _start = new double[(lmax + 1) * _npad];
+        _level = new double[(lmax + 1) * _npad];
+        for (int j = 0; j < _npairs; j++)
+        {
+            double mant = 1 / Math.Sqrt(4 * Math.PI);
+            long e = 0;
+            for (int m = 0; m <= lmax; m++)
+            {
+                if (m > 0)
+                {
+                    mant *= -Math.Sqrt((2.0 * m + 1) / (2.0 * m)) * _sin[j];
+                    int d = Math.ILogB(mant);
+                    mant = Math.ScaleB(mant, -d);
+                    e += d;
+                }
+                int level = e >= -300 ? 0 : (int)((-300 - e + 599) / 600);
+                _start[m * _npad + j] = Math.ScaleB(mant, (int)(e + 600L * level));
+                _level[m * _npad + j] = level;
+            }
+        }
+
+        int modes = (lmax + 1) * ModeStride;
+        _ring = new Complex[modes];
+        _ring2 = new Complex[modes];
+        _ring3 = new Complex[modes];
+        _tmpCoeffs = new Complex[CoefficientCount(lmax)];
+        _tmpCoeffs2 = new Complex[CoefficientCount(lmax)];
+        _ffts = new IRealFft[threads][];
+        for (int i = 0; i < threads; i++)
+        {
+            _ffts[i] = new IRealFft[RingBlock];
+            for (int r = 0; r < RingBlock; r++) _ffts[i][r] = RealFftFactory.Create(nlon, fftBackend);
+        }
+        _workers = new Worker[threads];
+        for (int i = 0; i < threads; i++) _workers[i] = new Worker(lmax, _npad);
+    }
+
+    /// <summary>P_n(x) and P_n'(x) by the three-term recurrence.</summary>
+    private static (double P, double DP) LegendreAndDerivative(int n, double x)
+    {
+        double p0 = 1, p1 = x;
+        for (int k = 2; k <= n; k++)
+        {
+            double p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
+            p0 = p1;
+            p1 = p2;
+        }
+        return (p1, n * (x * p1 - p0) / ((x - 1) * (x + 1)));
+    }
+
+    /// <summary>L, the largest degree.</summary>
+    public int Lmax => _lmax;
+    public int Nlat => _nlat;
+    public int Nlon => _nlon;
+    public int Threads => _threads;
+    /// <summary>Number of grid points nlat·nlon.</summary>
+    public int GridSize => _nlat * _nlon;
+    /// <summary>(L+1)(L+2)/2.</summary>
+    public int Count => CoefficientCount(_lmax);
+    /// <summary>True when the Vector512 kernels run (false: scalar reference path).</summary>
+    public bool UsesSimd => _simd;
+    public string FftBackend => _ffts[0][0].Backend;
+
+    /// <summary>
+    /// Stride between orders in the ring-mode buffers of <see cref="LegendreSynthesis"/>/<see cref="LegendreAnalysis"/>:
+    /// the Fourier coefficient of order m on ring i is modes[m·ModeStride + i] (nlat rounded up to odd, so that
+    /// consecutive orders do not alias in the cache). Buffers hold (L+1)·ModeStride entries.
+    /// </summary>
+    public int ModeStride => _nlat + 1;
+
+    /// <summary>θ_i, increasing (north to south).</summary>
+    public double[] Colatitudes { get; }
+    public double[] CosColatitudes { get; }
+    public double[] SinColatitudes { get; }
+    /// <summary>Gauss–Legendre weights w_i in x = cos θ (Σ = 2). The area weight of grid point (i,k) is w_i·2π/nlon.</summary>
+    public double[] Weights { get; }
+    /// <summary>φ_k = 2πk/nlon.</summary>
+    public double[] Longitudes { get; }
+
+    /// <summary>(L+1)(L+2)/2: the number of stored coefficients.</summary>
+    public static int CoefficientCount(int lmax) => (lmax + 1) * (lmax + 2) / 2;
+
+    /// <summary>m(2L+3−m)/2 + (l−m).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Index(int l, int m) => Index(_lmax, l, m);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Index(int lmax, int l, int m) => m * (2 * lmax + 3 - m) / 2 + (l - m);
+
+    /// <summary>c_lm = √((2l+1)(l²−m²)/(2l−1)): sin θ dP̄_l^m/dθ = l cos θ P̄_l^m − c_lm P̄_{l−1}^m.</summary>
+    public double DerivativeCoefficient(int l, int m) => _cMinus[Index(l, m)];
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Public transforms
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// <summary>Grid values (nlat·nlon, row-major) of the real field with the given coefficients.</summary>
+    public void Synthesize(ReadOnlySpan<Complex> coefficients, Span<double> grid)
+    {
+        CheckCoefficients(coefficients);
+        CheckGrid(grid);
+        LegendreSynthesis(coefficients, _ring);
+        RingsInverse(_ring, grid);
+    }
+
+    /// <summary>Coefficients a_l^m = ∫ f conj(Y_l^m) dσ by Gauss quadrature (exact for band-limited data, see the class remarks).</summary>
+    public void Analyze(ReadOnlySpan<double> grid, Span<Complex> coefficients)
+    {
+        CheckCoefficients(coefficients);
+        CheckGrid(grid);
+        RingsForward(grid, _ring);
+        LegendreAnalysis(_ring, coefficients);
+    }
+
+    /// <summary>
+    /// The field and its surface gradient: value f, ∂_θ f and (1/sin θ) ∂_φ f on the grid (any output may be empty to skip it;
+    /// <paramref name="value"/> costs one more FFT per ring). Computed from dP̄/dθ = (l x P̄_l − c_lm P̄_{l−1})/sin θ and
+    /// ∂_φ = im: three Legendre syntheses sharing the FFT stage.
+    /// </summary>
+    public void SynthesizeGradient(ReadOnlySpan<Complex> coefficients, Span<double> value, Span<double> gradTheta, Span<double> gradPhi)
+    {
+        CheckCoefficients(coefficients);
+        int L = _lmax;
+        // b_l = l a_l,  d_l = c_{l+1,m} a_{l+1} (d_L = 0).
+        var b = _tmpCoeffs;
+        var d = _tmpCoeffs2;
+        for (int m = 0; m <= L; m++)
+        {
+            int o = Index(m, m);
+            for (int l = m; l <= L; l++)
+            {
+                b[o + l - m] = l * coefficients[o + l - m];
+                d[o + l - m] = l < L ? _cMinus[o + l + 1 - m] * coefficients[o + l + 1 - m] : Complex.Zero;
+            }
+        }
+        LegendreSynthesis(coefficients, _ring);
+        LegendreSynthesis(b, _ring2);
+        LegendreSynthesis(d, _ring3);
+        int nlat = _nlat;
+        // ring2 ← ∂θ modes = (x S_b − S_d)/sin θ ; ring3 ← (im/sin θ) V.
+        for (int m = 0; m <= L; m++)
+        {
+            for (int i = 0; i < nlat; i++)
+            {
+                int q = m * ModeStride + i;
+                double inv = 1 / SinColatitudes[i];
+                var v = _ring[q];
+                _ring2[q] = (CosColatitudes[i] * _ring2[q] - _ring3[q]) * inv;
+                _ring3[q] = new Complex(-m * v.Imaginary * inv, m * v.Real * inv);
+            }
+        }
+        if (!value.IsEmpty) { CheckGrid(value); RingsInverse(_ring, value); }
+        if (!gradTheta.IsEmpty) { CheckGrid(gradTheta); RingsInverse(_ring2, gradTheta); }
+        if (!gradPhi.IsEmpty) { CheckGrid(gradPhi); RingsInverse(_ring3, gradPhi); }
+    }
+
+    /// <summary>
+    /// Coefficients of div_S V for the tangent field V = V_θ e_θ + V_φ e_φ given on the grid, via the adjoint identity
+    ///   (div V)_l^m = −∫ V·∇conj(Y_l^m) dσ = −2π Σ_i w_i [ V̂θ_m dP̄_l^m/dθ − (im/sin θ_i) V̂φ_m P̄_l^m ]
+    /// (V̂_m the ring Fourier coefficients). Exact when V·∇Y is band-limited for the grid's quadrature.
+    /// </summary>
+    public void AnalyzeDivergence(ReadOnlySpan<double> vTheta, ReadOnlySpan<double> vPhi, Span<Complex> coefficients)
+    {
+        CheckCoefficients(coefficients);
+        CheckGrid(vTheta);
+        CheckGrid(vPhi);
+        int L = _lmax, nlat = _nlat;
+        RingsForward(vTheta, _ring);
+        RingsForward(vPhi, _ring3);
+        // G1 = x V̂θ/sin θ (ring2), G2 = V̂θ/sin θ (ring), G3 = (im/sin θ) V̂φ (ring3).
+        for (int m = 0; m <= L; m++)
+        {
+            for (int i = 0; i < nlat; i++)
+            {
+                int q = m * ModeStride + i;
+                double inv = 1 / SinColatitudes[i];
+                var g2 = _ring[q] * inv;
+                _ring[q] = g2;
+                _ring2[q] = CosColatitudes[i] * g2;
+                var vp = _ring3[q];
+                _ring3[q] = new Complex(-m * vp.Imaginary * inv, m * vp.Real * inv);
+            }
+        }
+        var a1 = _tmpCoeffs;
+        var a2 = _tmpCoeffs2;
+        LegendreAnalysis(_ring2, a1);
+        LegendreAnalysis(_ring, a2);
+        LegendreAnalysis(_ring3, coefficients);   // A3
+        // div_lm = −(l A1_l − c_lm A2_{l−1} − A3_l)
+        for (int m = 0; m <= L; m++)
+        {
+            int o = Index(m, m);
+            for (int l = m; l <= L; l++)
+            {
+                int q = o + l - m;
+                var prev = l > m ? a2[q - 1] : Complex.Zero;
+                coefficients[q] = coefficients[q] - l * a1[q] + _cMinus[q] * prev;
+            }
+        }
+    }
+
+    /// <summary>
+    /// All Y_l^m(θ, φ), 0 ≤ m ≤ l ≤ L, at one point (m-major layout), by the same recurrence with exponent tracking
+    /// (values below 2^−300 are returned as 0). Used for closed-form checks and von Mises–Fisher coefficients.
+    /// </summary>
+    public static void EvaluateHarmonics(int lmax, double theta, double phi, Span<Complex> values)
+    {
+        if (values.Length < CoefficientCount(lmax)) throw new ArgumentException("values is shorter than (L+1)(L+2)/2.");
+        double x = Math.Cos(theta), s = Math.Sin(theta);
+        double mant = 1 / Math.Sqrt(4 * Math.PI);   // P̄_m^m = mant·2^e
+        long e = 0;
+        values[..CoefficientCount(lmax)].Clear();
+        for (int m = 0; m <= lmax; m++)
+        {
+            if (m > 0)
+            {
+                mant *= -Math.Sqrt((2.0 * m + 1) / (2.0 * m)) * s;
+                if (mant == 0) return;   // at a pole every m > 0 harmonic vanishes
+                int d = Math.ILogB(mant);
+                mant = Math.ScaleB(mant, -d);
+                e += d;
+            }
+            var phase = Complex.FromPolarCoordinates(1, m * phi);
+            int o = Index(lmax, m, m);
+            long scale = e;                       // true value = p·2^scale
+            double p0 = mant, p1 = 0;             // P̄_l, P̄_{l−1} (scaled)
+            values[o] = Math.ScaleB(p0, (int)Math.Clamp(scale, -4000, 4000)) * phase;
+            for (int l = m + 1; l <= lmax; l++)
+            {
+                double p;
+                if (l == m + 1) p = Math.Sqrt(2.0 * m + 3) * x * p0;
+                else
+                {
+                    double l2 = (double)l * l, m2 = (double)m * m;
+                    double A = Math.Sqrt((4 * l2 - 1) / (l2 - m2));
+                    double B = -Math.Sqrt(((l - 1.0) * (l - 1.0) - m2) * (2.0 * l + 1) / ((2.0 * l - 3) * (l2 - m2)));
+                    p = A * x * p0 + B * p1;
+                }
+                p1 = p0;
+                p0 = p;
+                if (Math.Abs(p0) > Big)
+                {
+                    int d = Math.ILogB(p0);
+                    p0 = Math.ScaleB(p0, -d);
+                    p1 = Math.ScaleB(p1, -d);
+                    scale += d;
+                }
+                values[o + l - m] = Math.ScaleB(p0, (int)Math.Clamp(scale, -4000, 4000)) * phase;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // FFT stage
+    // ------------------------------------------------------------------------------------------------------------
+
+    private void RingsInverse(Complex[] modes, Span<double> grid)
+    {
+        if (_threads == 1) { RingsInverse(modes, grid, 0, _nlat, _ffts[0]); return; }
+        fixed (double* g = grid)
+        {
+            double* gp = g;
+            int len = grid.Length;
+            Parallel.For(0, _threads, new ParallelOptions { MaxDegreeOfParallelism = _threads }, w =>
+            {
+                int lo = _nlat * w / _threads, hi = _nlat * (w + 1) / _threads;
+                RingsInverse(modes, new Span<double>(gp, len), lo, hi, _ffts[w]);
+            });
+        }
+    }
+
+    /// <summary>Rings lo..hi−1, in blocks of <see cref="RingBlock"/> so the m-major → ring transposition reads whole cache lines.</summary>
+    private void RingsInverse(Complex[] modes, Span<double> grid, int lo, int hi, IRealFft[] ffts)
+    {
+        int L = _lmax, nlon = _nlon, stride = ModeStride;
+        for (int i0 = lo; i0 < hi; i0 += RingBlock)
+        {
+            int nb = Math.Min(RingBlock, hi - i0);
+            fixed (Complex* src = modes)
+            {
+                for (int r = 0; r < nb; r++)
+                {
+                    var spectrum = ffts[r].Spectrum;
+                    fixed (Complex* dst = spectrum)
+                    {
+                        Complex* s = src + i0 + r;
+                        for (int m = 0; m <= L; m++) dst[m] = s[m * stride];
+                    }
+                    spectrum[(L + 1)..].Clear();
+                }
+            }
+            for (int r = 0; r < nb; r++)
+            {
+                ffts[r].Inverse();
+                ffts[r].Real.CopyTo(grid.Slice((i0 + r) * nlon, nlon));
+            }
+        }
+    }
+
+    private void RingsForward(ReadOnlySpan<double> grid, Complex[] modes)
+    {
+        if (_threads == 1) { RingsForward(grid, modes, 0, _nlat, _ffts[0]); return; }
+        fixed (double* g = grid)
+        {
+            double* gp = g;
+            int len = grid.Length;
+            Parallel.For(0, _threads, new ParallelOptions { MaxDegreeOfParallelism = _threads }, w =>
+            {
+                int lo = _nlat * w / _threads, hi = _nlat * (w + 1) / _threads;
+                RingsForward(new ReadOnlySpan<double>(gp, len), modes, lo, hi, _ffts[w]);
+            });
+        }
+    }
+
+    private void RingsForward(ReadOnlySpan<double> grid, Complex[] modes, int lo, int hi, IRealFft[] ffts)
+    {
+        int L = _lmax, nlon = _nlon, stride = ModeStride;
+        for (int i0 = lo; i0 < hi; i0 += RingBlock)
+        {
+            int nb = Math.Min(RingBlock, hi - i0);
+            for (int r = 0; r < nb; r++)
+            {
+                grid.Slice((i0 + r) * nlon, nlon).CopyTo(ffts[r].Real);
+                ffts[r].Forward();
+            }
+            fixed (Complex* dst = modes)
+            {
+                for (int r = 0; r < nb; r++)
+                {
+                    fixed (Complex* src = ffts[r].Spectrum)
+                    {
+                        Complex* d = dst + i0 + r;
+                        for (int m = 0; m <= L; m++) d[m * stride] = src[m];
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Legendre stage
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// <summary>Per-thread scratch.</summary>
+    private sealed class Worker
+    {
+        public readonly double[] Cre, Cim;                 // coefficients × f_l, padded
+        public readonly double[] Er, Ei, Or, Oi;           // per lane (padded)
+        public readonly double[] Acc;                      // analysis accumulators: 2 vectors per degree
+
+        public Worker(int lmax, int npad)
+        {
+            Cre = new double[lmax + 4];
+            Cim = new double[lmax + 4];
+            Er = new double[npad];
+            Ei = new double[npad];
+            Or = new double[npad];
+            Oi = new double[npad];
+            Acc = new double[(lmax + 4) * 2 * VectorLanes];
+        }
+    }
+
+    /// <summary>Ring Fourier modes [m·ModeStride + ring] of the field with the given coefficients (Legendre sums only).</summary>
+    public void LegendreSynthesis(ReadOnlySpan<Complex> coefficients, Complex[] modes)
+    {
+        if (_threads == 1)
+        {
+            for (int m = 0; m <= _lmax; m++) SynthesisOrder(m, coefficients, modes, _workers[0]);
+            return;
+        }
+        fixed (Complex* c = coefficients)
+        {
+            Complex* cp = c;
+            int len = coefficients.Length;
+            int next = -1;
+            Parallel.For(0, _threads, new ParallelOptions { MaxDegreeOfParallelism = _threads }, w =>
+            {
+                int m;
+                while ((m = Interlocked.Increment(ref next)) <= _lmax)
+                    SynthesisOrder(m, new ReadOnlySpan<Complex>(cp, len), modes, _workers[w]);
+            });
+        }
+    }
+
+    /// <summary>Coefficients from ring Fourier modes [m·ModeStride + ring] (Legendre sums with the Gauss weights and 2π).</summary>
+    public void LegendreAnalysis(Complex[] modes, Span<Complex> coefficients)
+    {
+        if (_threads == 1)
+        {
+            for (int m = 0; m <= _lmax; m++) AnalysisOrder(m, modes, coefficients, _workers[0]);
+            return;
+        }
+        fixed (Complex* c = coefficients)
+        {
+            Complex* cp = c;
+            int len = coefficients.Length;
+            int next = -1;
+            Parallel.For(0, _threads, new ParallelOptions { MaxDegreeOfParallelism = _threads }, w =>
+            {
+                int m;
+                while ((m = Interlocked.Increment(ref next)) <= _lmax)
+                    AnalysisOrder(m, modes, new Span<Complex>(cp, len), _workers[w]);
+            });
+        }
+    }
+
+    private void SynthesisOrder(int m, ReadOnlySpan<Complex> coefficients, Complex[] modes, Worker wk)
+    {
+        int L = _lmax, n = L - m + 1, seg = _segment[m], o = Index(m, m);
+        var cre = wk.Cre;
+        var cim = wk.Cim;
+        for (int k = 0; k < n; k++)
+        {
+            double f = _f[seg + k];
+            cre[k] = coefficients[o + k].Real * f;
+            cim[k] = m == 0 ? 0 : coefficients[o + k].Imaginary * f;
+        }
+        cre[n] = cim[n] = cre[n + 1] = cim[n + 1] = 0;
+
+        fixed (double* a = &_a[seg], pcr = cre, pci = cim, x = _x, t = _t, st = &_start[m * _npad], lv = &_level[m * _npad],
+               er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi)
+        {
+            if (_simd)
+                for (int b = 0; b < _npad; b += BlockLanes)
+                    SynthesisBlock(m, L, a, pcr, pci, x + b, t + b, st + b, lv + b, er + b, ei + b, or + b, oi + b);
+            else
+                for (int j = 0; j < _npairs; j++)
+                    SynthesisLaneScalar(m, L, a, pcr, pci, t[j], st[j], lv[j], out er[j], out ei[j], out or[j], out oi[j]);
+        }
+
+        int nlat = _nlat, q = m * ModeStride;
+        var er2 = wk.Er;
+        var ei2 = wk.Ei;
+        var or2 = wk.Or;
+        var oi2 = wk.Oi;
+        for (int j = 0; j < _npairs; j++)
+        {
+            double x = _x[j];
+            double ore = x * or2[j], oim = x * oi2[j];
+            modes[q + j] = new Complex(er2[j] + ore, ei2[j] + oim);
+            modes[q + nlat - 1 - j] = new Complex(er2[j] - ore, ei2[j] - oim);
+        }
+    }
+
+    private void AnalysisOrder(int m, Complex[] modes, Span<Complex> coefficients, Worker wk)
+    {
+        int L = _lmax, n = L - m + 1, seg = _segment[m], o = Index(m, m), nlat = _nlat, q = m * ModeStride;
+        var er = wk.Er;
+        var ei = wk.Ei;
+        var or = wk.Or;
+        var oi = wk.Oi;
+        for (int j = 0; j < _npairs; j++)
+        {
+            var north = modes[q + j];
+            var south = modes[q + nlat - 1 - j];
+            double w = _w[j], xw = _x[j] * w;
+            er[j] = (north.Real + south.Real) * w;
+            ei[j] = (north.Imaginary + south.Imaginary) * w;
+            or[j] = (north.Real - south.Real) * xw;
+            oi[j] = (north.Imaginary - south.Imaginary) * xw;
+        }
+        var acc = wk.Acc;
+        if (_simd)
+        {
+            Array.Clear(acc, 0, (n + 2) * 2 * VectorLanes);
+            fixed (double* a = &_a[seg], x = _x, t = _t, st = &_start[m * _npad], lv = &_level[m * _npad],
+                   per = er, pei = ei, por = or, poi = oi, pacc = acc)
+            {
+                for (int b = 0; b < _npad; b += BlockLanes)
+                    AnalysisBlock(m, L, a, t + b, st + b, lv + b, per + b, pei + b, por + b, poi + b, pacc);
+                for (int k = 0; k < n; k++)
+                {
+                    double re = Vector512.Sum(Vector512.Load(pacc + 2 * k * VectorLanes));
+                    double im = m == 0 ? 0 : Vector512.Sum(Vector512.Load(pacc + (2 * k + 1) * VectorLanes));
+                    coefficients[o + k] = _f[seg + k] * new Complex(re, im);
+                }
+            }
+        }
+        else
+        {
+            Array.Clear(acc, 0, 2 * (n + 2));
+            fixed (double* a = &_a[seg], pacc = acc)
+            {
+                for (int j = 0; j < _npairs; j++)
+                    AnalysisLaneScalar(m, L, a, _t[j], _start[m * _npad + j], _level[m * _npad + j], er[j], ei[j], or[j], oi[j], pacc);
+            }
+            for (int k = 0; k < n; k++)
+                coefficients[o + k] = _f[seg + k] * new Complex(acc[2 * k], m == 0 ? 0 : acc[2 * k + 1]);
+        }
+    }
+
+    // Scalar reference kernels (one latitude pair). Even part: z_l (l−m even); odd part: u_l = z_l/x.
+
+    private static void SynthesisLaneScalar(int m, int L, double* a, double* cre, double* cim, double t, double start, double level,
+        out double er, out double ei, out double or, out double oi)
+    {
+        double z0 = start, u1 = a[1] * start;
+        er = ei = or = oi = 0;
+        for (int l = m; l <= L; l += 2)
+        {
+            int k = l - m;
+            if (level == 0)
+            {
+                er += cre[k] * z0;
+                ei += cim[k] * z0;
+                or += cre[k + 1] * u1;
+                oi += cim[k + 1] * u1;
+            }
+            z0 += a[k + 2] * t * u1;
+            u1 += a[k + 3] * z0;
+            if (level > 0 && (Math.Abs(z0) > Big || Math.Abs(u1) > Big))
+            {
+                z0 *= Down;
+                u1 *= Down;
+                level--;
+            }
+        }
+    }
+
+    private static void AnalysisLaneScalar(int m, int L, double* a, double t, double start, double level,
+        double er, double ei, double or, double oi, double* acc)
+    {
+        double z0 = start, u1 = a[1] * start;
+        for (int l = m; l <= L; l += 2)
+        {
+            int k = l - m;
+            if (level == 0)
+            {
+                acc[2 * k] += er * z0;
+                acc[2 * k + 1] += ei * z0;
+                acc[2 * k + 2] += or * u1;
+                acc[2 * k + 3] += oi * u1;
+            }
+            z0 += a[k + 2] * t * u1;
+            u1 += a[k + 3] * z0;
+            if (level > 0 && (Math.Abs(z0) > Big || Math.Abs(u1) > Big))
+            {
+                z0 *= Down;
+                u1 *= Down;
+                level--;
+            }
+        }
+    }
+
+    // SIMD kernels: one block = 16 latitude pairs = two Vector512 lane groups. The recurrence state (z0, z1, u0, u1) and
+    // the accumulators pass through memory between the rescaling prologue and the fast loop, so the fast loop's
+    // register allocation is not disturbed by the prologue (the JIT otherwise spills the accumulators).
+
+    private const int V = VectorLanes;
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void SynthesisBlock(int m, int L, double* a, double* cre, double* cim, double* x, double* t, double* st, double* lv,
+        double* er, double* ei, double* or, double* oi)
+    {
+        double* state = stackalloc double[4 * V];
+        var a1 = Vector512.Create(a[1]);
+        var z0 = Vector512.Load(st);
+        var z1 = Vector512.Load(st + V);
+        z0.Store(state);
+        z1.Store(state + V);
+        (a1 * z0).Store(state + 2 * V);
+        (a1 * z1).Store(state + 3 * V);
+        Vector512<double>.Zero.Store(er); Vector512<double>.Zero.Store(er + V);
+        Vector512<double>.Zero.Store(ei); Vector512<double>.Zero.Store(ei + V);
+        Vector512<double>.Zero.Store(or); Vector512<double>.Zero.Store(or + V);
+        Vector512<double>.Zero.Store(oi); Vector512<double>.Zero.Store(oi + V);
+        int l = m;
+        var zero = Vector512<double>.Zero;
+        if (Vector512.GreaterThanAny(Vector512.Load(lv), zero) || Vector512.GreaterThanAny(Vector512.Load(lv + V), zero))
+            l = SynthesisPrologue(m, L, a, cre, cim, t, lv, state, er, ei, or, oi);
+        if (l <= L) SynthesisLoop(l, m, L, a, cre, cim, t, state, er, ei, or, oi);
+    }
+
+    /// <summary>Runs while some lanes are below 2^−300 (masked, rescaled as they grow); returns the degree where all lanes are live.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static int SynthesisPrologue(int m, int L, double* a, double* cre, double* cim, double* t, double* lv, double* state,
+        double* er, double* ei, double* or, double* oi)
+    {
+        var t0 = Vector512.Load(t);
+        var t1 = Vector512.Load(t + V);
+        var z0 = Vector512.Load(state);
+        var z1 = Vector512.Load(state + V);
+        var u0 = Vector512.Load(state + 2 * V);
+        var u1 = Vector512.Load(state + 3 * V);
+        var lev0 = Vector512.Load(lv);
+        var lev1 = Vector512.Load(lv + V);
+        Vector512<double> er0 = default, er1 = default, ei0 = default, ei1 = default;
+        Vector512<double> or0 = default, or1 = default, oi0 = default, oi1 = default;
+        var zero = Vector512<double>.Zero;
+        var big = Vector512.Create(Big);
+        var down = Vector512.Create(Down);
+        var one = Vector512.Create(1.0);
+        var act0 = Vector512.Equals(lev0, zero);
+        var act1 = Vector512.Equals(lev1, zero);
+        int l = m;
+        for (; l <= L; l += 2)
+        {
+            int k = l - m;
+            if (!Vector512.EqualsAll(act0 | act1, zero))
+            {
+                var cr0 = Vector512.Create(cre[k]);
+                var ci0 = Vector512.Create(cim[k]);
+                var cr1 = Vector512.Create(cre[k + 1]);
+                var ci1 = Vector512.Create(cim[k + 1]);
+                var zm0 = z0 & act0;
+                var zm1 = z1 & act1;
+                var um0 = u0 & act0;
+                var um1 = u1 & act1;
+                er0 = Vector512.FusedMultiplyAdd(cr0, zm0, er0);
+                er1 = Vector512.FusedMultiplyAdd(cr0, zm1, er1);
+                ei0 = Vector512.FusedMultiplyAdd(ci0, zm0, ei0);
+                ei1 = Vector512.FusedMultiplyAdd(ci0, zm1, ei1);
+                or0 = Vector512.FusedMultiplyAdd(cr1, um0, or0);
+                or1 = Vector512.FusedMultiplyAdd(cr1, um1, or1);
+                oi0 = Vector512.FusedMultiplyAdd(ci1, um0, oi0);
+                oi1 = Vector512.FusedMultiplyAdd(ci1, um1, oi1);
+            }
+            var a2 = Vector512.Create(a[k + 2]);
+            var a3 = Vector512.Create(a[k + 3]);
+            z0 = Vector512.FusedMultiplyAdd(a2 * t0, u0, z0);
+            z1 = Vector512.FusedMultiplyAdd(a2 * t1, u1, z1);
+            u0 = Vector512.FusedMultiplyAdd(a3, z0, u0);
+            u1 = Vector512.FusedMultiplyAdd(a3, z1, u1);
+            var g0 = ~act0 & (Vector512.GreaterThan(Vector512.Abs(z0), big) | Vector512.GreaterThan(Vector512.Abs(u0), big));
+            var g1 = ~act1 & (Vector512.GreaterThan(Vector512.Abs(z1), big) | Vector512.GreaterThan(Vector512.Abs(u1), big));
+            if (!Vector512.EqualsAll(g0 | g1, zero))
+            {
+                z0 = Vector512.ConditionalSelect(g0, z0 * down, z0);
+                u0 = Vector512.ConditionalSelect(g0, u0 * down, u0);
+                z1 = Vector512.ConditionalSelect(g1, z1 * down, z1);
+                u1 = Vector512.ConditionalSelect(g1, u1 * down, u1);
+                lev0 = Vector512.ConditionalSelect(g0, lev0 - one, lev0);
+                lev1 = Vector512.ConditionalSelect(g1, lev1 - one, lev1);
+                act0 = Vector512.Equals(lev0, zero);
+                act1 = Vector512.Equals(lev1, zero);
+                if (Vector512.EqualsAll(lev0, zero) && Vector512.EqualsAll(lev1, zero)) { l += 2; break; }
+            }
+        }
+        z0.Store(state); z1.Store(state + V); u0.Store(state + 2 * V); u1.Store(state + 3 * V);
+        er0.Store(er); er1.Store(er + V);
+        ei0.Store(ei); ei1.Store(ei + V);
+        or0.Store(or); or1.Store(or + V);
+        oi0.Store(oi); oi1.Store(oi + V);
+        return l;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void SynthesisLoop(int l, int m, int L, double* a, double* cre, double* cim, double* t, double* state,
+        double* er, double* ei, double* or, double* oi)
+    {
+        var t0 = Vector512.Load(t);
+        var t1 = Vector512.Load(t + V);
+        var z0 = Vector512.Load(state);
+        var z1 = Vector512.Load(state + V);
+        var u0 = Vector512.Load(state + 2 * V);
+        var u1 = Vector512.Load(state + 3 * V);
+        var er0 = Vector512.Load(er); var er1 = Vector512.Load(er + V);
+        var ei0 = Vector512.Load(ei); var ei1 = Vector512.Load(ei + V);
+        var or0 = Vector512.Load(or); var or1 = Vector512.Load(or + V);
+        var oi0 = Vector512.Load(oi); var oi1 = Vector512.Load(oi + V);
+        double* pa = a + (l - m);
+        double* pr = cre + (l - m);
+        double* pi = cim + (l - m);
+        for (; l <= L; l += 2)
+        {
+            var cr0 = Vector512.Create(pr[0]);
+            var ci0 = Vector512.Create(pi[0]);
+            var cr1 = Vector512.Create(pr[1]);
+            var ci1 = Vector512.Create(pi[1]);
+            er0 = Vector512.FusedMultiplyAdd(cr0, z0, er0);
+            er1 = Vector512.FusedMultiplyAdd(cr0, z1, er1);
+            ei0 = Vector512.FusedMultiplyAdd(ci0, z0, ei0);
+            ei1 = Vector512.FusedMultiplyAdd(ci0, z1, ei1);
+            or0 = Vector512.FusedMultiplyAdd(cr1, u0, or0);
+            or1 = Vector512.FusedMultiplyAdd(cr1, u1, or1);
+            oi0 = Vector512.FusedMultiplyAdd(ci1, u0, oi0);
+            oi1 = Vector512.FusedMultiplyAdd(ci1, u1, oi1);
+            var a2 = Vector512.Create(pa[2]);
+            var a3 = Vector512.Create(pa[3]);
+            z0 = Vector512.FusedMultiplyAdd(a2 * t0, u0, z0);
+            z1 = Vector512.FusedMultiplyAdd(a2 * t1, u1, z1);
+            u0 = Vector512.FusedMultiplyAdd(a3, z0, u0);
+            u1 = Vector512.FusedMultiplyAdd(a3, z1, u1);
+            pa += 2;
+            pr += 2;
+            pi += 2;
+        }
+        er0.Store(er); er1.Store(er + V);
+        ei0.Store(ei); ei1.Store(ei + V);
+        or0.Store(or); or1.Store(or + V);
+        oi0.Store(oi); oi1.Store(oi + V);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void AnalysisBlock(int m, int L, double* a, double* t, double* st, double* lv,
+        double* er, double* ei, double* or, double* oi, double* acc)
+    {
+        double* state = stackalloc double[4 * V];
+        var a1 = Vector512.Create(a[1]);
+        var z0 = Vector512.Load(st);
+        var z1 = Vector512.Load(st + V);
+        z0.Store(state);
+        z1.Store(state + V);
+        (a1 * z0).Store(state + 2 * V);
+        (a1 * z1).Store(state + 3 * V);
+        int l = m;
+        var zero = Vector512<double>.Zero;
+        if (Vector512.GreaterThanAny(Vector512.Load(lv), zero) || Vector512.GreaterThanAny(Vector512.Load(lv + V), zero))
+            l = AnalysisPrologue(m, L, a, t, lv, state, er, ei, or, oi, acc);
+        if (l <= L) AnalysisLoop(l, m, L, a, t, state, er, ei, or, oi, acc);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static int AnalysisPrologue(int m, int L, double* a, double* t, double* lv, double* state,
+        double* er, double* ei, double* or, double* oi, double* acc)
+    {
+        var t0 = Vector512.Load(t);
+        var t1 = Vector512.Load(t + V);
+        var z0 = Vector512.Load(state);
+        var z1 = Vector512.Load(state + V);
+        var u0 = Vector512.Load(state + 2 * V);
+        var u1 = Vector512.Load(state + 3 * V);
+        var lev0 = Vector512.Load(lv);
+        var lev1 = Vector512.Load(lv + V);
+        var er0 = Vector512.Load(er); var er1 = Vector512.Load(er + V);
+        var ei0 = Vector512.Load(ei); var ei1 = Vector512.Load(ei + V);
+        var or0 = Vector512.Load(or); var or1 = Vector512.Load(or + V);
+        var oi0 = Vector512.Load(oi); var oi1 = Vector512.Load(oi + V);
+        var zero = Vector512<double>.Zero;
+        var big = Vector512.Create(Big);
+        var down = Vector512.Create(Down);
+        var one = Vector512.Create(1.0);
+        var act0 = Vector512.Equals(lev0, zero);
+        var act1 = Vector512.Equals(lev1, zero);
+        int l = m;
+        for (; l <= L; l += 2)
+        {
+            int k = l - m;
+            if (!Vector512.EqualsAll(act0 | act1, zero))
+            {
+                double* p = acc + 2 * k * V;
+                var zm0 = z0 & act0;
+                var zm1 = z1 & act1;
+                var um0 = u0 & act0;
+                var um1 = u1 & act1;
+                Vector512.FusedMultiplyAdd(er1, zm1, Vector512.FusedMultiplyAdd(er0, zm0, Vector512.Load(p))).Store(p);
+                Vector512.FusedMultiplyAdd(ei1, zm1, Vector512.FusedMultiplyAdd(ei0, zm0, Vector512.Load(p + V))).Store(p + V);
+                Vector512.FusedMultiplyAdd(or1, um1, Vector512.FusedMultiplyAdd(or0, um0, Vector512.Load(p + 2 * V))).Store(p + 2 * V);
+                Vector512.FusedMultiplyAdd(oi1, um1, Vector512.FusedMultiplyAdd(oi0, um0, Vector512.Load(p + 3 * V))).Store(p + 3 * V);
+            }
+            var a2 = Vector512.Create(a[k + 2]);
+            var a3 = Vector512.Create(a[k + 3]);
+            z0 = Vector512.FusedMultiplyAdd(a2 * t0, u0, z0);
+            z1 = Vector512.FusedMultiplyAdd(a2 * t1, u1, z1);
+            u0 = Vector512.FusedMultiplyAdd(a3, z0, u0);
+            u1 = Vector512.FusedMultiplyAdd(a3, z1, u1);
+            var g0 = ~act0 & (Vector512.GreaterThan(Vector512.Abs(z0), big) | Vector512.GreaterThan(Vector512.Abs(u0), big));
+            var g1 = ~act1 & (Vector512.GreaterThan(Vector512.Abs(z1), big) | Vector512.GreaterThan(Vector512.Abs(u1), big));
+            if (!Vector512.EqualsAll(g0 | g1, zero))
+            {
+                z0 = Vector512.ConditionalSelect(g0, z0 * down, z0);
+                u0 = Vector512.ConditionalSelect(g0, u0 * down, u0);
+                z1 = Vector512.ConditionalSelect(g1, z1 * down, z1);
+                u1 = Vector512.ConditionalSelect(g1, u1 * down, u1);
+                lev0 = Vector512.ConditionalSelect(g0, lev0 - one, lev0);
+                lev1 = Vector512.ConditionalSelect(g1, lev1 - one, lev1);
+                act0 = Vector512.Equals(lev0, zero);
+                act1 = Vector512.Equals(lev1, zero);
+                if (Vector512.EqualsAll(lev0, zero) && Vector512.EqualsAll(lev1, zero)) { l += 2; break; }
+            }
+        }
+        z0.Store(state); z1.Store(state + V); u0.Store(state + 2 * V); u1.Store(state + 3 * V);
+        return l;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void AnalysisLoop(int l, int m, int L, double* a, double* t, double* state,
+        double* er, double* ei, double* or, double* oi, double* acc)
+    {
+        var t0 = Vector512.Load(t);
+        var t1 = Vector512.Load(t + V);
+        var z0 = Vector512.Load(state);
+        var z1 = Vector512.Load(state + V);
+        var u0 = Vector512.Load(state + 2 * V);
+        var u1 = Vector512.Load(state + 3 * V);
+        var er0 = Vector512.Load(er); var er1 = Vector512.Load(er + V);
+        var ei0 = Vector512.Load(ei); var ei1 = Vector512.Load(ei + V);
+        var or0 = Vector512.Load(or); var or1 = Vector512.Load(or + V);
+        var oi0 = Vector512.Load(oi); var oi1 = Vector512.Load(oi + V);
+        double* pa = a + (l - m);
+        double* p = acc + 2 * (l - m) * V;
+        for (; l <= L; l += 2)
+        {
+            Vector512.FusedMultiplyAdd(er1, z1, Vector512.FusedMultiplyAdd(er0, z0, Vector512.Load(p))).Store(p);
+            Vector512.FusedMultiplyAdd(ei1, z1, Vector512.FusedMultiplyAdd(ei0, z0, Vector512.Load(p + V))).Store(p + V);
+            Vector512.FusedMultiplyAdd(or1, u1, Vector512.FusedMultiplyAdd(or0, u0, Vector512.Load(p + 2 * V))).Store(p + 2 * V);
+            Vector512.FusedMultiplyAdd(oi1, u1, Vector512.FusedMultiplyAdd(oi0, u0, Vector512.Load(p + 3 * V))).Store(p + 3 * V);
+            var a2 = Vector512.Create(pa[2]);
+            var a3 = Vector512.Create(pa[3]);
+            z0 = Vector512.FusedMultiplyAdd(a2 * t0, u0, z0);
+            z1 = Vector512.FusedMultiplyAdd(a2 * t1, u1, z1);
+            u0 = Vector512.FusedMultiplyAdd(a3, z0, u0);
+            u1 = Vector512.FusedMultiplyAdd(a3, z1, u1);
+            pa += 2;
+            p += 4 * V;
+        }
+    }
+
+    private void CheckCoefficients(ReadOnlySpan<Complex> c)
+    {
+        if (c.Length != Count) throw new ArgumentException($"expected {Count} coefficients (lmax {_lmax}), got {c.Length}.");
+    }
+
+    private void CheckGrid(ReadOnlySpan<double> g)
+    {
+        if (g.Length != GridSize) throw new ArgumentException($"expected a grid of {_nlat}×{_nlon} = {GridSize} values, got {g.Length}.");
+    }
+
+    public void Dispose()
+    {
+        foreach (var w in _ffts) foreach (var f in w) f.Dispose();
+    }
+}
