@@ -94,6 +94,25 @@ public class SphereTransformTests
         Assert.That(MaxRelativeError(b1, b2), Is.LessThan(1e-13));
     }
 
+    [Test]
+    public void ThreadsOverOrdersGiveIdenticalResults()
+    {
+        int lmax = 100;
+        using var one = new SphericalHarmonicTransform(lmax, 102, 202, threads: 1);
+        using var two = new SphericalHarmonicTransform(lmax, 102, 202, threads: 3);
+        var c = RandomCoefficients(lmax, 8);
+        var g1 = new double[one.GridSize];
+        var g2 = new double[two.GridSize];
+        one.Synthesize(c, g1);
+        two.Synthesize(c, g2);
+        Assert.That(g2, Is.EqualTo(g1));
+        var b1 = new Complex[one.Count];
+        var b2 = new Complex[two.Count];
+        one.Analyze(g1, b1);
+        two.Analyze(g1, b2);
+        Assert.That(b2, Is.EqualTo(b1));
+    }
+
     private static double ClosedForm(int l, int m, double theta, double phi, out double imag)
     {
         double x = Math.Cos(theta), s = Math.Sin(theta), pi = Math.PI;

@@ -2,6 +2,7 @@
 //   dotnet run --project tools/bench -c Release            # everything
 //   dotnet run --project tools/bench -c Release -- rhs     # RHS evaluations per second only
 //   dotnet run --project tools/bench -c Release -- solve   # the ICLR 2025 PDE experiment to 1e-8
+//   dotnet run --project tools/bench -c Release -- sht     # spherical harmonic transform vs SHTns, sphere RHS
 // Every figure is the median of several repetitions; results go to docs/performance.md by hand, with the machine.
 using System.Diagnostics;
 using System.Numerics;
@@ -17,6 +18,7 @@ Console.WriteLine($"# machine: {Environment.ProcessorCount} logical cores, {Syst
                   $".NET {Environment.Version}, Vector<double>.Count = {Vector<double>.Count}, FFTW available: {RealFftFactory.FftwAvailable}");
 if (what is "all" or "rhs") Benchmarks.RightHandSide();
 if (what is "all" or "solve") Benchmarks.MetastableSolve(Path.Combine(Benchmarks.RepositoryRoot(), "configs", "circle-metastable.yaml"));
+if (what is "all" or "sht") SphereBenchmarks.Run();
 
 internal static class Benchmarks
 {
