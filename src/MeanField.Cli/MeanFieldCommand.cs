@@ -44,7 +44,7 @@ public static class MeanFieldCommand
             try
             {
                 var cfg = ConfigLoader.LoadFile(path, parse.GetValue(set) ?? [], parse.GetValue(outDir));
-                var result = SpectralRun.Execute(cfg, new RunOptions
+                var runOptions = new RunOptions
                 {
                     Output = output,
                     Error = error,
@@ -53,7 +53,8 @@ public static class MeanFieldCommand
                     ConfigPath = path,
                     Cancellation = cancel.Token,
                     Resume = parse.GetValue(resume),
-                });
+                };
+                var result = cfg.Solver.Kind == "particles" ? ParticleRun.Execute(cfg, runOptions) : SpectralRun.Execute(cfg, runOptions);
                 return result.ExitCode;
             }
             catch (ConfigException e)

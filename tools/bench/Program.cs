@@ -3,6 +3,7 @@
 //   dotnet run --project tools/bench -c Release -- rhs     # RHS evaluations per second only
 //   dotnet run --project tools/bench -c Release -- solve   # the ICLR 2025 PDE experiment to 1e-8
 //   dotnet run --project tools/bench -c Release -- sht     # spherical harmonic transform vs SHTns, sphere RHS
+//   dotnet run --project tools/bench -c Release -- particles   # particle drift evaluations: spectral and dense, scaling in N
 // Every figure is the median of several repetitions; results go to docs/performance.md by hand, with the machine.
 using System.Diagnostics;
 using System.Numerics;
@@ -19,6 +20,7 @@ Console.WriteLine($"# machine: {Environment.ProcessorCount} logical cores, {Syst
 if (what is "all" or "rhs") Benchmarks.RightHandSide();
 if (what is "all" or "solve") Benchmarks.MetastableSolve(Path.Combine(Benchmarks.RepositoryRoot(), "configs", "circle-metastable.yaml"));
 if (what is "all" or "sht") SphereBenchmarks.Run();
+if (what is "all" or "particles") ParticleBenchmarks.Run(Path.Combine(Benchmarks.RepositoryRoot(), "configs", "particles-circle-metastable.yaml"), quick: args.Contains("quick"));
 
 internal static class Benchmarks
 {
@@ -31,7 +33,7 @@ internal static class Benchmarks
         return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
 
-    private static double Median(IEnumerable<double> xs)
+    public static double Median(IEnumerable<double> xs)
     {
         var s = xs.Order().ToArray();
         return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[s.Length / 2 - 1] + s[s.Length / 2]);

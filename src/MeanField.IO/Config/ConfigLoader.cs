@@ -1,3 +1,4 @@
+using System.Globalization;
 using MeanField.Core;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -26,7 +27,8 @@ public static class ConfigLoader
         var sources = new YamlSources(source);
         var root = Parse(text, source);
         foreach (var option in overrides ?? []) ApplyOverride(root, option, sources);
-        var config = Bind(new YamlMappingReader(root, "", sources), defaultName);
+        string baseDirectory = File.Exists(source) ? Path.GetDirectoryName(Path.GetFullPath(source))! : Directory.GetCurrentDirectory();
+        var config = Bind(new YamlMappingReader(root, "", sources), defaultName, baseDirectory);
         if (outDirectory is not null) config = config with { Output = config.Output with { Directory = outDirectory } };
         return config;
     }
@@ -86,18 +88,30 @@ public static class ConfigLoader
         mapping.Children[leaf] = value;
     }
 
-    private static RunConfig Bind(YamlMappingReader root, string defaultName)
+    /// <summary>Largest ambient dimension accepted for geometry sphere.</summary>
+    public const int MaxDimension = 4096;
+
+    private static RunConfig Bind(YamlMappingReader root, string defaultName, string baseDirectory)
     {
         string name = root.String("name", defaultName);
         if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/'))
             throw root.Error(root.Node("name"), "name", $"'{name}' is not usable as a file name");
+
+        var s = root.Mapping("solver");
+        string kind = s.Choice("kind", "spectral", SolverConfig.Kinds);
+        bool particles = kind == "particles";
         string geometry = root.Choice("geometry", "circle", ["circle", "sphere", "zonal"]);
-        if (geometry == "sphere")
-            throw root.Error(root.Node("geometry"), "geometry", "'sphere' is not implemented yet; available: circle, zonal");
+        if (geometry == "sphere" && !particles)
+            throw root.Error(root.Node("geometry"), "geometry", "geometry sphere with solver.kind spectral is not implemented yet; use solver.kind: particles");
+        if (geometry == "zonal" && particles)
+            throw root.Error(root.Node("geometry"), "geometry", "geometry zonal is an axisymmetric PDE reduction; particles live on the full sphere: use geometry: sphere with solver.kind particles");
         bool zonal = geometry == "zonal";
-        int dimension = zonal
-            ? root.Int("dimension", 3, d => d >= 2 && d <= 1 << 16, "must be between 2 and 65536 for geometry zonal")
-            : root.Int("dimension", 2, d => d == 2, "must be 2 for geometry circle");
+        int dimension = geometry switch
+        {
+            "zonal" => root.Int("dimension", 3, d => d >= 2 && d <= 1 << 16, "must be between 2 and 65536 for geometry zonal"),
+            "sphere" => root.Int("dimension", 3, d => d >= 2 && d <= MaxDimension, $"must be between 2 and {MaxDimension} for geometry sphere (S^(d-1) in R^d)"),
+            _ => root.Int("dimension", 2, d => d == 2, "must be 2 for geometry circle (use geometry: sphere or zonal for d ≥ 3)"),
+        };
 
         var m = root.Mapping("model");
         string attention = m.Choice("attention", "usa", ["sa", "usa"]);
@@ -106,13 +120,18 @@ public static class ConfigLoader
             Attention = attention == "sa" ? AttentionKind.SA : AttentionKind.USA,
             Beta = m.Double("beta", 1.0, b => b > 0 && b <= MeanFieldModel.MaxBeta, $"must be > 0 and ≤ {MeanFieldModel.MaxBeta} (e^beta must be finite)"),
             Diffusion = m.Double("diffusion", 0.0, d => d >= 0, "must be ≥ 0"),
+            Query = m.Matrix("query", dimension),
+            Key = m.Matrix("key", dimension),
+            Value = m.Matrix("value", dimension),
         };
+        foreach (string matrix in new[] { "query", "key", "value" })
+            if (!particles && m.Has(matrix))
+                throw m.Error(m.Node(matrix), matrix, "query/key/value matrices are only supported by solver.kind: particles (the spectral solver is the identity case)");
         m.Finish();
 
-        var s = root.Mapping("solver");
         var solver = new SolverConfig
         {
-            Kind = s.Choice("kind", "spectral", SolverConfig.Kinds),
+            Kind = kind,
             Resolution = zonal
                 ? s.Int("resolution", 64, n => n >= 2 && n <= 4096, "is the largest Gegenbauer degree for geometry zonal and must lie between 2 and 4096")
                 : s.Int("resolution", 256, n => n >= 8 && n % 2 == 0 && n <= 1 << 22, "must be an even number of grid points between 8 and 4194304"),
@@ -129,7 +148,8 @@ public static class ConfigLoader
         // Largest mode an initial law may use: the retained wavenumber (circle) or the largest degree (zonal).
         int kmax = zonal ? solver.Resolution : (solver.Resolution - 1) / 3;
 
-        var initial = BindInitial(root.Mapping("initial"), kmax, solver.Resolution, geometry);
+        var particleConfig = BindParticles(root.Mapping("particles"), particles, model, dimension);
+        var initial = BindInitial(root.Mapping("initial"), kmax, solver.Resolution, geometry, particles, dimension, particleConfig, baseDirectory);
 
         var o = root.Mapping("output");
         var output = new OutputConfig
@@ -137,6 +157,9 @@ public static class ConfigLoader
             Directory = o.String("directory", Path.Combine("out", name)),
             Interval = o.Double("interval", 0.01, x => x > 0, "must be > 0"),
             MaxWrites = o.Int("max_writes", 1000, x => x >= 1, "must be ≥ 1"),
+            Positions = o.Bool("positions", true),
+            PositionStride = o.Int("position_stride", 1, x => x >= 1, "must be ≥ 1"),
+            ClusterEpsilon = o.Double("cluster_epsilon", 1e-3, x => x > 0 && x < 2, "must lie in (0, 2)"),
         };
         if (string.IsNullOrWhiteSpace(output.Directory)) throw o.Error(o.Node("directory"), "directory", "must not be empty");
         o.Finish();
@@ -146,20 +169,44 @@ public static class ConfigLoader
         return new RunConfig
         {
             Name = name, Geometry = geometry, Dimension = dimension, Model = model, Initial = initial,
-            Solver = solver, Output = output, Seed = seed,
+            Solver = solver, Particles = particleConfig, Output = output, Seed = seed,
         };
+    }
+
+    // Read and validated whatever solver.kind is (so --set solver.kind=particles works on any file); only particle runs use it.
+    private static ParticlesConfig BindParticles(YamlMappingReader p, bool particles, ModelConfig model, int dimension)
+    {
+        var config = new ParticlesConfig
+        {
+            // Absent means "the default 1000, or the file's row count for from_file", so it stays null here.
+            Count = p.Node("count") is { } countNode ? p.ParseInt(countNode, "count", n => n >= 1 && n <= 100_000_000, "must be between 1 and 100000000") : null,
+            Integrator = p.Choice("integrator", "rk4", ParticlesConfig.Integrators),
+            Dt = p.Double("dt", 1e-3, x => x > 0, "must be > 0"),
+            Interaction = p.Choice("interaction", "auto", ParticlesConfig.Interactions),
+            Tolerance = p.Double("tolerance", 1e-12, x => x > 0 && x < 1, "must lie in (0, 1)"),
+            Threads = p.Int("threads", 0, x => x >= 0 && x <= 1024, "must be between 0 (one per core) and 1024"),
+        };
+        if (particles && config.Integrator == "rk4" && model.Diffusion > 0)
+            throw p.Error(p.Node("integrator"), "integrator", $"rk4 is deterministic and model.diffusion is {model.Diffusion.ToString("R", CultureInfo.InvariantCulture)}; use heun (Stratonovich, with noise) or layer");
+        bool identity = model.Query is null && model.Key is null && model.Value is null;
+        if (particles && config.Interaction == "spectral" && !(identity && dimension == 2))
+            throw p.Error(p.Node("interaction"), "interaction",
+                $"spectral summation is implemented for the identity case (no model.query/key/value) on the circle (dimension 2) only; this run has dimension {dimension}{(identity ? "" : " and explicit matrices")}; use dense or auto");
+        p.Finish();
+        return config;
     }
 
     // Every initial key is read (and validated) whatever the kind, so switching kind with --set keeps a file valid;
     // a key only takes effect for the kind that uses it (docs/configuration.md).
-    private static InitialConfig BindInitial(YamlMappingReader r, int kmax, int resolution, string geometry)
+    private static InitialConfig BindInitial(YamlMappingReader r, int kmax, int resolution, string geometry, bool particles, int dimension,
+        ParticlesConfig particleConfig, string baseDirectory)
     {
         bool zonal = geometry == "zonal";
         string limit = zonal ? $"solver.resolution {resolution} is the largest degree" : $"solver.resolution {resolution} retains wavenumbers up to {kmax}";
-        var kinds = zonal ? InitialConfig.ZonalKinds : InitialConfig.CircleKinds;
+        var kinds = particles ? InitialConfig.ParticleKinds(dimension) : zonal ? InitialConfig.ZonalKinds : InitialConfig.CircleKinds;
         var initial = new InitialConfig
         {
-            Kind = r.Choice("kind", "perturbed_uniform", kinds),
+            Kind = r.Choice("kind", "perturbed_uniform", InitialConfig.Kinds),
             Amplitude = r.Double("amplitude", 1e-3, a => a >= 0, "must be ≥ 0"),
             Modes = r.Int("modes", Math.Min(32, kmax), k => k >= 1 && k <= kmax, $"must be between 1 and {kmax} ({limit})"),
             Components = r.List("components", (node, key) =>
@@ -189,7 +236,40 @@ public static class ConfigLoader
                     r.ParseDouble(entry[1], key, _ => true, ""),
                     zonal ? 0 : r.ParseDouble(entry[2], key, _ => true, ""));
             }),
+            Rho0 = r.Double("rho0", 0.0, x => x > -1 && x < 1, "must lie in (−1, 1)"),
+            File = r.String("file", ""),
+            Dataset = r.String("dataset", "tasks/positions"),
         };
+        var kindNode = r.Node("kind");
+        if (!kinds.Contains(initial.Kind))
+        {
+            string why = initial.Kind switch
+            {
+                "equiangular" or "from_file" => "it gives particle positions and needs solver.kind: particles",
+                "perturbed_uniform" or "von_mises" or "fourier" when particles => $"it is a law on the circle and dimension is {dimension}",
+                _ => particles ? $"particles with dimension {dimension}" : $"geometry {geometry}",
+            };
+            throw r.Error(kindNode, "kind", $"'{initial.Kind}' is not one of: {string.Join(", ", kinds)} ({why})");
+        }
+        if (initial.Kind == "equiangular")
+        {
+            int n = particleConfig.Count ?? 1000;
+            if (n > dimension)
+                throw r.Error(kindNode, "kind", $"equiangular needs particles.count ≤ dimension (at most d vectors can be equiangular in R^d); particles.count is {n}, dimension {dimension}");
+            if (n > 1 && !(initial.Rho0 > -1.0 / (n - 1)))
+                throw r.Error(r.Node("rho0"), "rho0", $"must be > −1/(N−1) = {(-1.0 / (n - 1)).ToString("R", CultureInfo.InvariantCulture)} for N = {n} (the Gram matrix must be positive definite), got {initial.Rho0.ToString("R", CultureInfo.InvariantCulture)}");
+        }
+        if (initial.Kind == "from_file")
+        {
+            var fileNode = r.Node("file");
+            if (string.IsNullOrWhiteSpace(initial.File))
+                throw r.Error(fileNode ?? kindNode, "file", "from_file needs initial.file: an HDF5 file with a dataset of N×d positions (initial.dataset)");
+            // Relative to the config file's directory; a --set value is relative to the working directory.
+            bool fromCommandLine = r.Sources.Locate(fileNode).StartsWith("--set", StringComparison.Ordinal);
+            string full = Path.GetFullPath(initial.File, fromCommandLine ? Directory.GetCurrentDirectory() : baseDirectory);
+            if (!System.IO.File.Exists(full)) throw r.Error(fileNode, "file", $"'{initial.File}' does not exist (looked for {full})");
+            initial = initial with { File = full };
+        }
         if (initial.Kind == "von_mises")
         {
             if (initial.Components.Count == 0)

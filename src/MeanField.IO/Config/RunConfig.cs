@@ -11,6 +11,7 @@ public sealed record RunConfig
     public ModelConfig Model { get; init; } = new();
     public InitialConfig Initial { get; init; } = new();
     public SolverConfig Solver { get; init; } = new();
+    public ParticlesConfig Particles { get; init; } = new();
     public required OutputConfig Output { get; init; }
     public ulong Seed { get; init; }
 }
@@ -20,6 +21,10 @@ public sealed record ModelConfig
     public AttentionKind Attention { get; init; } = AttentionKind.USA;
     public double Beta { get; init; } = 1.0;
     public double Diffusion { get; init; }
+    /// <summary>Q, K, V as row-major d×d (particles only); null means the identity. The exponent is β⟨Qx, Ky⟩.</summary>
+    public IReadOnlyList<double>? Query { get; init; }
+    public IReadOnlyList<double>? Key { get; init; }
+    public IReadOnlyList<double>? Value { get; init; }
 }
 
 public sealed record VonMisesComponent(double Weight, double Mean, double Kappa);
@@ -32,19 +37,29 @@ public sealed record FourierCoefficient(int K, double Re, double Im);
 
 public sealed record InitialConfig
 {
-    public static readonly IReadOnlyList<string> Kinds = ["uniform", "perturbed_uniform", "von_mises", "fourier", "gegenbauer"];
+    public static readonly IReadOnlyList<string> Kinds = ["uniform", "perturbed_uniform", "von_mises", "fourier", "gegenbauer", "equiangular", "from_file"];
+    /// <summary>Kinds the spectral solver accepts on the circle.</summary>
     public static readonly IReadOnlyList<string> CircleKinds = ["uniform", "perturbed_uniform", "von_mises", "fourier"];
     public static readonly IReadOnlyList<string> ZonalKinds = ["uniform", "perturbed_uniform", "von_mises", "gegenbauer"];
+    /// <summary>Kinds the particle solver accepts: on the circle (d = 2) also the circle laws of the PDE.</summary>
+    public static IReadOnlyList<string> ParticleKinds(int dimension) => dimension == 2
+        ? ["uniform", "perturbed_uniform", "von_mises", "fourier", "equiangular", "from_file"]
+        : ["uniform", "equiangular", "from_file"];
     public string Kind { get; init; } = "perturbed_uniform";
     public double Amplitude { get; init; } = 1e-3;
     public int Modes { get; init; } = 32;
     public IReadOnlyList<VonMisesComponent> Components { get; init; } = [];
     public IReadOnlyList<FourierCoefficient> Coefficients { get; init; } = [];
+    /// <summary>equiangular: ⟨x_i, x_j⟩ = rho0 for i ≠ j.</summary>
+    public double Rho0 { get; init; }
+    /// <summary>from_file: HDF5 file (absolute after loading) and dataset (N×d, or writes×N×d whose last write is used).</summary>
+    public string File { get; init; } = "";
+    public string Dataset { get; init; } = "tasks/positions";
 }
 
 public sealed record SolverConfig
 {
-    public static readonly IReadOnlyList<string> Kinds = ["spectral"];
+    public static readonly IReadOnlyList<string> Kinds = ["spectral", "particles"];
     public static readonly IReadOnlyList<string> UnderresolvedActions = ["stop", "warn"];
     public static readonly IReadOnlyList<string> FftBackends = ["auto", "fftw", "managed"];
     public string Kind { get; init; } = "spectral";
@@ -61,9 +76,30 @@ public sealed record SolverConfig
     public string Fft { get; init; } = "auto";
 }
 
+/// <summary>The particle simulator (solver.kind: particles). solver.t_end is the final time for both solvers.</summary>
+public sealed record ParticlesConfig
+{
+    public static readonly IReadOnlyList<string> Integrators = ["rk4", "heun", "layer"];
+    public static readonly IReadOnlyList<string> Interactions = ["auto", "dense", "spectral"];
+    /// <summary>N; null = 1000, or the row count of initial.file for from_file.</summary>
+    public int? Count { get; init; }
+    public string Integrator { get; init; } = "rk4";
+    public double Dt { get; init; } = 1e-3;
+    public string Interaction { get; init; } = "auto";
+    public double Tolerance { get; init; } = 1e-12;
+    /// <summary>Worker threads; 0 = one per logical core. Results do not depend on it.</summary>
+    public int Threads { get; init; }
+}
+
 public sealed record OutputConfig
 {
     public required string Directory { get; init; }
     public double Interval { get; init; } = 0.01;
     public int MaxWrites { get; init; } = 1000;
+    /// <summary>Particles: write /tasks/positions (and /tasks/angles on the circle).</summary>
+    public bool Positions { get; init; } = true;
+    /// <summary>Particles: write every k-th particle's position.</summary>
+    public int PositionStride { get; init; } = 1;
+    /// <summary>Particles: i and j are in one cluster when joined by a chain of pairs with ⟨x_i, x_j⟩ &gt; 1 − ε.</summary>
+    public double ClusterEpsilon { get; init; } = 1e-3;
 }

@@ -88,6 +88,36 @@ internal sealed class YamlMappingReader
         return value;
     }
 
+    public bool Bool(string key, bool fallback)
+    {
+        var node = Get(key);
+        if (node is null) return fallback;
+        string text = Scalar(node, key, "true or false");
+        return text switch
+        {
+            "true" or "True" or "TRUE" => true,
+            "false" or "False" or "FALSE" => false,
+            _ => throw Error(node, key, $"expected true or false, got '{text}'"),
+        };
+    }
+
+    /// <summary>A d×d matrix written as a list of d rows of d numbers; returned row-major, or null when the key is absent.</summary>
+    public double[]? Matrix(string key, int d)
+    {
+        var node = Get(key);
+        if (node is null) return null;
+        string shape = $"a {d}×{d} matrix: a list of {d} rows, each a list of {d} numbers (dimension is {d})";
+        if (node is not YamlSequenceNode rows || rows.Children.Count != d) throw Error(node, key, $"expected {shape}");
+        var m = new double[d * d];
+        for (int r = 0; r < d; r++)
+        {
+            if (rows.Children[r] is not YamlSequenceNode row || row.Children.Count != d)
+                throw Error(rows.Children[r], $"{key}[{r}]", $"expected a row of {d} numbers ({shape})");
+            for (int c = 0; c < d; c++) m[r * d + c] = ParseDouble(row.Children[c], $"{key}[{r}][{c}]", _ => true, "");
+        }
+        return m;
+    }
+
     public string String(string key, string fallback)
     {
         var node = Get(key);

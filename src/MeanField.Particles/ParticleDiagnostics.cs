@@ -1,0 +1,137 @@
+using System.Numerics;
+
+namespace MeanField.Particles;
+
+/// <summary>Observables of a particle configuration (positions row-major N×d).</summary>
+public static class ParticleDiagnostics
+{
+    /// <summary>
+    /// E = (1/(2βN²)) Σ_{i,j} e^{β⟨Q x_i, K x_j⟩} (MATH §2.5; identity case: Q = K = I) from the per-particle mean weights
+    /// (1/N) Σ_j e^{β⟨Q x_i, K x_j⟩} that <see cref="IParticleInteraction.Evaluate"/> returns.
+    /// </summary>
+    public static double Energy(ReadOnlySpan<double> meanWeights, double beta)
+    {
+        double s = 0;
+        foreach (double w in meanWeights) s += w;
+        return s / (2 * beta * meanWeights.Length);
+    }
+
+    /// <summary>
+    /// c̃_k = (1/2π)(1/N) Σ_j e^{−ikθ_j}, k = 0..count−1: the empirical measure's Fourier coefficients with the PDE's
+    /// normalisation ρ̂_k = (1/2π) ∫ ρ e^{−ikθ} dθ (so c̃_0 = 1/2π). Circle only.
+    /// </summary>
+    public static Complex[] EmpiricalModes(ReadOnlySpan<double> x, int count)
+    {
+        int n = x.Length / 2;
+        var sums = new Complex[count];
+        for (int j = 0; j < n; j++)
+        {
+            double r = Math.Sqrt(x[2 * j] * x[2 * j] + x[2 * j + 1] * x[2 * j + 1]);
+            var z = new Complex(x[2 * j] / r, -x[2 * j + 1] / r);
+            var p = Complex.One;
+            for (int k = 0; k < count; k++)
+            {
+                sums[k] += p;
+                p *= z;
+            }
+        }
+        for (int k = 0; k < count; k++) sums[k] /= 2 * Math.PI * n;
+        return sums;
+    }
+
+    /// <summary>θ_i ∈ [0, 2π) of every stride-th particle (circle).</summary>
+    public static double[] Angles(ReadOnlySpan<double> x, int stride)
+    {
+        int n = x.Length / 2;
+        var theta = new double[(n + stride - 1) / stride];
+        for (int i = 0, w = 0; i < n; i += stride, w++)
+        {
+            double t = Math.Atan2(x[2 * i + 1], x[2 * i]);
+            theta[w] = t < 0 ? t + 2 * Math.PI : t;
+        }
+        return theta;
+    }
+
+    /// <summary>(1/N) Σ_i θ̇_i with θ̇_i = x_{i,0} ẋ_{i,1} − x_{i,1} ẋ_{i,0}: the rate of the mean lifted angle (0 for USA, MATH §2.5).</summary>
+    public static double NetFlux(ReadOnlySpan<double> x, ReadOnlySpan<double> drift)
+    {
+        int n = x.Length / 2;
+        double s = 0;
+        for (int i = 0; i < n; i++) s += x[2 * i] * drift[2 * i + 1] - x[2 * i + 1] * drift[2 * i];
+        return s / n;
+    }
+
+    /// <summary>‖(1/N) Σ_i (ẋ_i x_iᵀ − x_i ẋ_iᵀ)‖_F: the total angular velocity, 0 for USA (MATH §2.5, §10 row 19). Cost N·d².</summary>
+    public static double RotationRate(ReadOnlySpan<double> x, ReadOnlySpan<double> drift, int d)
+    {
+        int n = x.Length / d;
+        var m = new double[d * d];
+        for (int i = 0; i < n; i++)
+        {
+            var xi = x.Slice(i * d, d);
+            var vi = drift.Slice(i * d, d);
+            for (int a = 0; a < d; a++)
+            for (int b = a + 1; b < d; b++)
+                m[a * d + b] += vi[a] * xi[b] - xi[a] * vi[b];
+        }
+        double s = 0;
+        foreach (double v in m) s += v * v;
+        return Math.Sqrt(2 * s) / n;   // the matrix is antisymmetric: both triangles count
+    }
+
+    /// <summary>
+    /// Number of connected components of the graph with an edge i–j when ⟨x_i, x_j⟩ &gt; 1 − ε. Circle: O(N log N) by
+    /// sorting angles (consecutive gaps decide); d ≥ 3: a sweep over the first coordinate (|x_{i,0} − x_{j,0}| &lt; √(2ε)
+    /// is necessary for an edge) with union–find, O(N²) in the worst case.
+    /// </summary>
+    public static int ClusterCount(ReadOnlySpan<double> x, int d, double epsilon)
+    {
+        int n = x.Length / d;
+        if (n == 0) return 0;
+        double threshold = 1 - epsilon;
+        if (d == 2)
+        {
+            var theta = Angles(x, 1);
+            Array.Sort(theta);
+            // Components are runs of sorted angles whose consecutive pairs are joined: with two or more missing consecutive
+            // edges, both arcs between points of different runs contain a gap too wide for an edge.
+            int breaks = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double next = i + 1 < n ? theta[i + 1] : theta[0] + 2 * Math.PI;
+                if (!(Math.Cos(next - theta[i]) > threshold)) breaks++;
+            }
+            return Math.Max(breaks, 1);
+        }
+
+        var order = new int[n];
+        var key = new double[n];
+        for (int i = 0; i < n; i++) { order[i] = i; key[i] = x[i * d]; }
+        Array.Sort(key, order);
+        var parent = new int[n];
+        for (int i = 0; i < n; i++) parent[i] = i;
+        int Find(int a)
+        {
+            while (parent[a] != a) { parent[a] = parent[parent[a]]; a = parent[a]; }
+            return a;
+        }
+        double window = Math.Sqrt(2 * epsilon);
+        int components = n;
+        for (int s = 0; s < n; s++)
+        {
+            int i = order[s];
+            var xi = x.Slice(i * d, d);
+            for (int t = s + 1; t < n && key[t] - key[s] < window; t++)
+            {
+                int j = order[t];
+                int ri = Find(i), rj = Find(j);
+                if (ri == rj) continue;
+                var xj = x.Slice(j * d, d);
+                double dot = 0;
+                for (int c = 0; c < d; c++) dot += xi[c] * xj[c];
+                if (dot > threshold) { parent[ri] = rj; components--; }
+            }
+        }
+        return components;
+    }
+}

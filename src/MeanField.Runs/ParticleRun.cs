@@ -1,0 +1,201 @@
+using MeanField.Core;
+using MeanField.IO.Config;
+using MeanField.IO.Output;
+using MeanField.Particles;
+
+namespace MeanField.Runs;
+
+/// <summary>
+/// `meanfield run` with solver.kind particles: config → N tokens on S^{d−1} → fixed-step integration → HDF5 writes at exact
+/// multiples of output.interval (docs/output-format.md, "Particles").
+/// </summary>
+public static class ParticleRun
+{
+    /// <summary>Empirical Fourier modes written per output on the circle (k = 0..32, as the PDE's fourier_modes).</summary>
+    public const int WrittenModes = CircleRunField.WrittenModes;
+
+    public static RunResult Execute(RunConfig config, RunOptions options)
+    {
+        if (options.Resume)
+            throw new ConfigException($"{options.ConfigPath}: --resume is not supported for solver.kind particles yet; start from the last write with initial.kind: from_file (initial.file: the run's .h5)");
+        var p = config.Particles;
+        int d = config.Dimension;
+        var x = ParticleInitialPositions.Create(config, options.ConfigPath);
+        int n = x.Length / d;
+        config = config with { Particles = p with { Count = n } };   // the stored config names the N actually run
+        var model = new ParticleModel(config.Model.Attention, d, config.Model.Beta, config.Model.Diffusion,
+            config.Model.Query?.ToArray(), config.Model.Key?.ToArray(), config.Model.Value?.ToArray());
+        var interaction = ParticleInteractions.Create(model, n, p.Interaction, p.Tolerance, p.Threads);
+        var integrator = p.Integrator switch
+        {
+            "rk4" => ParticleIntegrator.Rk4,
+            "heun" => ParticleIntegrator.Heun,
+            "layer" => ParticleIntegrator.Layer,
+            _ => throw new ConfigException($"{options.ConfigPath}: particles.integrator: '{p.Integrator}' is not one of: {string.Join(", ", ParticlesConfig.Integrators)}"),
+        };
+        var stepper = new ParticleStepper(model, interaction, integrator, n, config.Seed, p.Threads);
+
+        double tEnd = config.Solver.TEnd;
+        var times = SpectralRun.OutputTimes(tEnd, config.Output.Interval);
+        int stride = config.Output.PositionStride;
+        int written = (n + stride - 1) / stride;
+        bool circle = d == 2;
+        var progress = new ProgressReporter(options.Output, options.Interactive, tEnd, options.Quiet);
+        var writer = new OutputSetWriter(new OutputSetOptions
+        {
+            Directory = config.Output.Directory,
+            BaseName = config.Name,
+            MaxWritesPerSet = config.Output.MaxWrites,
+            ExpectedWrites = times.Count,
+            RootAttributes = Attributes(config, n, interaction, options),
+            ConfigYaml = ConfigYaml.Write(config),
+            Grid = config.Output.Positions
+                ? new Dictionary<string, double[]> { ["particle_index"] = Enumerable.Range(0, written).Select(i => (double)(i * stride)).ToArray() }
+                : new Dictionary<string, double[]>(),
+            Tasks = Tasks(config, written),
+        });
+
+        var drift = new double[n * d];
+        var weights = new double[n];
+        var positions = new double[written * d];
+        double previousEnergy = double.NegativeInfinity;
+        bool warnedEnergy = false;
+        string? stopReason = null;
+        int exitCode = ExitCodes.Success;
+        int writes = 0;
+        double time = 0, lastStep = 0;
+
+        void Write(double t)
+        {
+            interaction.Evaluate(x, drift, weights);
+            double energy = ParticleDiagnostics.Energy(weights, model.Beta);
+            writer.BeginWrite(new OutputScales(t, writes + 1, stepper.Steps, lastStep, progress.ElapsedSeconds));
+            if (config.Output.Positions)
+            {
+                for (int i = 0, w = 0; i < n; i += stride, w++) x.AsSpan(i * d, d).CopyTo(positions.AsSpan(w * d, d));
+                writer.SetTask("positions", positions);
+                if (circle) writer.SetTask("angles", ParticleDiagnostics.Angles(x, stride));
+            }
+            if (circle)
+            {
+                writer.SetTask("empirical_modes", ParticleDiagnostics.EmpiricalModes(x, WrittenModes));
+                writer.SetTask("net_flux", [ParticleDiagnostics.NetFlux(x, drift)]);
+            }
+            writer.SetTask("energy", [energy]);
+            writer.SetTask("cluster_count", [ParticleDiagnostics.ClusterCount(x, d, config.Output.ClusterEpsilon)]);
+            writer.SetTask("rotation_rate", [ParticleDiagnostics.RotationRate(x, drift, d)]);
+            writer.CommitWrite();
+            writes++;
+            // Deterministic SA and USA in the identity case are gradient flows: E is non-decreasing (MATH §2.5).
+            if (model.Diffusion == 0 && model.IsIdentityCase && energy < previousEnergy * (1 - 1e-10) && !warnedEnergy)
+            {
+                progress.Message(options.Error, $"warning: energy decreased at t = {t:G6} ({previousEnergy:R} → {energy:R}); particles.dt may be too large");
+                warnedEnergy = true;
+            }
+            previousEnergy = energy;
+        }
+
+        try
+        {
+            Write(0);
+            for (int k = 1; k < times.Count && stopReason is null; k++)
+            {
+                // Equal steps ≤ particles.dt that land exactly on the output time.
+                double span = times[k] - times[k - 1];
+                long steps = Math.Max(1, (long)Math.Ceiling(span / p.Dt * (1 - 1e-12)));
+                double h = span / steps;
+                for (long s = 0; s < steps; s++)
+                {
+                    if (options.Cancellation.IsCancellationRequested)
+                    {
+                        stopReason = $"interrupted at t = {time:G6}; the output holds every write up to t = {times[k - 1]:G6}";
+                        exitCode = ExitCodes.Interrupted;
+                        break;
+                    }
+                    stepper.Step(x, h);
+                    lastStep = h;
+                    time = s + 1 == steps ? times[k] : times[k - 1] + (s + 1) * h;
+                    if (!AllFinite(x))
+                    {
+                        stopReason = $"numerical failure: a position became non-finite at t = {time:G6}; try a smaller particles.dt" +
+                                     (model.IsIdentityCase ? "" : " (with query/key matrices e^{β⟨Qx,Ky⟩} may overflow: scale them down)");
+                        exitCode = ExitCodes.NumericalFailure;
+                        break;
+                    }
+                    progress.Update(time, h, stepper.Steps);
+                }
+                if (stopReason is not null) break;
+                Write(times[k]);
+            }
+        }
+        finally
+        {
+            writer.Close();
+        }
+
+        double wall = progress.ElapsedSeconds;
+        string files = string.Join(", ", writer.CompletedFiles);
+        string kernel = interaction.SpectralModes > 0 ? $"spectral, K = {interaction.SpectralModes}" : "dense";
+        string summary = $"{(stopReason is null ? "done" : "stopped")}: t = {time:G6}, N = {n}, {writes} writes, {stepper.Steps} {p.Integrator} steps, " +
+                         $"{stepper.Evaluations} drift evaluations ({kernel}) in {wall:F2} s ({(wall > 0 ? stepper.Evaluations / wall : 0):F0}/s), output {files}";
+        if (stopReason is not null) progress.Message(options.Error, $"error: {stopReason}");
+        progress.Finish(summary);
+        return new RunResult(exitCode, stopReason ?? summary, writer.CompletedFiles, writes, stepper.Steps, time);
+    }
+
+    private static bool AllFinite(double[] x)
+    {
+        foreach (double v in x)
+            if (!double.IsFinite(v)) return false;
+        return true;
+    }
+
+    private static IReadOnlyList<TaskDefinition> Tasks(RunConfig c, int written)
+    {
+        int d = c.Dimension;
+        var tasks = new List<TaskDefinition>();
+        if (c.Output.Positions)
+        {
+            tasks.Add(new("positions", [written, d], false, "x_i in R^d, |x_i| = 1, for the particles listed in /grid/particle_index (every output.position_stride-th)"));
+            if (d == 2) tasks.Add(new("angles", [written], false, "theta_i = atan2(x_i1, x_i0) in [0, 2pi), same particles as positions"));
+        }
+        if (d == 2)
+        {
+            tasks.Add(new("empirical_modes", [WrittenModes], true, "(1/2pi)(1/N) sum_j e^{-ik theta_j}, k = 0..32: the empirical measure's Fourier coefficients, normalised as the PDE's fourier_modes (k=0: 1/2pi)"));
+            tasks.Add(new("net_flux", [], false, "(1/N) sum_i dtheta_i/dt: rate of the mean lifted angle; 0 for USA (MATH 2.5)"));
+        }
+        tasks.Add(new("energy", [], false, "E = (1/(2 beta N^2)) sum_{i,j} e^{beta <Q x_i, K x_j>} (identity case Q = K = I, MATH 2.5)"));
+        tasks.Add(new("cluster_count", [], false, "connected components of the graph <x_i, x_j> > 1 - output.cluster_epsilon"));
+        tasks.Add(new("rotation_rate", [], false, "|| (1/N) sum_i (v_i x_i^T - x_i v_i^T) ||_F with v_i the drift: 0 for USA (MATH 2.5)"));
+        return tasks;
+    }
+
+    private static IReadOnlyDictionary<string, object> Attributes(RunConfig c, int n, IParticleInteraction interaction, RunOptions options) =>
+        new Dictionary<string, object>
+        {
+            ["format"] = Provenance.FormatName,
+            ["format_version"] = Provenance.FormatVersion,
+            ["software_version"] = Provenance.SoftwareVersion,
+            ["git_commit"] = Provenance.GitCommit,
+            ["created_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            ["command_line"] = Provenance.CommandLine,
+            ["config_path"] = options.ConfigPath,
+            ["name"] = c.Name,
+            ["seed"] = (long)c.Seed,
+            ["solver"] = "particles",
+            ["geometry"] = c.Geometry,
+            ["dimension"] = c.Dimension,
+            ["attention"] = c.Model.Attention == AttentionKind.SA ? "sa" : "usa",
+            ["beta"] = c.Model.Beta,
+            ["diffusion"] = c.Model.Diffusion,
+            ["kernel"] = c.Model.Query is null && c.Model.Key is null && c.Model.Value is null ? "identity" : "matrices (see /config)",
+            ["particle_count"] = n,
+            ["integrator"] = c.Particles.Integrator,
+            ["dt"] = c.Particles.Dt,
+            ["interaction"] = interaction.Name,
+            ["spectral_modes"] = interaction.SpectralModes,
+            ["tolerance"] = c.Particles.Tolerance,
+            ["position_stride"] = c.Output.PositionStride,
+            ["cluster_epsilon"] = c.Output.ClusterEpsilon,
+        };
+}
