@@ -30,6 +30,12 @@ internal static class PlotCommand
                 error.WriteLine($"error: {e.Message}");
                 return ExitCodes.OutputError;
             }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A file with an unexpected layout (another version, hand-edited) must not end in a stack trace.
+                error.WriteLine($"error: {file}: cannot plot it: {e.Message}");
+                return ExitCodes.InternalError;
+            }
         }
         return ExitCodes.Success;
     }

@@ -25,6 +25,8 @@ public static class RunPlots
             return [DensityMap(run, stem), Energy(run, stem), Modes(run, stem)];
         if (geometry == "zonal" && run.Has("tasks/relative_density"))
             return [ZonalProfiles(run, stem), Energy(run, stem)];
+        if (geometry == "sphere" && run.Has("tasks/sh_coefficients"))
+            return [.. SphereMaps(run, stem), Energy(run, stem)];
         throw new OutputException(runPath, $"{runPath}: plots for geometry '{geometry}' with these tasks are not available yet");
     }
 
@@ -81,6 +83,37 @@ public static class RunPlots
         plot.XLabel($"t = ⟨x, e⟩ (nodes carrying mass: |t| ≤ {nodes.Max(Math.Abs):G3})");
         plot.YLabel("density relative to uniform, ρ |S^(d−1)|");
         return Save(plot, stem + "_zonal_density.png");
+    }
+
+    /// <summary>Equirectangular maps of the density on S² (longitude × latitude) at the first, middle and last write.</summary>
+    private static IEnumerable<string> SphereMaps(RunFile run, string stem)
+    {
+        var times = run.Vector("scales/sim_time");
+        var colatitude = run.Vector("grid/colatitude");
+        var longitude = run.Vector("grid/longitude");
+        int nlat = colatitude.Length, nlon = longitude.Length;
+        var density = run.Cube("tasks/density");   // (writes, nlat, nlon)
+        var writes = new[] { 0, (times.Length - 1) / 2, times.Length - 1 }.Distinct().ToArray();
+        // One colour scale for all snapshots, so they compare.
+        double max = writes.Max(w => Enumerable.Range(0, nlat * nlon).Max(j => density[w, j / nlon, j % nlon]));
+        double min = writes.Min(w => Enumerable.Range(0, nlat * nlon).Min(j => density[w, j / nlon, j % nlon]));
+        foreach (int w in writes)
+        {
+            // Row 0 of a heat map is drawn at the top: colatitude increases from the north pole, as stored.
+            var map = new double[nlat, nlon];
+            for (int i = 0; i < nlat; i++)
+                for (int k = 0; k < nlon; k++) map[i, k] = density[w, i, k];
+            var plot = new Plot();
+            var heatmap = plot.Add.Heatmap(map);
+            heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+            heatmap.ManualRange = new ScottPlot.Range(min, max);
+            heatmap.Extent = new CoordinateRect(0, 360, -90, 90);
+            plot.Add.ColorBar(heatmap).Label = "density ρ (1/sr)";
+            plot.Title($"{run.Attribute("name")}: {Model(run)}, t = {times[w]:G4}");
+            plot.XLabel("longitude φ (degrees)");
+            plot.YLabel("latitude 90° − θ (degrees)");
+            yield return Save(plot, $"{stem}_density_t{times[w]:0.####}.png");
+        }
     }
 
     private static string Energy(RunFile run, string stem)

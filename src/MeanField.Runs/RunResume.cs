@@ -62,9 +62,15 @@ public static partial class RunResume
         var iteration = run.IntegerVector("scales/iteration");
         var step = run.Vector("scales/timestep");
         var wall = run.Vector("scales/wall_time");
-        var data = tasks.ToDictionary(task => task.Name, task => (object)(task.IsComplex
-            ? task.Shape.Length == 0 ? run.ComplexVector($"tasks/{task.Name}") : run.ComplexMatrix($"tasks/{task.Name}")
-            : task.Shape.Length == 0 ? run.Vector($"tasks/{task.Name}") : run.Matrix($"tasks/{task.Name}")));
+        var data = tasks.ToDictionary(task => task.Name, task => (object)((task.IsComplex, task.Shape.Length) switch
+        {
+            (true, 0) => run.ComplexVector($"tasks/{task.Name}"),
+            (true, 1) => run.ComplexMatrix($"tasks/{task.Name}"),
+            (false, 0) => run.Vector($"tasks/{task.Name}"),
+            (false, 1) => run.Matrix($"tasks/{task.Name}"),
+            (false, 2) => run.Cube($"tasks/{task.Name}"),
+            _ => throw new NotSupportedException($"--resume cannot replay task {task.Name} of rank {task.Shape.Length + 1}"),
+        }));
         for (int w = 0; w < t.Length; w++)
         {
             writer.BeginWrite(new OutputScales(t[w], (int)writeNumber[w], iteration[w], step[w], wall[w]));
@@ -74,6 +80,7 @@ public static partial class RunResume
                 {
                     case double[] v: writer.SetTask(task.Name, [v[w]]); break;
                     case double[,] m: writer.SetTask(task.Name, Row(m, w)); break;
+                    case double[,,] cube: writer.SetTask(task.Name, Slice(cube, w)); break;
                     case System.Numerics.Complex[] c: writer.SetTask(task.Name, [c[w]]); break;
                     case System.Numerics.Complex[,] cm: writer.SetTask(task.Name, Row(cm, w)); break;
                 }
@@ -98,4 +105,13 @@ public static partial class RunResume
     }
 
     private static T[] Row<T>(T[,] data, int row) => Enumerable.Range(0, data.GetLength(1)).Select(c => data[row, c]).ToArray();
+
+    private static double[] Slice(double[,,] data, int first)
+    {
+        int rows = data.GetLength(1), columns = data.GetLength(2);
+        var slice = new double[rows * columns];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++) slice[i * columns + j] = data[first, i, j];
+        return slice;
+    }
 }

@@ -36,6 +36,7 @@ public static class SpectralRun
     {
         "circle" => new CircleRunField(config, configPath),
         "zonal" => new ZonalRunField(config, configPath),
+        "sphere" => new SphereRunField(config, configPath),
         _ => throw new ConfigException($"{configPath}: geometry: '{config.Geometry}' has no spectral solver yet"),
     };
 

@@ -99,9 +99,11 @@ public class ConfigLoaderTests
     }
 
     [Test]
-    public void UnimplementedGeometryIsAClearError()
+    public void SpectralSphereNeedsDimensionThree()
     {
-        Assert.That(ErrorOf(Example.Replace("geometry: circle", "geometry: sphere")), Does.Contain("not implemented yet"));
+        // The harmonic solver is on S²; other dimensions go to geometry zonal or to the particle solver.
+        Assert.That(ErrorOf(Example.Replace("geometry: circle", "geometry: sphere")),
+            Does.Contain("dimension").And.Contain("must be 3 for geometry sphere with solver.kind spectral"));
     }
 
     [Test]

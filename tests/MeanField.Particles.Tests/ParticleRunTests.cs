@@ -198,9 +198,9 @@ public class ParticleRunTests
     public void SphereNeedsTheParticleSolverAndMatricesTooWithAClearMessage()
     {
         string dir = TempDirectory();
-        var (code, _, stderr) = Cli("run", Write(dir, "geometry: sphere\ndimension: 3\n"));
+        var (code, _, stderr) = Cli("run", Write(dir, "geometry: sphere\ndimension: 4\n"));
         Assert.That(code, Is.EqualTo(ExitCodes.ConfigError));
-        Assert.That(stderr, Does.Contain("geometry sphere with solver.kind spectral is not implemented yet; use solver.kind: particles"));
+        Assert.That(stderr, Does.Contain("must be 3 for geometry sphere with solver.kind spectral").And.Contain("solver.kind particles"));
         (code, _, stderr) = Cli("run", Write(dir, "model:\n  value: [[0, 1], [1, 0]]\n"));
         Assert.That(code, Is.EqualTo(ExitCodes.ConfigError));
         Assert.That(stderr, Does.Contain("model.value").And.Contain("solver.kind: particles"));

@@ -201,7 +201,7 @@ public class CircleRunTests
         // Each config's header promises a resolved run: a config that outgrows its grid would exit with code 3.
         string dir = TempDirectory();
         var configs = Path.Combine(RepositoryRoot(), "configs");
-        foreach (var file in Directory.GetFiles(configs, "circle-*.yaml").Concat(Directory.GetFiles(configs, "zonal-*.yaml")))
+        foreach (var file in new[] { "circle-*.yaml", "zonal-*.yaml", "sphere-*.yaml" }.SelectMany(pattern => Directory.GetFiles(configs, pattern)))
         {
             var (code, _, stderr) = RunCli("run", file, "--out", Path.Combine(dir, Path.GetFileNameWithoutExtension(file)), "--quiet");
             Assert.That(code, Is.EqualTo(0), $"{Path.GetFileName(file)}: {stderr}");

@@ -101,14 +101,14 @@ public static class ConfigLoader
         string kind = s.Choice("kind", "spectral", SolverConfig.Kinds);
         bool particles = kind == "particles";
         string geometry = root.Choice("geometry", "circle", ["circle", "sphere", "zonal"]);
-        if (geometry == "sphere" && !particles)
-            throw root.Error(root.Node("geometry"), "geometry", "geometry sphere with solver.kind spectral is not implemented yet; use solver.kind: particles");
+        bool sphereSpectral = geometry == "sphere" && !particles;
         if (geometry == "zonal" && particles)
             throw root.Error(root.Node("geometry"), "geometry", "geometry zonal is an axisymmetric PDE reduction; particles live on the full sphere: use geometry: sphere with solver.kind particles");
         bool zonal = geometry == "zonal";
         int dimension = geometry switch
         {
             "zonal" => root.Int("dimension", 3, d => d >= 2 && d <= 1 << 16, "must be between 2 and 65536 for geometry zonal"),
+            "sphere" when sphereSpectral => root.Int("dimension", 3, d => d == 3, "must be 3 for geometry sphere with solver.kind spectral (the harmonic solver is on S^2; use geometry zonal for axisymmetric densities on S^(d-1), or solver.kind particles)"),
             "sphere" => root.Int("dimension", 3, d => d >= 2 && d <= MaxDimension, $"must be between 2 and {MaxDimension} for geometry sphere (S^(d-1) in R^d)"),
             _ => root.Int("dimension", 2, d => d == 2, "must be 2 for geometry circle (use geometry: sphere or zonal for d ≥ 3)"),
         };
@@ -134,7 +134,9 @@ public static class ConfigLoader
             Kind = kind,
             Resolution = zonal
                 ? s.Int("resolution", 64, n => n >= 2 && n <= 4096, "is the largest Gegenbauer degree for geometry zonal and must lie between 2 and 4096")
-                : s.Int("resolution", 256, n => n >= 8 && n % 2 == 0 && n <= 1 << 22, "must be an even number of grid points between 8 and 4194304"),
+                : sphereSpectral
+                    ? s.Int("resolution", 63, n => n >= 2 && n <= 1023, "is lmax for geometry sphere and must lie between 2 and 1023")
+                    : s.Int("resolution", 256, n => n >= 8 && n % 2 == 0 && n <= 1 << 22, "must be an even number of grid points between 8 and 4194304"),
             Stepper = s.Choice("stepper", "dopri5", ["rk4", "dopri5"]),
             Dt = s.Double("dt", 1e-3, x => x > 0, "must be > 0"),
             Tolerance = s.Double("tolerance", 1e-9, x => x > 0 && x < 1, "must lie in (0, 1)"),
@@ -145,8 +147,8 @@ public static class ConfigLoader
             Fft = s.Choice("fft", "auto", SolverConfig.FftBackends),
         };
         s.Finish();
-        // Largest mode an initial law may use: the retained wavenumber (circle) or the largest degree (zonal).
-        int kmax = zonal ? solver.Resolution : (solver.Resolution - 1) / 3;
+        // Largest mode an initial law may use: the retained wavenumber (circle) or the largest degree (zonal, sphere).
+        int kmax = zonal || sphereSpectral ? solver.Resolution : (solver.Resolution - 1) / 3;
 
         var particleConfig = BindParticles(root.Mapping("particles"), particles, model, dimension);
         var initial = BindInitial(root.Mapping("initial"), kmax, solver.Resolution, geometry, particles, dimension, particleConfig, baseDirectory);
@@ -197,13 +199,25 @@ public static class ConfigLoader
     }
 
     // Every initial key is read (and validated) whatever the kind, so switching kind with --set keeps a file valid;
+    private static IReadOnlyList<double> UnitVector(YamlMappingReader r, string key, int dimension)
+    {
+        var node = r.Node(key);
+        if (node is null) return [0, 0, 1];
+        if (node is not YamlSequenceNode { Children.Count: var count } seq || count != dimension)
+            throw r.Error(node, key, $"expected a list of {dimension} numbers (a direction in R^{dimension})");
+        var v = seq.Children.Select(x => r.ParseDouble(x, key, _ => true, "")).ToArray();
+        double norm = Math.Sqrt(v.Sum(x => x * x));
+        if (!(norm > 0)) throw r.Error(node, key, "must not be the zero vector");
+        return v.Select(x => x / norm).ToArray();
+    }
+
     // a key only takes effect for the kind that uses it (docs/configuration.md).
     private static InitialConfig BindInitial(YamlMappingReader r, int kmax, int resolution, string geometry, bool particles, int dimension,
         ParticlesConfig particleConfig, string baseDirectory)
     {
-        bool zonal = geometry == "zonal";
-        string limit = zonal ? $"solver.resolution {resolution} is the largest degree" : $"solver.resolution {resolution} retains wavenumbers up to {kmax}";
-        var kinds = particles ? InitialConfig.ParticleKinds(dimension) : zonal ? InitialConfig.ZonalKinds : InitialConfig.CircleKinds;
+        bool zonal = geometry == "zonal", sphere = geometry == "sphere" && !particles;
+        string limit = zonal || sphere ? $"solver.resolution {resolution} is the largest degree" : $"solver.resolution {resolution} retains wavenumbers up to {kmax}";
+        var kinds = particles ? InitialConfig.ParticleKinds(dimension) : zonal ? InitialConfig.ZonalKinds : sphere ? InitialConfig.SphereKinds : InitialConfig.CircleKinds;
         var initial = new InitialConfig
         {
             Kind = r.Choice("kind", "perturbed_uniform", InitialConfig.Kinds),
@@ -213,7 +227,13 @@ public static class ConfigLoader
             {
                 if (node is not YamlMappingNode map) throw r.Error(node, key, "expected a mapping {weight, mean, kappa}");
                 var c = new YamlMappingReader(map, r.Key(key), r.Sources);
-                var component = zonal
+                var component = sphere
+                    ? new VonMisesComponent(
+                        c.Double("weight", 1.0, w => w > 0, "must be > 0"),
+                        0.0,
+                        c.Double("kappa", 1.0, k => k >= 0 && k <= 1e4, "must lie in [0, 10000]"))
+                    { Direction = UnitVector(c, "direction", 3) }
+                    : zonal
                     ? new VonMisesComponent(
                         c.Double("weight", 1.0, w => w > 0, "must be > 0"),
                         c.Double("mean", 0.0, m => m == 0, "must be 0 for geometry zonal (laws are axisymmetric about the pole e; a negative kappa centres at −e)"),
@@ -225,7 +245,16 @@ public static class ConfigLoader
                 c.Finish();
                 return component;
             }),
-            Coefficients = r.List("coefficients", (node, key) =>
+            Harmonics = sphere ? r.List("coefficients", (node, key) =>
+            {
+                if (node is not YamlSequenceNode { Children.Count: 4 } entry) throw r.Error(node, key, "expected [l, m, re, im]");
+                int l = r.ParseInt(entry[0], key, x => x >= 1 && x <= kmax, $"l must be between 1 and {kmax} ({limit})");
+                return new HarmonicCoefficient(l,
+                    r.ParseInt(entry[1], key, x => x >= 0 && x <= l, $"m must be between 0 and l = {l}"),
+                    r.ParseDouble(entry[2], key, _ => true, ""),
+                    r.ParseDouble(entry[3], key, _ => true, ""));
+            }) : [],
+            Coefficients = sphere ? [] : r.List("coefficients", (node, key) =>
             {
                 // circle (fourier): [k, re, im]; zonal (gegenbauer): [n, c].
                 int size = zonal ? 2 : 3;
@@ -277,6 +306,14 @@ public static class ConfigLoader
             double total = initial.Components.Sum(c => c.Weight);
             if (Math.Abs(total - 1) > 1e-9)
                 throw r.Error(r.Node("components"), "components", $"weights must sum to 1, they sum to {total:R}");
+        }
+        if (initial.Kind == "harmonics")
+        {
+            if (initial.Harmonics.Count == 0)
+                throw r.Error(r.Node("coefficients"), "coefficients", "harmonics needs a list of [l, m, re, im]");
+            var duplicate = initial.Harmonics.GroupBy(c => (c.L, c.M)).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+                throw r.Error(r.Node("coefficients"), "coefficients", $"(l, m) = {duplicate.Key} is given twice");
         }
         if (initial.Kind is "fourier" or "gegenbauer")
         {

@@ -25,10 +25,14 @@ public static class ConfigYaml
         s.AppendLine($"  modes: {c.Initial.Modes}");
         s.AppendLine(c.Initial.Components.Count == 0 ? "  components: []" : "  components:");
         foreach (var v in c.Initial.Components)
-            s.AppendLine($"    - {{weight: {F(v.Weight)}, mean: {F(v.Mean)}, kappa: {F(v.Kappa)}}}");
-        s.AppendLine(c.Initial.Coefficients.Count == 0 ? "  coefficients: []" : "  coefficients:");
+            s.AppendLine(v.Direction is { } direction
+                ? $"    - {{weight: {F(v.Weight)}, direction: [{string.Join(", ", direction.Select(F))}], kappa: {F(v.Kappa)}}}"
+                : $"    - {{weight: {F(v.Weight)}, mean: {F(v.Mean)}, kappa: {F(v.Kappa)}}}");
+        s.AppendLine(c.Initial.Coefficients.Count == 0 && c.Initial.Harmonics.Count == 0 ? "  coefficients: []" : "  coefficients:");
         foreach (var k in c.Initial.Coefficients)
             s.AppendLine(c.Geometry == "zonal" ? $"    - [{k.K}, {F(k.Re)}]" : $"    - [{k.K}, {F(k.Re)}, {F(k.Im)}]");
+        foreach (var h in c.Initial.Harmonics)
+            s.AppendLine($"    - [{h.L}, {h.M}, {F(h.Re)}, {F(h.Im)}]");
         s.AppendLine($"  rho0: {F(c.Initial.Rho0)}");
         s.AppendLine($"  file: '{c.Initial.File.Replace("'", "''")}'");
         s.AppendLine($"  dataset: '{c.Initial.Dataset.Replace("'", "''")}'");

@@ -27,7 +27,20 @@ public sealed record ModelConfig
     public IReadOnlyList<double>? Value { get; init; }
 }
 
-public sealed record VonMisesComponent(double Weight, double Mean, double Kappa);
+public sealed record VonMisesComponent(double Weight, double Mean, double Kappa)
+{
+    /// <summary>geometry sphere: the mean direction (a vector in R^3, normalised on reading); the angle Mean is unused there.</summary>
+    public IReadOnlyList<double>? Direction { get; init; }
+
+    public bool Equals(VonMisesComponent? other) =>
+        other is not null && Weight == other.Weight && Mean == other.Mean && Kappa == other.Kappa &&
+        (Direction ?? []).SequenceEqual(other.Direction ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Weight, Mean, Kappa);
+}
+
+/// <summary>geometry sphere: a_l^m (orthonormal harmonics, Condon–Shortley phase) of the initial density, 1 ≤ l, 0 ≤ m ≤ l.</summary>
+public sealed record HarmonicCoefficient(int L, int M, double Re, double Im);
 
 /// <summary>
 /// circle (fourier): c_k in ρ(θ) = (1/2π)(1 + Σ_k 2 Re(c_k e^{ikθ}));
@@ -37,10 +50,11 @@ public sealed record FourierCoefficient(int K, double Re, double Im);
 
 public sealed record InitialConfig
 {
-    public static readonly IReadOnlyList<string> Kinds = ["uniform", "perturbed_uniform", "von_mises", "fourier", "gegenbauer", "equiangular", "from_file"];
+    public static readonly IReadOnlyList<string> Kinds = ["uniform", "perturbed_uniform", "von_mises", "fourier", "gegenbauer", "harmonics", "equiangular", "from_file"];
     /// <summary>Kinds the spectral solver accepts on the circle.</summary>
     public static readonly IReadOnlyList<string> CircleKinds = ["uniform", "perturbed_uniform", "von_mises", "fourier"];
     public static readonly IReadOnlyList<string> ZonalKinds = ["uniform", "perturbed_uniform", "von_mises", "gegenbauer"];
+    public static readonly IReadOnlyList<string> SphereKinds = ["uniform", "perturbed_uniform", "von_mises", "harmonics"];
     /// <summary>Kinds the particle solver accepts: on the circle (d = 2) also the circle laws of the PDE.</summary>
     public static IReadOnlyList<string> ParticleKinds(int dimension) => dimension == 2
         ? ["uniform", "perturbed_uniform", "von_mises", "fourier", "equiangular", "from_file"]
@@ -50,6 +64,8 @@ public sealed record InitialConfig
     public int Modes { get; init; } = 32;
     public IReadOnlyList<VonMisesComponent> Components { get; init; } = [];
     public IReadOnlyList<FourierCoefficient> Coefficients { get; init; } = [];
+    /// <summary>geometry sphere, kind harmonics: entries [l, m, re, im] of initial.coefficients.</summary>
+    public IReadOnlyList<HarmonicCoefficient> Harmonics { get; init; } = [];
     /// <summary>equiangular: ⟨x_i, x_j⟩ = rho0 for i ≠ j.</summary>
     public double Rho0 { get; init; }
     /// <summary>from_file: HDF5 file (absolute after loading) and dataset (N×d, or writes×N×d whose last write is used).</summary>

@@ -57,6 +57,8 @@ public sealed class RunFile : IDisposable
 
     public double[,] Matrix(string path) => _file.Dataset(path).Read<double[,]>();
 
+    public double[,,] Cube(string path) => _file.Dataset(path).Read<double[,,]>();
+
     public Complex[,] ComplexMatrix(string path) => _file.Dataset(path).Read<Complex[,]>();
 
     public Complex[] ComplexVector(string path) => _file.Dataset(path).Read<Complex[]>();

@@ -1,0 +1,113 @@
+using System.Numerics;
+using MeanField.Core;
+using MeanField.IO.Config;
+using MeanField.IO.Output;
+using MeanField.Spectral.Sphere;
+using MeanField.Spectral.Steppers;
+
+namespace MeanField.Runs;
+
+/// <summary>
+/// geometry: sphere (d = 3) with solver.kind spectral — the spherical-harmonic Galerkin <see cref="SphereSpectralSolver"/>.
+/// solver.resolution is lmax; the Gauss grid follows from the 3/2 dealiasing rule (see <see cref="SphereHarmonicBasis"/>).
+/// </summary>
+public sealed class SphereRunField : IRunField
+{
+    private readonly SphereSpectralSolver _solver;
+    private readonly double[] _density;
+
+    public SphereRunField(RunConfig config, string configPath)
+    {
+        var s = config.Solver;
+        var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion);
+        var coefficients = SphereInitialCondition.Coefficients(config.Initial, config.Seed, s.Resolution);
+        try
+        {
+            _solver = new SphereSpectralSolver(model, s.Resolution, coefficients, new StepperOptions(s.Stepper, s.Dt, s.Tolerance), s.Fft);
+        }
+        catch (InvalidOperationException e)   // e.g. fft: fftw without the library
+        {
+            throw new ConfigException($"{configPath}: solver.fft: {e.Message}");
+        }
+        _density = new double[_solver.Basis.GridSize];
+        var d = _solver.Diagnose();
+        if (d.SpectralTail > s.TailTolerance)
+        {
+            _solver.Dispose();
+            throw new ConfigException($"{configPath}: initial: the initial density is under-resolved (spectral tail {d.SpectralTail:E2} > solver.tail_tolerance {s.TailTolerance:E1}); increase solver.resolution (now lmax {s.Resolution}) or smooth the initial law");
+        }
+        if (d.MinDensity < -s.NegativeTolerance / (4 * Math.PI))
+        {
+            _solver.Dispose();
+            throw new ConfigException($"{configPath}: initial: the initial density is negative (min {d.MinDensity:E3}); reduce initial.amplitude or the coefficients");
+        }
+    }
+
+    public SphereSpectralSolver Solver => _solver;
+    public TimeStepper Stepper => _solver.Stepper;
+    public double Time => _solver.Time;
+
+    public AdvanceOutcome AdvanceTo(double time, StepObserver? observer, CancellationToken cancellation) =>
+        _solver.AdvanceTo(time, observer, cancellation);
+
+    public double SpectralTail(ReadOnlySpan<double> state) => SphereSpectralSolver.SpectralTail(_solver.Basis, state);
+
+    public void Restore(double time, ReadOnlySpan<double> state, long steps, ReadOnlySpan<double> controllerState) =>
+        _solver.Stepper.Restore(time, state, steps, controllerState);
+
+    public IReadOnlyDictionary<string, double[]> Grid => new Dictionary<string, double[]>
+    {
+        ["colatitude"] = _solver.Basis.Colatitudes,
+        ["longitude"] = _solver.Basis.Longitudes,
+        ["weights"] = _solver.Basis.Weights,
+    };
+
+    public string ResolutionAdvice => $"increase solver.resolution (lmax) to at least {2 * _solver.Basis.Lmax}";
+
+    public IReadOnlyList<TaskDefinition> Tasks
+    {
+        get
+        {
+            var b = _solver.Basis;
+            return
+            [
+                new("density", [b.Nlat, b.Nlon], false, "density w.r.t. the surface measure of S^2 on the grid (colatitude, longitude); uniform = 1/4pi"),
+                new("sh_coefficients", [b.Count], true, "a_l^m, m >= 0, of rho = sum a_l^m Y_l^m (orthonormal, Condon-Shortley); index(l,m) = m(2L+3-m)/2 + (l-m); a_l^{-m} = (-1)^m conj(a_l^m)"),
+                new("energy", [], false, "E_beta = (1/2beta) iint e^{beta<x,y>} rho rho = (1/2beta) sum_n Lambda_n sum_m |a_n^m|^2"),
+                new("mass", [], false, "integral of the density over S^2 (1 up to rounding)"),
+                new("spectral_tail", [], false, "relative L2 size of the degrees above 2 lmax/3"),
+                new("min_density", [], false, "minimum of the density on the grid"),
+                new("degree_spectrum", [b.Lmax + 1], false, "S_n = sum_{m=-n}^{n} |a_n^m|^2"),
+                new("first_moment", [3], false, "integral of x rho dsigma (mean position in R^3)"),
+            ];
+        }
+    }
+
+    public IReadOnlyDictionary<string, object> Attributes => new Dictionary<string, object>
+    {
+        ["resolution"] = _solver.Basis.Lmax,
+        ["lmax"] = _solver.Basis.Lmax,
+        ["nlat"] = _solver.Basis.Nlat,
+        ["nlon"] = _solver.Basis.Nlon,
+        ["fft_backend"] = _solver.Basis.Transform.FftBackend,
+        ["density_normalisation"] = "density w.r.t. the surface measure of S^2, integral 1 (uniform = 1/4pi); /grid/weights are Gauss weights in cos(colatitude), area weight = w_i 2pi/nlon",
+        ["state_layout"] = "Re a_0, Im a_0, Re a_1, Im a_1, ... over the coefficients of /tasks/sh_coefficients (m-major)",
+    };
+
+    public FieldSnapshot WriteTasks(OutputSetWriter writer)
+    {
+        var d = _solver.Diagnose();
+        _solver.Density(_density);
+        writer.SetTask("density", _density);
+        writer.SetTask("sh_coefficients", _solver.Coefficients());
+        writer.SetTask("energy", [d.Energy]);
+        writer.SetTask("mass", [d.Mass]);
+        writer.SetTask("spectral_tail", [d.SpectralTail]);
+        writer.SetTask("min_density", [d.MinDensity]);
+        writer.SetTask("degree_spectrum", d.DegreeSpectrum);
+        writer.SetTask("first_moment", d.FirstMoment);
+        return new FieldSnapshot(d.Energy, d.SpectralTail, d.MinDensity, 1 / (4 * Math.PI));
+    }
+
+    public void Dispose() => _solver.Dispose();
+}
