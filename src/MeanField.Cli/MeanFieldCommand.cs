@@ -55,6 +55,12 @@ public static class MeanFieldCommand
                     Resume = parse.GetValue(resume),
                 };
                 var result = cfg.Solver.Kind == "particles" ? ParticleRun.Execute(cfg, runOptions) : SpectralRun.Execute(cfg, runOptions);
+                // output.plots: figures of whatever was written, also for a run that stopped early.
+                if (cfg.Output.Plots && result.Files.Count > 0)
+                {
+                    int plotted = PlotCommand.Plot(result.Files, null, parse.GetValue(quiet) ? TextWriter.Null : output, error);
+                    if (result.ExitCode == ExitCodes.Success && plotted != ExitCodes.Success) return plotted;
+                }
                 return result.ExitCode;
             }
             catch (ConfigException e)

@@ -21,6 +21,8 @@ public static class RunPlots
         Directory.CreateDirectory(directory);
         string stem = Path.Combine(directory, Path.GetFileNameWithoutExtension(runPath));
         string geometry = run.Attribute("geometry");
+        if (run.Attribute("solver") == "particles")
+            return [.. ParticlePlots(run, stem), Energy(run, stem)];
         if (geometry == "circle" && run.Has("tasks/density"))
             return [DensityMap(run, stem), Energy(run, stem), Modes(run, stem)];
         if (geometry == "zonal" && run.Has("tasks/relative_density"))
@@ -113,6 +115,78 @@ public static class RunPlots
             plot.XLabel("longitude φ (degrees)");
             plot.YLabel("latitude 90° − θ (degrees)");
             yield return Save(plot, $"{stem}_density_t{times[w]:0.####}.png");
+        }
+    }
+
+    /// <summary>
+    /// Particle runs: on the circle, the histogram of angles over time (θ × t, like the PDE's density map) and the
+    /// trajectories of up to 200 particles; on S² a longitude–latitude scatter at the first and last write
+    /// (d > 3: the first two coordinates). Both need /tasks/positions (output.positions: true).
+    /// </summary>
+    private static IEnumerable<string> ParticlePlots(RunFile run, string stem)
+    {
+        var times = run.Vector("scales/sim_time");
+        if (run.Has("tasks/angles"))
+        {
+            var angles = run.Matrix("tasks/angles");   // (writes, N)
+            int writes = angles.GetLength(0), n = angles.GetLength(1), bins = 128;
+            var histogram = new double[writes, bins];
+            for (int w = 0; w < writes; w++)
+                for (int j = 0; j < n; j++)
+                    histogram[writes - 1 - w, Math.Min(bins - 1, (int)(angles[w, j] / (2 * Math.PI) * bins))] += bins / (2 * Math.PI * n);
+            var map = new Plot();
+            var heatmap = map.Add.Heatmap(histogram);
+            heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+            double dt = times.Length > 1 ? (times[^1] - times[0]) / (times.Length - 1) : 1;
+            heatmap.Extent = new CoordinateRect(0, 2 * Math.PI, times[0] - dt / 2, times[^1] + dt / 2);
+            map.Add.ColorBar(heatmap).Label = "empirical density (1/rad), 128 bins";
+            map.Title($"{run.Attribute("name")}: {run.Attribute("particle_count")} particles, {Model(run)}");
+            map.XLabel("θ (rad)");
+            map.YLabel("simulation time t");
+            yield return Save(map, stem + "_angle_histogram.png");
+
+            var trajectories = new Plot();
+            int shown = Math.Min(n, 200), step = Math.Max(1, n / shown);
+            for (int j = 0; j < n; j += step)
+            {
+                var dots = trajectories.Add.ScatterPoints(Enumerable.Range(0, writes).Select(w => angles[w, j]).ToArray(), times);
+                dots.MarkerSize = 2;
+                dots.Color = new ScottPlot.Colormaps.Viridis().GetColor((double)j / n);
+            }
+            trajectories.Title($"{run.Attribute("name")}: trajectories of {Math.Min(shown, (n + step - 1) / step)} particles");
+            trajectories.XLabel("θ (rad)");
+            trajectories.YLabel("simulation time t");
+            yield return Save(trajectories, stem + "_trajectories.png");
+        }
+        else if (run.Has("tasks/positions"))
+        {
+            var positions = run.Cube("tasks/positions");   // (writes, N, d)
+            int writes = positions.GetLength(0), n = positions.GetLength(1), d = positions.GetLength(2);
+            foreach (int w in new[] { 0, writes - 1 }.Distinct())
+            {
+                var plot = new Plot();
+                double[] xs = new double[n], ys = new double[n];
+                for (int j = 0; j < n; j++)
+                {
+                    if (d == 3)
+                    {
+                        xs[j] = (Math.Atan2(positions[w, j, 1], positions[w, j, 0]) * 180 / Math.PI + 360) % 360;
+                        ys[j] = Math.Asin(Math.Clamp(positions[w, j, 2], -1, 1)) * 180 / Math.PI;
+                    }
+                    else
+                    {
+                        xs[j] = positions[w, j, 0];
+                        ys[j] = positions[w, j, 1];
+                    }
+                }
+                var dots = plot.Add.ScatterPoints(xs, ys);
+                dots.MarkerSize = 3;
+                plot.Title($"{run.Attribute("name")}: {n} particles, t = {times[w]:G4}");
+                plot.XLabel(d == 3 ? "longitude (degrees)" : "x₁");
+                plot.YLabel(d == 3 ? "latitude (degrees)" : "x₂");
+                if (d == 3) plot.Axes.SetLimits(0, 360, -90, 90);
+                yield return Save(plot, $"{stem}_particles_t{times[w]:0.####}.png");
+            }
         }
     }
 

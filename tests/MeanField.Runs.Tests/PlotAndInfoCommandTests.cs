@@ -46,6 +46,18 @@ public class PlotAndInfoCommandTests
     }
 
     [Test]
+    public void OutputPlotsMakesTheRunWriteItsFigures()
+    {
+        string dir = TempDirectory();
+        string config = Path.Combine(dir, "small.yaml");
+        File.WriteAllText(config, Small);
+        var (code, _, stderr) = RunCli("run", config, "--out", dir, "--quiet", "--set", "output.plots=true");
+        Assert.That(code, Is.EqualTo(0), stderr);
+        foreach (var suffix in new[] { "density", "energy", "modes" })
+            Assert.That(File.Exists(Path.Combine(dir, $"small_{suffix}.png")), suffix);
+    }
+
+    [Test]
     public void PlotOfAMissingFileFailsClearly()
     {
         var (code, _, stderr) = RunCli("plot", "/nonexistent/run.h5");
@@ -78,5 +90,32 @@ public class PlotAndInfoCommandTests
         var (code, _, stderr) = RunCli("info", path);
         Assert.That(code, Is.Not.EqualTo(0));
         Assert.That(stderr, Does.Contain("junk.h5"));
+    }
+}
+
+public class ParticlePlotTests
+{
+    [TestCase("geometry: circle\ndimension: 2", new[] { "angle_histogram", "trajectories", "energy" })]
+    [TestCase("geometry: sphere\ndimension: 3", new[] { "particles_t0", "particles_t0.2", "energy" })]
+    public void ParticleRunsGetTheirFigures(string geometry, string[] suffixes)
+    {
+        string dir = TempDirectory();
+        string config = Path.Combine(dir, "p.yaml");
+        File.WriteAllText(config, $"name: p\n{geometry}\nmodel: {{attention: usa, beta: 4.0}}\ninitial: {{kind: uniform}}\n" +
+                                  "solver: {kind: particles, t_end: 0.2}\nparticles: {count: 300, dt: 0.01}\noutput: {interval: 0.02}\nseed: 1\n");
+        var (code, _, stderr) = RunCli("run", config, "--out", dir, "--quiet");
+        Assert.That(code, Is.EqualTo(0), stderr);
+        var (plotCode, stdout, plotErr) = RunCli("plot", Path.Combine(dir, "p.h5"));
+        Assert.That(plotCode, Is.EqualTo(0), plotErr);
+        foreach (var suffix in suffixes)
+        {
+            string png = Path.Combine(dir, $"p_{suffix}.png");
+            Assert.That(stdout, Does.Contain(png));
+            using var bitmap = SKBitmap.Decode(png);
+            var colours = new HashSet<uint>();
+            for (int y = 0; y < bitmap.Height; y += 3)
+                for (int x = 0; x < bitmap.Width; x += 3) colours.Add((uint)bitmap.GetPixel(x, y));
+            Assert.That(colours.Count, Is.GreaterThan(20), png);
+        }
     }
 }

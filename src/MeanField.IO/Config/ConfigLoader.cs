@@ -162,6 +162,7 @@ public static class ConfigLoader
             Positions = o.Bool("positions", true),
             PositionStride = o.Int("position_stride", 1, x => x >= 1, "must be ≥ 1"),
             ClusterEpsilon = o.Double("cluster_epsilon", 1e-3, x => x > 0 && x < 2, "must lie in (0, 2)"),
+            Plots = o.Bool("plots", false),
         };
         if (string.IsNullOrWhiteSpace(output.Directory)) throw o.Error(o.Node("directory"), "directory", "must not be empty");
         o.Finish();
