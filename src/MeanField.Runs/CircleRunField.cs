@@ -33,16 +33,8 @@ public sealed class CircleRunField : IRunField
         _resolution = s.Resolution;
         _density = new double[s.Resolution];
         var d = _solver.Diagnose(1);
-        if (d.SpectralTail > s.TailTolerance)
-        {
-            _solver.Dispose();
-            throw new ConfigException($"{configPath}: initial: the initial density is under-resolved (spectral tail {d.SpectralTail:E2} > solver.tail_tolerance {s.TailTolerance:E1}); increase solver.resolution (now {s.Resolution}) or smooth the initial law");
-        }
-        if (d.MinDensity < -s.NegativeTolerance / (2 * Math.PI))
-        {
-            _solver.Dispose();
-            throw new ConfigException($"{configPath}: initial: the initial density is negative (min {d.MinDensity:E3}); reduce initial.amplitude or the fourier coefficients");
-        }
+        try { InitialDensityCheck.Require(d.SpectralTail, d.MinDensity * 2 * Math.PI, s, configPath, $"{s.Resolution}"); }
+        catch { _solver.Dispose(); throw; }
     }
 
     public CircleSpectralSolver Solver => _solver;

@@ -31,16 +31,8 @@ public sealed class SphereRunField : IRunField
         }
         _density = new double[_solver.Basis.GridSize];
         var d = _solver.Diagnose();
-        if (d.SpectralTail > s.TailTolerance)
-        {
-            _solver.Dispose();
-            throw new ConfigException($"{configPath}: initial: the initial density is under-resolved (spectral tail {d.SpectralTail:E2} > solver.tail_tolerance {s.TailTolerance:E1}); increase solver.resolution (now lmax {s.Resolution}) or smooth the initial law");
-        }
-        if (d.MinDensity < -s.NegativeTolerance / (4 * Math.PI))
-        {
-            _solver.Dispose();
-            throw new ConfigException($"{configPath}: initial: the initial density is negative (min {d.MinDensity:E3}); reduce initial.amplitude or the coefficients");
-        }
+        try { InitialDensityCheck.Require(d.SpectralTail, d.MinDensity * 4 * Math.PI, s, configPath, $"lmax {s.Resolution}"); }
+        catch { _solver.Dispose(); throw; }
     }
 
     public SphereSpectralSolver Solver => _solver;

@@ -30,10 +30,7 @@ public sealed class ZonalRunField : IRunField
         // 1/|S^{d−1}| under- or overflows double for d ≳ 1600: then only the density relative to uniform is written.
         _densityRepresentable = Math.Abs(SphereGeometry.LogSurfaceArea(_dimension)) < 600;
         var d = _solver.Diagnose(1);
-        if (d.SpectralTail > s.TailTolerance)
-            throw new ConfigException($"{configPath}: initial: the initial density is under-resolved (spectral tail {d.SpectralTail:E2} > solver.tail_tolerance {s.TailTolerance:E1}); increase solver.resolution (now {s.Resolution}) or smooth the initial law");
-        if (d.MinRelativeDensity < -s.NegativeTolerance)
-            throw new ConfigException($"{configPath}: initial: the initial density is negative (min {d.MinRelativeDensity:E3} × uniform); reduce initial.amplitude or the coefficients");
+        InitialDensityCheck.Require(d.SpectralTail, d.MinRelativeDensity, s, configPath, $"largest degree {s.Resolution}");
     }
 
     public ZonalSpectralSolver Solver => _solver;
