@@ -223,7 +223,8 @@ public static class ConfigLoader
         {
             Kind = r.Choice("kind", "perturbed_uniform", InitialConfig.Kinds),
             Amplitude = r.Double("amplitude", 1e-3, a => a >= 0, "must be ≥ 0"),
-            Modes = r.Int("modes", Math.Min(32, kmax), k => k >= 1 && k <= kmax, $"must be between 1 and {kmax} ({limit})"),
+            // Default: modes below the top third of the retained ones, so the default law passes the resolution check.
+            Modes = r.Int("modes", Math.Max(1, Math.Min(32, kmax / 2)), k => k >= 1 && k <= kmax, $"must be between 1 and {kmax} ({limit})"),
             Components = r.List("components", (node, key) =>
             {
                 if (node is not YamlMappingNode map) throw r.Error(node, key, "expected a mapping {weight, mean, kappa}");
