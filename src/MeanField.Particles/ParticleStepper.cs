@@ -62,6 +62,9 @@ public sealed class ParticleStepper
     /// <summary>Steps taken (also the index of the next step's noise).</summary>
     public long Steps { get; private set; }
 
+    /// <summary>Continue a resumed run: the noise of step k depends only on (seed, k, particle), so setting the count is enough.</summary>
+    public void RestoreStepCount(long steps) => Steps = steps >= 0 ? steps : throw new ArgumentOutOfRangeException(nameof(steps));
+
     /// <summary>Drift evaluations so far.</summary>
     public long Evaluations { get; private set; }
 

@@ -16,8 +16,8 @@ public static class ParticleRun
 
     public static RunResult Execute(RunConfig config, RunOptions options)
     {
-        if (options.Resume)
-            throw new ConfigException($"{options.ConfigPath}: --resume is not supported for solver.kind particles yet; start from the last write with initial.kind: from_file (initial.file: the run's .h5)");
+        if (options.Resume && (!config.Output.Positions || config.Output.PositionStride != 1))
+            throw new ConfigException($"{options.ConfigPath}: --resume of a particle run needs output.positions: true and output.position_stride: 1 (the written positions are the state to continue from)");
         var p = config.Particles;
         int d = config.Dimension;
         var x = ParticleInitialPositions.Create(config, options.ConfigPath);
@@ -40,6 +40,33 @@ public static class ParticleRun
         int stride = config.Output.PositionStride;
         int written = (n + stride - 1) / stride;
         bool circle = d == 2;
+        var tasks = Tasks(config, written);
+        string configYaml = ConfigYaml.Write(config);
+        bool singleFile = times.Count <= config.Output.MaxWrites;
+        int firstIndex = 1, firstSet = 1, writes = 0;
+        double previousEnergy = double.NegativeInfinity, wallOffset = 0, time = 0, lastStep = 0;
+        RunCheckpoint? checkpoint = null;
+        if (options.Resume)
+        {
+            // The state is the full set of positions (stride 1) and the step count, which keys the noise.
+            checkpoint = RunResume.Read(config, configYaml, (run, w) =>
+                (RunResume.Slice(run.Cube("tasks/positions"), w), [run.Vector("scales/timestep")[w]]));
+            if (checkpoint.State.Length != x.Length)
+                throw new ConfigException($"--resume: {checkpoint.File} holds {checkpoint.State.Length / d} particles, the config gives {n}");
+            int found = times.ToList().IndexOf(checkpoint.Time);
+            if (found < 0)
+                throw new ConfigException($"--resume: the last write of {checkpoint.File} is at t = {checkpoint.Time:R}, which is not an output time of this config (output.interval changed?)");
+            firstIndex = found + 1;
+            bool partialSet = singleFile || checkpoint.WritesInFile < config.Output.MaxWrites;
+            firstSet = singleFile ? 1 : checkpoint.SetNumber + (partialSet ? 0 : 1);
+            checkpoint.State.CopyTo(x, 0);
+            stepper.RestoreStepCount(checkpoint.Iteration);
+            writes = checkpoint.WriteNumber;
+            previousEnergy = checkpoint.Energy;
+            wallOffset = checkpoint.WallTime;
+            time = checkpoint.Time;
+            lastStep = checkpoint.ControllerState[0];
+        }
         var progress = new ProgressReporter(options.Output, options.Interactive, tEnd, options.Quiet);
         var writer = new OutputSetWriter(new OutputSetOptions
         {
@@ -48,28 +75,28 @@ public static class ParticleRun
             MaxWritesPerSet = config.Output.MaxWrites,
             ExpectedWrites = times.Count,
             RootAttributes = Attributes(config, n, interaction, options),
-            ConfigYaml = ConfigYaml.Write(config),
+            ConfigYaml = configYaml,
             Grid = config.Output.Positions
                 ? new Dictionary<string, double[]> { ["particle_index"] = Enumerable.Range(0, written).Select(i => (double)(i * stride)).ToArray() }
                 : new Dictionary<string, double[]>(),
-            Tasks = Tasks(config, written),
+            Tasks = tasks,
+            FirstSetNumber = firstSet,
         });
+        if (checkpoint is not null && (singleFile || checkpoint.WritesInFile < config.Output.MaxWrites))
+            RunResume.Replay(checkpoint.File, writer, tasks);
 
         var drift = new double[n * d];
         var weights = new double[n];
         var positions = new double[written * d];
-        double previousEnergy = double.NegativeInfinity;
         bool warnedEnergy = false;
         string? stopReason = null;
         int exitCode = ExitCodes.Success;
-        int writes = 0;
-        double time = 0, lastStep = 0;
 
         void Write(double t)
         {
             interaction.Evaluate(x, drift, weights);
             double energy = ParticleDiagnostics.Energy(weights, model.Beta);
-            writer.BeginWrite(new OutputScales(t, writes + 1, stepper.Steps, lastStep, progress.ElapsedSeconds));
+            writer.BeginWrite(new OutputScales(t, writes + 1, stepper.Steps, lastStep, wallOffset + progress.ElapsedSeconds));
             if (config.Output.Positions)
             {
                 for (int i = 0, w = 0; i < n; i += stride, w++) x.AsSpan(i * d, d).CopyTo(positions.AsSpan(w * d, d));
@@ -97,8 +124,8 @@ public static class ParticleRun
 
         try
         {
-            Write(0);
-            for (int k = 1; k < times.Count && stopReason is null; k++)
+            if (checkpoint is null) Write(0);
+            for (int k = firstIndex; k < times.Count && stopReason is null; k++)
             {
                 // Equal steps ≤ particles.dt that land exactly on the output time.
                 double span = times[k] - times[k - 1];
@@ -108,7 +135,7 @@ public static class ParticleRun
                 {
                     if (options.Cancellation.IsCancellationRequested)
                     {
-                        stopReason = $"interrupted at t = {time:G6}; the output holds every write up to t = {times[k - 1]:G6}";
+                        stopReason = $"interrupted at t = {time:G6}; the output holds every write up to t = {times[k - 1]:G6} (continue with --resume)";
                         exitCode = ExitCodes.Interrupted;
                         break;
                     }

@@ -32,7 +32,17 @@ public static partial class RunResume
             .Select(x => x.File).ToArray();
     }
 
-    public static RunCheckpoint Read(RunConfig config, string currentConfigYaml)
+    /// <summary>The last write of a spectral run: its solver state and controller memory are tasks.</summary>
+    public static RunCheckpoint Read(RunConfig config, string currentConfigYaml) =>
+        Read(config, currentConfigYaml, (run, w) =>
+        {
+            if (!run.Has("tasks/state") || !run.Has("tasks/stepper_state"))
+                throw new ConfigException($"--resume: {run.Path} holds no solver state (written by an older version?)");
+            return (Row(run.Matrix("tasks/state"), w), Row(run.Matrix("tasks/stepper_state"), w));
+        });
+
+    /// <summary>The last write of a run; <paramref name="readState"/> reads the state and controller state of write w.</summary>
+    public static RunCheckpoint Read(RunConfig config, string currentConfigYaml, Func<RunFile, int, (double[] State, double[] Controller)> readState)
     {
         var files = ExistingFiles(config.Output.Directory, config.Name);
         if (files.Count == 0)
@@ -40,17 +50,14 @@ public static partial class RunResume
         string last = files[^1];
         using var run = RunFile.Open(last);
         CheckSameConfig(run.Config, currentConfigYaml, last);
-        if (!run.Has("tasks/state") || !run.Has("tasks/stepper_state"))
-            throw new ConfigException($"--resume: {last} holds no solver state (written by an older version?)");
         var times = run.Vector("scales/sim_time");
         if (times.Length == 0) throw new ConfigException($"--resume: {last} holds no writes");
         int w = times.Length - 1;
-        var state = run.Matrix("tasks/state");
-        var controller = run.Matrix("tasks/stepper_state");
+        var (state, controller) = readState(run, w);
         return new RunCheckpoint(
             last, (int)(long)run.Attributes["set_number"], times.Length, times[w], (int)run.IntegerVector("scales/write_number")[w],
             run.IntegerVector("scales/iteration")[w], run.Vector("scales/wall_time")[w],
-            Row(state, w), Row(controller, w), run.Vector("tasks/energy")[w]);
+            state, controller, run.Vector("tasks/energy")[w]);
     }
 
     /// <summary>Write every write of <paramref name="file"/> again through <paramref name="writer"/>.</summary>
@@ -104,9 +111,9 @@ public static partial class RunResume
         }
     }
 
-    private static T[] Row<T>(T[,] data, int row) => Enumerable.Range(0, data.GetLength(1)).Select(c => data[row, c]).ToArray();
+    internal static T[] Row<T>(T[,] data, int row) => Enumerable.Range(0, data.GetLength(1)).Select(c => data[row, c]).ToArray();
 
-    private static double[] Slice(double[,,] data, int first)
+    internal static double[] Slice(double[,,] data, int first)
     {
         int rows = data.GetLength(1), columns = data.GetLength(2);
         var slice = new double[rows * columns];
