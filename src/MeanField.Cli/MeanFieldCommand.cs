@@ -41,6 +41,9 @@ public static class MeanFieldCommand
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
             Console.CancelKeyPress += onCancel;
+            // SIGTERM (kill, Slurm's time limit) stops the run like Ctrl-C: the current step ends, written files stay valid.
+            using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+                System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; cancel.Cancel(); });
             try
             {
                 var cfg = ConfigLoader.LoadFile(path, parse.GetValue(set) ?? [], parse.GetValue(outDir));

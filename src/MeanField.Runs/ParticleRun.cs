@@ -155,6 +155,12 @@ public static class ParticleRun
                 Write(times[k]);
             }
         }
+        catch (OutputException e)
+        {
+            // The writer is faulted; files completed before stay valid.
+            stopReason = $"output error at t = {time:G6}: {e.Message}; free disk space or choose another output.directory (--out)";
+            exitCode = ExitCodes.OutputError;
+        }
         finally
         {
             writer.Close();

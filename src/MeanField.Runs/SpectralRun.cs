@@ -152,6 +152,12 @@ public static class SpectralRun
             stopReason = $"numerical failure: {e.Message}; try a smaller solver.dt (rk4) or solver.tolerance (dopri5), or a higher solver.resolution";
             exitCode = ExitCodes.NumericalFailure;
         }
+        catch (OutputException e)
+        {
+            // The writer is faulted; files completed before stay valid.
+            stopReason = $"output error at t = {field.Time:G6}: {e.Message}; free disk space or choose another output.directory (--out)";
+            exitCode = ExitCodes.OutputError;
+        }
         finally
         {
             writer.Close();

@@ -44,6 +44,38 @@ public class FailureTests
         public void Dispose() => inner.Dispose();
     }
 
+    /// <summary>The circle field, except that the output directory disappears once the run passes <c>at</c>.</summary>
+    private sealed class DirectoryVanishingField(IRunField inner, string directory, double at) : IRunField
+    {
+        public TimeStepper Stepper => inner.Stepper;
+        public double Time => inner.Time;
+        public AdvanceOutcome AdvanceTo(double time, StepObserver? observer, CancellationToken cancellation) => inner.AdvanceTo(time, observer, cancellation);
+        public double SpectralTail(ReadOnlySpan<double> state) => inner.SpectralTail(state);
+        public void Restore(double time, ReadOnlySpan<double> state, long steps, ReadOnlySpan<double> controllerState) => inner.Restore(time, state, steps, controllerState);
+        public IReadOnlyDictionary<string, double[]> Grid => inner.Grid;
+        public IReadOnlyList<TaskDefinition> Tasks => inner.Tasks;
+        public IReadOnlyDictionary<string, object> Attributes => inner.Attributes;
+        public string ResolutionAdvice => inner.ResolutionAdvice;
+        public void Dispose() => inner.Dispose();
+        public FieldSnapshot WriteTasks(OutputSetWriter writer)
+        {
+            if (inner.Time >= at && Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+            return inner.WriteTasks(writer);
+        }
+    }
+
+    [Test]
+    public void OutputFailureMidRunStopsWithExitCode5AndTheTime()
+    {
+        string dir = Path.Combine(TempDirectory(), "out");
+        var config = ConfigLoader.LoadText(Config, "failing.yaml", "failing", ["output.max_writes=2"], outDirectory: dir);
+        var error = new StringWriter();
+        using var field = new DirectoryVanishingField(SpectralRun.CreateField(config, "failing.yaml"), dir, at: 0.2);
+        var result = SpectralRun.Execute(config, field, new RunOptions { Quiet = true, Error = error });
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.OutputError));
+        Assert.That(error.ToString(), Does.Contain("output error at t = 0.2").And.Contain("output.directory"));
+    }
+
     [Test]
     public void InjectedNaNStopsTheRunWithExitCode4AndAValidFile()
     {
