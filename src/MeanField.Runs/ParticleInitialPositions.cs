@@ -7,7 +7,9 @@ namespace MeanField.Runs;
 
 /// <summary>
 /// config.initial → N×d starting positions. On the circle the laws are the PDE's (same coefficients from the same seed,
-/// <see cref="CircleInitialCondition"/>), sampled i.i.d.; see <see cref="ParticleSampling"/> for the seeding scheme.
+/// <see cref="CircleInitialCondition"/>), sampled i.i.d.; see <see cref="ParticleSampling"/> for the seeding scheme. On
+/// S^{d−1}, d ≥ 3, perturbed_uniform, von_mises and gegenbauer are geometry zonal's laws about the pole e = e_d (same
+/// a_n from the same seed, <see cref="ZonalInitialCondition"/>), sampled i.i.d. by <see cref="ZonalSampling"/>.
 /// </summary>
 public static class ParticleInitialPositions
 {
@@ -19,6 +21,8 @@ public static class ParticleInitialPositions
         var initial = config.Initial;
         int d = config.Dimension;
         int n = config.Particles.Count ?? DefaultCount;
+        if (d >= 3 && initial.Kind is "perturbed_uniform" or "von_mises" or "gegenbauer")
+            return Zonal(config, configPath, n);
         switch (initial.Kind)
         {
             case "uniform":
@@ -47,6 +51,45 @@ public static class ParticleInitialPositions
             default:
                 throw new ConfigException($"{configPath}: initial.kind: '{initial.Kind}' is not one of: {string.Join(", ", InitialConfig.Kinds)}");
         }
+    }
+
+    /// <summary>
+    /// The relative density u = 1 + Σ ε_n P_n^{(d)}(t) of a perturbed_uniform or gegenbauer law (ρ = u/|S^{d−1}|), as (n, ε_n).
+    /// perturbed_uniform takes its ε_n = A a_n from <see cref="ZonalInitialCondition"/> itself, so PDE and particles draw
+    /// the same a_n: the draw does not depend on d, and reading it back at d = 3 (c_n = ε_n/√(2n+1)) stays in range for
+    /// every degree, where N_{n,d} at large d and n would not.
+    /// </summary>
+    public static (int Degree, double Coefficient)[] ZonalRelativeCoefficients(InitialConfig initial, ulong seed)
+    {
+        switch (initial.Kind)
+        {
+            case "perturbed_uniform":
+            {
+                var c = ZonalInitialCondition.Coefficients(initial, seed, 3, initial.Modes);
+                return Enumerable.Range(1, initial.Modes).Select(k => (k, c[k] * Math.Sqrt(2.0 * k + 1))).ToArray();
+            }
+            case "gegenbauer":
+                return initial.Coefficients.Select(x => (x.K, x.Re)).ToArray();
+            default:
+                throw new ArgumentException($"'{initial.Kind}' is not given by Gegenbauer coefficients.", nameof(initial));
+        }
+    }
+
+    private static double[] Zonal(RunConfig config, string configPath, int n)
+    {
+        var initial = config.Initial;
+        int d = config.Dimension;
+        if (initial.Kind == "von_mises")
+            return ZonalSampling.VonMisesFisherMixture(initial.Components.Select(c => new ZonalVonMisesLaw(c.Weight, c.Kappa)).ToList(), n, d, config.Seed);
+        var terms = ZonalRelativeCoefficients(initial, config.Seed);
+        // Rejection sampling needs ρ ≥ 0; checked on a grid fine enough for the highest degree.
+        double min = ZonalSampling.MinimumRelativeDensity(terms, d, out double t);
+        if (min < 0)
+        {
+            string key = initial.Kind == "perturbed_uniform" ? "initial.amplitude" : "initial.coefficients";
+            throw new ConfigException($"{configPath}: initial: the initial density is negative (ρ·|S^{d - 1}| = {min:E3} at t = ⟨x, e⟩ = {t:G4}); reduce {key}");
+        }
+        return ZonalSampling.GegenbauerDensity(terms, n, d, config.Seed);
     }
 
     /// <summary>

@@ -198,7 +198,7 @@ public class ParticleRunTests
     [TestCase("particles:\n  count: 0\n", "particles.count")]
     [TestCase("geometry: sphere\ndimension: 3\ninitial:\n  kind: equiangular\nparticles:\n  count: 4\n", "equiangular needs particles.count ≤ dimension")]
     [TestCase("geometry: sphere\ndimension: 3\ninitial:\n  kind: uniform\nparticles:\n  interaction: spectral\n", "spectral summation is implemented for the identity case")]
-    [TestCase("geometry: sphere\ndimension: 3\ninitial:\n  kind: perturbed_uniform\n", "it is a law on the circle and dimension is 3")]
+    [TestCase("geometry: sphere\ndimension: 3\ninitial:\n  kind: fourier\n", "it is a law on the circle and dimension is 3")]
     [TestCase("model:\n  diffusion: 0.1\nparticles:\n  integrator: rk4\n", "rk4 is deterministic")]
     [TestCase("initial:\n  kind: from_file\n  file: nowhere.h5\n", "initial.file")]
     [TestCase("model:\n  query: [[1, 0], [0]]\n", "model.query[1]")]

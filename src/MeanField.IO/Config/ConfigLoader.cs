@@ -217,7 +217,11 @@ public static class ConfigLoader
         ParticlesConfig particleConfig, string baseDirectory)
     {
         bool zonal = geometry == "zonal", sphere = geometry == "sphere" && !particles;
-        string limit = zonal || sphere ? $"solver.resolution {resolution} is the largest degree" : $"solver.resolution {resolution} retains wavenumbers up to {kmax}";
+        // Particles on S^{d−1}, d ≥ 3, take geometry zonal's laws (pole e = e_d), with the same keys.
+        bool zonalLaws = zonal || (particles && dimension >= 3);
+        string limit = zonal || sphere ? $"solver.resolution {resolution} is the largest degree"
+            : zonalLaws ? $"particle runs take degrees up to ⌊(solver.resolution − 1)/3⌋ = {kmax}"
+            : $"solver.resolution {resolution} retains wavenumbers up to {kmax}";
         var kinds = particles ? InitialConfig.ParticleKinds(dimension) : zonal ? InitialConfig.ZonalKinds : sphere ? InitialConfig.SphereKinds : InitialConfig.CircleKinds;
         var initial = new InitialConfig
         {
@@ -235,10 +239,10 @@ public static class ConfigLoader
                         0.0,
                         c.Double("kappa", 1.0, k => k >= 0 && k <= 1e4, "must lie in [0, 10000]"))
                     { Direction = UnitVector(c, "direction", 3) }
-                    : zonal
+                    : zonalLaws
                     ? new VonMisesComponent(
                         c.Double("weight", 1.0, w => w > 0, "must be > 0"),
-                        c.Double("mean", 0.0, m => m == 0, "must be 0 for geometry zonal (laws are axisymmetric about the pole e; a negative kappa centres at −e)"),
+                        c.Double("mean", 0.0, m => m == 0, $"must be 0 for {(zonal ? "geometry zonal" : $"particles with dimension {dimension}")} (laws are axisymmetric about the pole e = e_d; a negative kappa centres at −e)"),
                         c.Double("kappa", 1.0, k => Math.Abs(k) <= 1e4, "must lie in [−10000, 10000]"))
                     : new VonMisesComponent(
                         c.Double("weight", 1.0, w => w > 0, "must be > 0"),
@@ -259,13 +263,13 @@ public static class ConfigLoader
             Coefficients = sphere ? [] : r.List("coefficients", (node, key) =>
             {
                 // circle (fourier): [k, re, im]; zonal (gegenbauer): [n, c].
-                int size = zonal ? 2 : 3;
+                int size = zonalLaws ? 2 : 3;
                 if (node is not YamlSequenceNode entry || entry.Children.Count != size)
-                    throw r.Error(node, key, zonal ? "expected [n, c]" : "expected [k, re, im]");
+                    throw r.Error(node, key, zonalLaws ? "expected [n, c]" : "expected [k, re, im]");
                 return new FourierCoefficient(
-                    r.ParseInt(entry[0], key, k => k >= 1 && k <= kmax, $"{(zonal ? "n" : "k")} must be between 1 and {kmax} ({limit})"),
+                    r.ParseInt(entry[0], key, k => k >= 1 && k <= kmax, $"{(zonalLaws ? "n" : "k")} must be between 1 and {kmax} ({limit})"),
                     r.ParseDouble(entry[1], key, _ => true, ""),
-                    zonal ? 0 : r.ParseDouble(entry[2], key, _ => true, ""));
+                    zonalLaws ? 0 : r.ParseDouble(entry[2], key, _ => true, ""));
             }),
             Rho0 = r.Double("rho0", 0.0, x => x > -1 && x < 1, "must lie in (−1, 1)"),
             File = r.String("file", ""),
@@ -277,7 +281,8 @@ public static class ConfigLoader
             string why = initial.Kind switch
             {
                 "equiangular" or "from_file" => "it gives particle positions and needs solver.kind: particles",
-                "perturbed_uniform" or "von_mises" or "fourier" when particles => $"it is a law on the circle and dimension is {dimension}",
+                "fourier" when particles => $"it is a law on the circle and dimension is {dimension}",
+                "gegenbauer" when particles => $"it is a zonal law on S^(d-1), d ≥ 3, and dimension is {dimension}",
                 _ => particles ? $"particles with dimension {dimension}" : $"geometry {geometry}",
             };
             throw r.Error(kindNode, "kind", $"'{initial.Kind}' is not one of: {string.Join(", ", kinds)} ({why})");
@@ -320,10 +325,10 @@ public static class ConfigLoader
         if (initial.Kind is "fourier" or "gegenbauer")
         {
             if (initial.Coefficients.Count == 0)
-                throw r.Error(r.Node("coefficients"), "coefficients", zonal ? "gegenbauer needs a list of [n, c]" : "fourier needs a list of [k, re, im]");
+                throw r.Error(r.Node("coefficients"), "coefficients", zonalLaws ? "gegenbauer needs a list of [n, c]" : "fourier needs a list of [k, re, im]");
             var duplicate = initial.Coefficients.GroupBy(c => c.K).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
-                throw r.Error(r.Node("coefficients"), "coefficients", $"{(zonal ? "degree" : "wavenumber")} {duplicate.Key} is given twice");
+                throw r.Error(r.Node("coefficients"), "coefficients", $"{(zonalLaws ? "degree" : "wavenumber")} {duplicate.Key} is given twice");
         }
         r.Finish();
         return initial;

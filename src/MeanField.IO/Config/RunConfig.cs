@@ -55,10 +55,13 @@ public sealed record InitialConfig
     public static readonly IReadOnlyList<string> CircleKinds = ["uniform", "perturbed_uniform", "von_mises", "fourier"];
     public static readonly IReadOnlyList<string> ZonalKinds = ["uniform", "perturbed_uniform", "von_mises", "gegenbauer"];
     public static readonly IReadOnlyList<string> SphereKinds = ["uniform", "perturbed_uniform", "von_mises", "harmonics"];
-    /// <summary>Kinds the particle solver accepts: on the circle (d = 2) also the circle laws of the PDE.</summary>
+    /// <summary>
+    /// Kinds the particle solver accepts: on the circle (d = 2) also the circle laws of the PDE, on S^{d−1} (d ≥ 3) the zonal
+    /// laws of geometry zonal (about the pole e = e_d).
+    /// </summary>
     public static IReadOnlyList<string> ParticleKinds(int dimension) => dimension == 2
         ? ["uniform", "perturbed_uniform", "von_mises", "fourier", "equiangular", "from_file"]
-        : ["uniform", "equiangular", "from_file"];
+        : ["uniform", "perturbed_uniform", "von_mises", "gegenbauer", "equiangular", "from_file"];
     public string Kind { get; init; } = "perturbed_uniform";
     public double Amplitude { get; init; } = 1e-3;
     public int Modes { get; init; } = 32;
