@@ -64,10 +64,7 @@ public static class ParticleInitialPositions
         switch (initial.Kind)
         {
             case "perturbed_uniform":
-            {
-                var c = ZonalInitialCondition.Coefficients(initial, seed, 3, initial.Modes);
-                return Enumerable.Range(1, initial.Modes).Select(k => (k, c[k] * Math.Sqrt(2.0 * k + 1))).ToArray();
-            }
+                return ZonalInitialCondition.PerturbedModes(initial, seed);
             case "gegenbauer":
                 return initial.Coefficients.Select(x => (x.K, x.Re)).ToArray();
             default:

@@ -10,6 +10,17 @@ namespace MeanField.Runs;
 /// </summary>
 public static class ZonalInitialCondition
 {
+    /// <summary>
+    /// perturbed_uniform: ρ = (1/|S^{d−1}|)(1 + A Σ_{n=1}^{modes} a_n P_n^{(d)}(t)), a_n ~ U[−1, 1) drawn in order from the
+    /// initial-condition stream. P_n(1) = 1, so A a_n is the relative perturbation at the pole (at large d the bulk,
+    /// t ~ d^{−1/2}, sees ~ t^n of it). The draw does not depend on d: the PDE and the particle sampler use these same terms.
+    /// </summary>
+    public static (int Degree, double Amplitude)[] PerturbedModes(InitialConfig initial, ulong seed)
+    {
+        var rng = new RandomStream(seed, RandomStreams.InitialCondition);
+        return Enumerable.Range(1, initial.Modes).Select(n => (n, initial.Amplitude * (2 * rng.NextDouble() - 1))).ToArray();
+    }
+
     public static double[] Coefficients(InitialConfig initial, ulong seed, int dimension, int maxDegree)
     {
         switch (initial.Kind)
@@ -17,13 +28,7 @@ public static class ZonalInitialCondition
             case "uniform":
                 return ZonalInitialLaws.Uniform(maxDegree);
             case "perturbed_uniform":
-            {
-                // ρ = (1/|S^{d−1}|)(1 + A Σ_{n=1}^{modes} a_n P_n^{(d)}(t)), a_n ~ U[−1, 1) drawn in order; P_n(1) = 1, so
-                // A a_n is the relative perturbation at the pole (at large d the bulk, t ~ d^{−1/2}, sees ~ t^n of it).
-                var rng = new RandomStream(seed, RandomStreams.InitialCondition);
-                var modes = Enumerable.Range(1, initial.Modes).Select(n => (n, initial.Amplitude * (2 * rng.NextDouble() - 1))).ToArray();
-                return ZonalInitialLaws.Perturbed(dimension, maxDegree, modes);
-            }
+                return ZonalInitialLaws.Perturbed(dimension, maxDegree, PerturbedModes(initial, seed));
             case "von_mises":
             {
                 // Mixture of zonal von Mises–Fisher laws ∝ e^{κ t}: coefficients are linear in the law.
