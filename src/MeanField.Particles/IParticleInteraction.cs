@@ -1,16 +1,17 @@
 namespace MeanField.Particles;
 
 /// <summary>
-/// Evaluates the attention drift of all particles at once. Two real implementations: <see cref="DenseInteraction"/>
-/// (exact pairwise sums, any model) and <see cref="CircleSpectralInteraction"/> (Fourier series of the kernel, identity
-/// case on the circle). Results are bit-identical for any thread count.
+/// Evaluates the attention drift of all particles at once. Three implementations: <see cref="DenseInteraction"/>
+/// (exact pairwise sums, any model), <see cref="CircleSpectralInteraction"/> (Fourier series of the kernel, identity
+/// case on the circle) and <see cref="SphereSpectralInteraction"/> (spherical-harmonic addition theorem, identity case
+/// on S²). Results are bit-identical for any thread count.
 /// </summary>
 public interface IParticleInteraction
 {
     /// <summary>"dense" or "spectral".</summary>
     string Name { get; }
 
-    /// <summary>Fourier modes K kept by a spectral evaluation; 0 for dense.</summary>
+    /// <summary>Fourier modes K (circle) or the largest harmonic degree L (S²) kept by a spectral evaluation; 0 for dense.</summary>
     int SpectralModes { get; }
 
     /// <summary>

@@ -108,6 +108,7 @@ public static class ParticleRun
                 writer.SetTask("empirical_modes", ParticleDiagnostics.EmpiricalModes(x, WrittenModes));
                 writer.SetTask("net_flux", [ParticleDiagnostics.NetFlux(x, drift)]);
             }
+            if (d == 3) writer.SetTask("empirical_sh_coefficients", SphericalHarmonics.EmpiricalCoefficients(x, config.Output.HarmonicDegree));
             writer.SetTask("energy", [energy]);
             writer.SetTask("cluster_count", [ParticleDiagnostics.ClusterCount(x, d, config.Output.ClusterEpsilon)]);
             writer.SetTask("rotation_rate", [ParticleDiagnostics.RotationRate(x, drift, d)]);
@@ -168,7 +169,7 @@ public static class ParticleRun
 
         double wall = progress.ElapsedSeconds;
         string files = string.Join(", ", writer.CompletedFiles);
-        string kernel = interaction.SpectralModes > 0 ? $"spectral, K = {interaction.SpectralModes}" : "dense";
+        string kernel = interaction.SpectralModes > 0 ? $"spectral, {(d == 3 ? "L" : "K")} = {interaction.SpectralModes}" : "dense";
         string summary = $"{(stopReason is null ? "done" : "stopped")}: t = {time:G6}, N = {n}, {writes} writes, {stepper.Steps} {p.Integrator} steps, " +
                          $"{stepper.Evaluations} drift evaluations ({kernel}) in {wall:F2} s ({(wall > 0 ? stepper.Evaluations / wall : 0):F0}/s), output {files}";
         if (stopReason is not null) progress.Message(options.Error, $"error: {stopReason}");
@@ -196,6 +197,12 @@ public static class ParticleRun
         {
             tasks.Add(new("empirical_modes", [WrittenModes], true, "(1/2pi)(1/N) sum_j e^{-ik theta_j}, k = 0..32: the empirical measure's Fourier coefficients, normalised as the PDE's fourier_modes (k=0: 1/2pi)"));
             tasks.Add(new("net_flux", [], false, "(1/N) sum_i dtheta_i/dt: rate of the mean lifted angle; 0 for USA (MATH 2.5)"));
+        }
+        if (d == 3)
+        {
+            int l = c.Output.HarmonicDegree;
+            tasks.Add(new("empirical_sh_coefficients", [SphericalHarmonics.CountFor(l)], true,
+                $"(1/N) sum_j conj(Y_l^m(x_j)), m >= 0, l <= {l} (output.harmonic_degree): the empirical measure's a_l^m, normalised and laid out as the sphere PDE's sh_coefficients (orthonormal, Condon-Shortley; index(l,m) = m(2L+3-m)/2 + (l-m); a_0^0 = 1/sqrt(4pi))"));
         }
         tasks.Add(new("energy", [], false, "E = (1/(2 beta N^2)) sum_{i,j} e^{beta <Q x_i, K x_j>} (identity case Q = K = I, MATH 2.5)"));
         tasks.Add(new("cluster_count", [], false, "connected components of the graph <x_i, x_j> > 1 - output.cluster_epsilon"));
@@ -230,5 +237,6 @@ public static class ParticleRun
             ["tolerance"] = c.Particles.Tolerance,
             ["position_stride"] = c.Output.PositionStride,
             ["cluster_epsilon"] = c.Output.ClusterEpsilon,
+            ["harmonic_degree"] = c.Dimension == 3 ? c.Output.HarmonicDegree : 0,
         };
 }

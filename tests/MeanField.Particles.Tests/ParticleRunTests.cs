@@ -127,6 +127,37 @@ public class ParticleRunTests
     }
 
     [Test]
+    public void SphereRunWithSpectralSummationWritesEmpiricalHarmonicMoments()
+    {
+        string dir = TempDirectory();
+        string text = Sphere.Replace("  diffusion: 0.1\n", "").Replace("integrator: heun", "integrator: rk4\n  interaction: spectral")
+            .Replace("  interval: 0.02\n", "  interval: 0.02\n  harmonic_degree: 5\n");
+        var (code, stdout, stderr) = Cli("run", Write(dir, text), "--quiet", "--out", Path.Combine(dir, "out"));
+        Assert.That(code, Is.EqualTo(0), stdout + stderr);
+        using var h5 = H5File.OpenRead(Path.Combine(dir, "out", "ps.h5"));
+        Assert.That(h5.Attribute("interaction").Read<string>(), Is.EqualTo("spectral"));
+        Assert.That(h5.Attribute("spectral_modes").Read<int>(), Is.EqualTo(SphereSpectralInteraction.DegreeFor(3.0, 1e-12, 300)));
+        Assert.That(h5.Attribute("harmonic_degree").Read<int>(), Is.EqualTo(5));
+        var coefficients = h5.Dataset("tasks/empirical_sh_coefficients").Read<Complex[,]>();
+        Assert.That(coefficients.GetLength(1), Is.EqualTo(21));
+        var positions = h5.Dataset("tasks/positions").Read<double[,,]>();
+        var last = new double[300 * 3];
+        for (int i = 0; i < 300; i++)
+        for (int c = 0; c < 3; c++) last[3 * i + c] = positions[2, i, c];
+        var expected = SphericalHarmonics.EmpiricalCoefficients(last, 5);
+        for (int k = 0; k < 21; k++) Assert.That((coefficients[2, k] - expected[k]).Magnitude, Is.LessThan(1e-15));
+        Assert.That(coefficients[0, 0].Real, Is.EqualTo(1 / Math.Sqrt(4 * Math.PI)).Within(1e-15));
+        // a_1^0 = √(3/4π) · mean of x₂ (first moment in the PDE's normalisation).
+        double meanZ = 0;
+        for (int i = 0; i < 300; i++) meanZ += positions[2, i, 2] / 300;
+        Assert.That(coefficients[2, 1].Real, Is.EqualTo(Math.Sqrt(3 / (4 * Math.PI)) * meanZ).Within(1e-14));
+        var energy = h5.Dataset("tasks/energy").Read<double[]>();
+        for (int i = 1; i < energy.Length; i++) Assert.That(energy[i], Is.GreaterThanOrEqualTo(energy[i - 1]));
+        var again = ConfigLoader.LoadText(h5.Dataset("config").Read<string>(), "stored", "x");
+        Assert.That(again.Output.HarmonicDegree, Is.EqualTo(5));
+    }
+
+    [Test]
     public void FromFileStartsFromTheLastWriteOfAnEarlierRun()
     {
         string dir = TempDirectory();
@@ -197,7 +228,7 @@ public class ParticleRunTests
     [TestCase("particles:\n  count: 10\n  colour: red\n", "unknown key 'particles.colour'")]
     [TestCase("particles:\n  count: 0\n", "particles.count")]
     [TestCase("geometry: sphere\ndimension: 3\ninitial:\n  kind: equiangular\nparticles:\n  count: 4\n", "equiangular needs particles.count ≤ dimension")]
-    [TestCase("geometry: sphere\ndimension: 3\ninitial:\n  kind: uniform\nparticles:\n  interaction: spectral\n", "spectral summation is implemented for the identity case")]
+    [TestCase("geometry: sphere\ndimension: 4\ninitial:\n  kind: uniform\nparticles:\n  interaction: spectral\n", "spectral summation is implemented for the identity case")]
     [TestCase("geometry: sphere\ndimension: 3\ninitial:\n  kind: fourier\n", "it is a law on the circle and dimension is 3")]
     [TestCase("model:\n  diffusion: 0.1\nparticles:\n  integrator: rk4\n", "rk4 is deterministic")]
     [TestCase("initial:\n  kind: from_file\n  file: nowhere.h5\n", "initial.file")]

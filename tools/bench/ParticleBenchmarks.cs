@@ -17,22 +17,24 @@ internal static class ParticleBenchmarks
         int cores = Environment.ProcessorCount;
         Console.WriteLine();
         Console.WriteLine("## Particles: one drift evaluation (USA, beta = 5, uniform sample, tolerance 1e-12)");
-        Console.WriteLine("| d | N | interaction | K | threads | time per evaluation (ms) | evaluations/s | pair interactions/s (dense) |");
+        Console.WriteLine("| d | N | interaction | K (L for d = 3) | threads | time per evaluation (ms) | evaluations/s | pair interactions/s (dense) |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (int threads in cores > 1 ? new[] { 1, cores } : [1])
         {
             Measure(2, 20_000, "spectral", threads);
             Measure(2, 20_000, "dense", threads);
             Measure(3, 20_000, "dense", threads);
+            Measure(3, 20_000, "spectral", threads);
         }
         if (quick) return;
         Console.WriteLine();
         Console.WriteLine($"## Scaling with N ({cores} threads, d = 2, USA, beta = 5)");
-        Console.WriteLine("| d | N | interaction | K | threads | time per evaluation (ms) | evaluations/s | pair interactions/s (dense) |");
+        Console.WriteLine("| d | N | interaction | K (L for d = 3) | threads | time per evaluation (ms) | evaluations/s | pair interactions/s (dense) |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (int n in new[] { 1_000, 10_000, 100_000, 1_000_000 }) Measure(2, n, "spectral", cores);
         foreach (int n in new[] { 1_000, 3_000, 10_000, 30_000, 100_000 }) Measure(2, n, "dense", cores, repetitions: n >= 100_000 ? 3 : 7);
         foreach (int n in new[] { 1_000, 10_000 }) Measure(32, n, "dense", cores);
+        foreach (int n in new[] { 1_000, 10_000, 100_000, 1_000_000 }) Measure(3, n, "spectral", cores, repetitions: n >= 1_000_000 ? 3 : 7);
 
         // The whole experiment as a user runs it (in-process: no dotnet start-up), HDF5 output included.
         var config = ConfigLoader.LoadFile(configPath);

@@ -162,6 +162,7 @@ public static class ConfigLoader
             Positions = o.Bool("positions", true),
             PositionStride = o.Int("position_stride", 1, x => x >= 1, "must be ≥ 1"),
             ClusterEpsilon = o.Double("cluster_epsilon", 1e-3, x => x > 0 && x < 2, "must lie in (0, 2)"),
+            HarmonicDegree = o.Int("harmonic_degree", 16, x => x >= 0 && x <= 1023, "must lie between 0 and 1023"),
             Plots = o.Bool("plots", false),
         };
         if (string.IsNullOrWhiteSpace(output.Directory)) throw o.Error(o.Node("directory"), "directory", "must not be empty");
@@ -192,9 +193,9 @@ public static class ConfigLoader
         if (particles && config.Integrator == "rk4" && model.Diffusion > 0)
             throw p.Error(p.Node("integrator"), "integrator", $"rk4 is deterministic and model.diffusion is {model.Diffusion.ToString("R", CultureInfo.InvariantCulture)}; use heun (Stratonovich, with noise) or layer");
         bool identity = model.Query is null && model.Key is null && model.Value is null;
-        if (particles && config.Interaction == "spectral" && !(identity && dimension == 2))
+        if (particles && config.Interaction == "spectral" && !(identity && dimension is 2 or 3))
             throw p.Error(p.Node("interaction"), "interaction",
-                $"spectral summation is implemented for the identity case (no model.query/key/value) on the circle (dimension 2) only; this run has dimension {dimension}{(identity ? "" : " and explicit matrices")}; use dense or auto");
+                $"spectral summation is implemented for the identity case (no model.query/key/value) on the circle (dimension 2) and on S^2 (dimension 3) only; this run has dimension {dimension}{(identity ? "" : " and explicit matrices")}; use dense or auto");
         p.Finish();
         return config;
     }

@@ -61,6 +61,7 @@ public static class ConfigYaml
         s.AppendLine($"  positions: {(c.Output.Positions ? "true" : "false")}");
         s.AppendLine($"  position_stride: {c.Output.PositionStride}");
         s.AppendLine($"  cluster_epsilon: {F(c.Output.ClusterEpsilon)}");
+        s.AppendLine($"  harmonic_degree: {c.Output.HarmonicDegree}");
         s.AppendLine($"  plots: {(c.Output.Plots ? "true" : "false")}");
         s.AppendLine($"seed: {c.Seed}");
         return s.ToString();

@@ -121,6 +121,8 @@ public sealed record OutputConfig
     public int PositionStride { get; init; } = 1;
     /// <summary>Particles: i and j are in one cluster when joined by a chain of pairs with ⟨x_i, x_j⟩ &gt; 1 − ε.</summary>
     public double ClusterEpsilon { get; init; } = 1e-3;
+    /// <summary>Particles on S² (d = 3): the largest degree L of /tasks/empirical_sh_coefficients.</summary>
+    public int HarmonicDegree { get; init; } = 16;
     /// <summary>Write the PNG figures of `meanfield plot` next to the output when the run ends.</summary>
     public bool Plots { get; init; }
 }
