@@ -158,8 +158,7 @@ public static class ParticleRun
         }
         catch (OutputException e)
         {
-            // The writer is faulted; files completed before stay valid.
-            stopReason = $"output error at t = {time:G6}: {e.Message}; free disk space or choose another output.directory (--out)";
+            stopReason = RunEnding.OutputError(time, e);
             exitCode = ExitCodes.OutputError;
         }
         finally
@@ -168,13 +167,11 @@ public static class ParticleRun
         }
 
         double wall = progress.ElapsedSeconds;
-        string files = string.Join(", ", writer.CompletedFiles);
         string kernel = interaction.SpectralModes > 0 ? $"spectral, {(d == 3 ? "L" : "K")} = {interaction.SpectralModes}" : "dense";
-        string summary = $"{(stopReason is null ? "done" : "stopped")}: t = {time:G6}, N = {n}, {writes} writes, {stepper.Steps} {p.Integrator} steps, " +
-                         $"{stepper.Evaluations} drift evaluations ({kernel}) in {wall:F2} s ({(wall > 0 ? stepper.Evaluations / wall : 0):F0}/s), output {files}";
-        if (stopReason is not null) progress.Message(options.Error, $"error: {stopReason}");
-        progress.Finish(summary);
-        return new RunResult(exitCode, stopReason ?? summary, writer.CompletedFiles, writes, stepper.Steps, time);
+        return RunEnding.Finish(progress, options, writer, stopReason, exitCode,
+            $"t = {time:G6}, N = {n}, {writes} writes, {stepper.Steps} {p.Integrator} steps, " +
+            $"{stepper.Evaluations} drift evaluations ({kernel}) in {wall:F2} s ({(wall > 0 ? stepper.Evaluations / wall : 0):F0}/s)",
+            writes, stepper.Steps, time);
     }
 
     private static bool AllFinite(double[] x)

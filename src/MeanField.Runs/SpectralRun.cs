@@ -154,8 +154,7 @@ public static class SpectralRun
         }
         catch (OutputException e)
         {
-            // The writer is faulted; files completed before stay valid.
-            stopReason = $"output error at t = {field.Time:G6}: {e.Message}; free disk space or choose another output.directory (--out)";
+            stopReason = RunEnding.OutputError(field.Time, e);
             exitCode = ExitCodes.OutputError;
         }
         finally
@@ -164,13 +163,10 @@ public static class SpectralRun
         }
 
         double wall = progress.ElapsedSeconds;
-        string files = string.Join(", ", writer.CompletedFiles);
-        string summary = $"{(stopReason is null ? "done" : "stopped")}: t = {field.Time:G6}, {writes} writes, {stepper.Steps} steps " +
-                         $"({stepper.RejectedSteps} rejected), {stepper.Evaluations} RHS evaluations in {wall:F2} s " +
-                         $"({(wall > 0 ? stepper.Evaluations / wall : 0):F0}/s), output {files}";
-        if (stopReason is not null) progress.Message(options.Error, $"error: {stopReason}");
-        progress.Finish(summary);
-        return new RunResult(exitCode, stopReason ?? summary, writer.CompletedFiles, writes, stepper.Steps, field.Time);
+        return RunEnding.Finish(progress, options, writer, stopReason, exitCode,
+            $"t = {field.Time:G6}, {writes} writes, {stepper.Steps} steps ({stepper.RejectedSteps} rejected), " +
+            $"{stepper.Evaluations} RHS evaluations in {wall:F2} s ({(wall > 0 ? stepper.Evaluations / wall : 0):F0}/s)",
+            writes, stepper.Steps, field.Time);
     }
 
     /// <summary>
