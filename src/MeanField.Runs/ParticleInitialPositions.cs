@@ -8,8 +8,10 @@ namespace MeanField.Runs;
 /// <summary>
 /// config.initial → N×d starting positions. On the circle the laws are the PDE's (same coefficients from the same seed,
 /// <see cref="CircleInitialCondition"/>), sampled i.i.d.; see <see cref="ParticleSampling"/> for the seeding scheme. On
-/// S^{d−1}, d ≥ 3, perturbed_uniform, von_mises and gegenbauer are geometry zonal's laws about the pole e = e_d (same
-/// a_n from the same seed, <see cref="ZonalInitialCondition"/>), sampled i.i.d. by <see cref="ZonalSampling"/>.
+/// S² (d = 3), perturbed_uniform, von_mises and harmonics are the S² PDE's laws (same a_l^m from the same seed,
+/// <see cref="SphereInitialCondition"/>), sampled i.i.d. by <see cref="SphereSampling"/>. On S^{d−1}, d ≥ 4 (and gegenbauer
+/// at d = 3), perturbed_uniform, von_mises and gegenbauer are geometry zonal's laws about the pole e = e_d (same a_n from
+/// the same seed, <see cref="ZonalInitialCondition"/>), sampled i.i.d. by <see cref="ZonalSampling"/>.
 /// </summary>
 public static class ParticleInitialPositions
 {
@@ -21,6 +23,8 @@ public static class ParticleInitialPositions
         var initial = config.Initial;
         int d = config.Dimension;
         int n = config.Particles.Count ?? DefaultCount;
+        if (d == 3 && initial.Kind is "perturbed_uniform" or "von_mises" or "harmonics")
+            return Sphere(config, configPath, n);
         if (d >= 3 && initial.Kind is "perturbed_uniform" or "von_mises" or "gegenbauer")
             return Zonal(config, configPath, n);
         switch (initial.Kind)
@@ -70,6 +74,26 @@ public static class ParticleInitialPositions
             default:
                 throw new ArgumentException($"'{initial.Kind}' is not given by Gegenbauer coefficients.", nameof(initial));
         }
+    }
+
+    /// <summary>The S² PDE's law of a d = 3 particle run (perturbed_uniform, von_mises or harmonics).</summary>
+    private static double[] Sphere(RunConfig config, string configPath, int n)
+    {
+        var initial = config.Initial;
+        if (initial.Kind == "von_mises")
+            return SphereSampling.VonMisesFisherMixture(
+                initial.Components.Select(c => new SphereVonMisesLaw(c.Weight, c.Direction ?? [0, 0, 1], c.Kappa)).ToList(), n, config.Seed);
+        int lmax = initial.Kind == "perturbed_uniform" ? initial.Modes : initial.Harmonics.Max(h => h.L);
+        // The same a_l^m as the PDE: perturbed_uniform draws them from the stream's start, particles from words (i+1)·2³².
+        var coefficients = SphereInitialCondition.Coefficients(initial, config.Seed, lmax);
+        // Rejection sampling needs ρ ≥ 0; checked on a θ–φ grid fine enough for the highest degree.
+        double min = SphereSampling.MinimumDensity(coefficients, lmax, out double theta, out double phi);
+        if (min < 0)
+        {
+            string key = initial.Kind == "perturbed_uniform" ? "initial.amplitude" : "initial.coefficients";
+            throw new ConfigException($"{configPath}: initial: the initial density is negative (ρ = {min:E3} at θ = {theta:G4}, φ = {phi:G4}); reduce {key}");
+        }
+        return SphereSampling.HarmonicDensity(coefficients, lmax, n, config.Seed);
     }
 
     private static double[] Zonal(RunConfig config, string configPath, int n)

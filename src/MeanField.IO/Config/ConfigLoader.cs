@@ -217,16 +217,19 @@ public static class ConfigLoader
     private static InitialConfig BindInitial(YamlMappingReader r, int kmax, int resolution, string geometry, bool particles, int dimension,
         ParticlesConfig particleConfig, string baseDirectory)
     {
-        bool zonal = geometry == "zonal", sphere = geometry == "sphere" && !particles;
-        // Particles on S^{d−1}, d ≥ 3, take geometry zonal's laws (pole e = e_d), with the same keys.
-        bool zonalLaws = zonal || (particles && dimension >= 3);
-        string limit = zonal || sphere ? $"solver.resolution {resolution} is the largest degree"
-            : zonalLaws ? $"particle runs take degrees up to ⌊(solver.resolution − 1)/3⌋ = {kmax}"
+        // Particles on S² (d = 3) take the S² PDE's laws, with the same keys; on S^{d−1}, d ≥ 4, geometry zonal's laws
+        // (pole e = e_d). gegenbauer (zonal about e_3) stays available at d = 3, with its [n, c] coefficients.
+        bool zonal = geometry == "zonal", sphere = geometry == "sphere" && (!particles || dimension == 3);
+        bool zonalLaws = zonal || (particles && dimension >= 4);
+        string kindValue = r.Choice("kind", "perturbed_uniform", InitialConfig.Kinds);
+        bool gegenbauerPairs = zonalLaws || (particles && dimension == 3 && kindValue == "gegenbauer");
+        string limit = zonal || (sphere && !particles) ? $"solver.resolution {resolution} is the largest degree"
+            : particles && dimension >= 3 ? $"particle runs take degrees up to ⌊(solver.resolution − 1)/3⌋ = {kmax}"
             : $"solver.resolution {resolution} retains wavenumbers up to {kmax}";
         var kinds = particles ? InitialConfig.ParticleKinds(dimension) : zonal ? InitialConfig.ZonalKinds : sphere ? InitialConfig.SphereKinds : InitialConfig.CircleKinds;
         var initial = new InitialConfig
         {
-            Kind = r.Choice("kind", "perturbed_uniform", InitialConfig.Kinds),
+            Kind = kindValue,
             Amplitude = r.Double("amplitude", 1e-3, a => a >= 0, "must be ≥ 0"),
             // Default: modes below the top third of the retained ones, so the default law passes the resolution check.
             Modes = r.Int("modes", Math.Max(1, Math.Min(32, kmax / 2)), k => k >= 1 && k <= kmax, $"must be between 1 and {kmax} ({limit})"),
@@ -252,7 +255,7 @@ public static class ConfigLoader
                 c.Finish();
                 return component;
             }),
-            Harmonics = sphere ? r.List("coefficients", (node, key) =>
+            Harmonics = sphere && !gegenbauerPairs ? r.List("coefficients", (node, key) =>
             {
                 if (node is not YamlSequenceNode { Children.Count: 4 } entry) throw r.Error(node, key, "expected [l, m, re, im]");
                 int l = r.ParseInt(entry[0], key, x => x >= 1 && x <= kmax, $"l must be between 1 and {kmax} ({limit})");
@@ -261,16 +264,16 @@ public static class ConfigLoader
                     r.ParseDouble(entry[2], key, _ => true, ""),
                     r.ParseDouble(entry[3], key, _ => true, ""));
             }) : [],
-            Coefficients = sphere ? [] : r.List("coefficients", (node, key) =>
+            Coefficients = sphere && !gegenbauerPairs ? [] : r.List("coefficients", (node, key) =>
             {
                 // circle (fourier): [k, re, im]; zonal (gegenbauer): [n, c].
-                int size = zonalLaws ? 2 : 3;
+                int size = gegenbauerPairs ? 2 : 3;
                 if (node is not YamlSequenceNode entry || entry.Children.Count != size)
-                    throw r.Error(node, key, zonalLaws ? "expected [n, c]" : "expected [k, re, im]");
+                    throw r.Error(node, key, gegenbauerPairs ? "expected [n, c]" : "expected [k, re, im]");
                 return new FourierCoefficient(
-                    r.ParseInt(entry[0], key, k => k >= 1 && k <= kmax, $"{(zonalLaws ? "n" : "k")} must be between 1 and {kmax} ({limit})"),
+                    r.ParseInt(entry[0], key, k => k >= 1 && k <= kmax, $"{(gegenbauerPairs ? "n" : "k")} must be between 1 and {kmax} ({limit})"),
                     r.ParseDouble(entry[1], key, _ => true, ""),
-                    zonalLaws ? 0 : r.ParseDouble(entry[2], key, _ => true, ""));
+                    gegenbauerPairs ? 0 : r.ParseDouble(entry[2], key, _ => true, ""));
             }),
             Rho0 = r.Double("rho0", 0.0, x => x > -1 && x < 1, "must lie in (−1, 1)"),
             File = r.String("file", ""),
@@ -326,10 +329,10 @@ public static class ConfigLoader
         if (initial.Kind is "fourier" or "gegenbauer")
         {
             if (initial.Coefficients.Count == 0)
-                throw r.Error(r.Node("coefficients"), "coefficients", zonalLaws ? "gegenbauer needs a list of [n, c]" : "fourier needs a list of [k, re, im]");
+                throw r.Error(r.Node("coefficients"), "coefficients", gegenbauerPairs ? "gegenbauer needs a list of [n, c]" : "fourier needs a list of [k, re, im]");
             var duplicate = initial.Coefficients.GroupBy(c => c.K).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
-                throw r.Error(r.Node("coefficients"), "coefficients", $"{(zonalLaws ? "degree" : "wavenumber")} {duplicate.Key} is given twice");
+                throw r.Error(r.Node("coefficients"), "coefficients", $"{(gegenbauerPairs ? "degree" : "wavenumber")} {duplicate.Key} is given twice");
         }
         r.Finish();
         return initial;

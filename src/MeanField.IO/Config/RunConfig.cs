@@ -56,12 +56,15 @@ public sealed record InitialConfig
     public static readonly IReadOnlyList<string> ZonalKinds = ["uniform", "perturbed_uniform", "von_mises", "gegenbauer"];
     public static readonly IReadOnlyList<string> SphereKinds = ["uniform", "perturbed_uniform", "von_mises", "harmonics"];
     /// <summary>
-    /// Kinds the particle solver accepts: on the circle (d = 2) also the circle laws of the PDE, on S^{d−1} (d ≥ 3) the zonal
-    /// laws of geometry zonal (about the pole e = e_d).
+    /// Kinds the particle solver accepts: on the circle (d = 2) also the circle laws of the PDE, on S² (d = 3) the S² PDE's
+    /// laws (plus gegenbauer, zonal about e_3), on S^{d−1} (d ≥ 4) the zonal laws of geometry zonal (about the pole e = e_d).
     /// </summary>
-    public static IReadOnlyList<string> ParticleKinds(int dimension) => dimension == 2
-        ? ["uniform", "perturbed_uniform", "von_mises", "fourier", "equiangular", "from_file"]
-        : ["uniform", "perturbed_uniform", "von_mises", "gegenbauer", "equiangular", "from_file"];
+    public static IReadOnlyList<string> ParticleKinds(int dimension) => dimension switch
+    {
+        2 => ["uniform", "perturbed_uniform", "von_mises", "fourier", "equiangular", "from_file"],
+        3 => ["uniform", "perturbed_uniform", "von_mises", "harmonics", "gegenbauer", "equiangular", "from_file"],
+        _ => ["uniform", "perturbed_uniform", "von_mises", "gegenbauer", "equiangular", "from_file"],
+    };
     public string Kind { get; init; } = "perturbed_uniform";
     public double Amplitude { get; init; } = 1e-3;
     public int Modes { get; init; } = 32;
