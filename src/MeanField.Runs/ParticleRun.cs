@@ -207,33 +207,20 @@ public static class ParticleRun
         return tasks;
     }
 
-    private static IReadOnlyDictionary<string, object> Attributes(RunConfig c, int n, IParticleInteraction interaction, RunOptions options) =>
-        new Dictionary<string, object>
-        {
-            ["format"] = Provenance.FormatName,
-            ["format_version"] = Provenance.FormatVersion,
-            ["software_version"] = Provenance.SoftwareVersion,
-            ["git_commit"] = Provenance.GitCommit,
-            ["created_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
-            ["command_line"] = Provenance.CommandLine,
-            ["config_path"] = options.ConfigPath,
-            ["name"] = c.Name,
-            ["seed"] = (long)c.Seed,
-            ["solver"] = "particles",
-            ["geometry"] = c.Geometry,
-            ["dimension"] = c.Dimension,
-            ["attention"] = c.Model.Attention == AttentionKind.SA ? "sa" : "usa",
-            ["beta"] = c.Model.Beta,
-            ["diffusion"] = c.Model.Diffusion,
-            ["kernel"] = c.Model.Query is null && c.Model.Key is null && c.Model.Value is null ? "identity" : "matrices (see /config)",
-            ["particle_count"] = n,
-            ["integrator"] = c.Particles.Integrator,
-            ["dt"] = c.Particles.Dt,
-            ["interaction"] = interaction.Name,
-            ["spectral_modes"] = interaction.SpectralModes,
-            ["tolerance"] = c.Particles.Tolerance,
-            ["position_stride"] = c.Output.PositionStride,
-            ["cluster_epsilon"] = c.Output.ClusterEpsilon,
-            ["harmonic_degree"] = c.Dimension == 3 ? c.Output.HarmonicDegree : 0,
-        };
+    private static IReadOnlyDictionary<string, object> Attributes(RunConfig c, int n, IParticleInteraction interaction, RunOptions options)
+    {
+        var attributes = Provenance.RunAttributes(c, options.ConfigPath);
+        attributes["solver"] = "particles";
+        attributes["kernel"] = c.Model.Query is null && c.Model.Key is null && c.Model.Value is null ? "identity" : "matrices (see /config)";
+        attributes["particle_count"] = n;
+        attributes["integrator"] = c.Particles.Integrator;
+        attributes["dt"] = c.Particles.Dt;
+        attributes["interaction"] = interaction.Name;
+        attributes["spectral_modes"] = interaction.SpectralModes;
+        attributes["tolerance"] = c.Particles.Tolerance;
+        attributes["position_stride"] = c.Output.PositionStride;
+        attributes["cluster_epsilon"] = c.Output.ClusterEpsilon;
+        attributes["harmonic_degree"] = c.Dimension == 3 ? c.Output.HarmonicDegree : 0;
+        return attributes;
+    }
 }

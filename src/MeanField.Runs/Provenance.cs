@@ -1,4 +1,6 @@
 using System.Reflection;
+using MeanField.Core;
+using MeanField.IO.Config;
 
 namespace MeanField.Runs;
 
@@ -23,4 +25,23 @@ public static class Provenance
     }
 
     public static string CommandLine => string.Join(' ', Environment.GetCommandLineArgs());
+
+    /// <summary>Root attributes every run file carries: provenance and the model. Each run kind adds its solver's own.</summary>
+    public static Dictionary<string, object> RunAttributes(RunConfig c, string configPath) => new()
+    {
+        ["format"] = FormatName,
+        ["format_version"] = FormatVersion,
+        ["software_version"] = SoftwareVersion,
+        ["git_commit"] = GitCommit,
+        ["created_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+        ["command_line"] = CommandLine,
+        ["config_path"] = configPath,
+        ["name"] = c.Name,
+        ["seed"] = (long)c.Seed,
+        ["geometry"] = c.Geometry,
+        ["dimension"] = c.Dimension,
+        ["attention"] = c.Model.Attention == AttentionKind.SA ? "sa" : "usa",
+        ["beta"] = c.Model.Beta,
+        ["diffusion"] = c.Model.Diffusion,
+    };
 }

@@ -193,26 +193,10 @@ public static class SpectralRun
 
     private static IReadOnlyDictionary<string, object> Attributes(RunConfig c, IRunField field, RunOptions options)
     {
-        var attributes = new Dictionary<string, object>
-        {
-            ["format"] = Provenance.FormatName,
-            ["format_version"] = Provenance.FormatVersion,
-            ["software_version"] = Provenance.SoftwareVersion,
-            ["git_commit"] = Provenance.GitCommit,
-            ["created_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
-            ["command_line"] = Provenance.CommandLine,
-            ["config_path"] = options.ConfigPath,
-            ["name"] = c.Name,
-            ["seed"] = (long)c.Seed,
-            ["geometry"] = c.Geometry,
-            ["dimension"] = c.Dimension,
-            ["attention"] = c.Model.Attention == AttentionKind.SA ? "sa" : "usa",
-            ["beta"] = c.Model.Beta,
-            ["diffusion"] = c.Model.Diffusion,
-            ["stepper"] = c.Solver.Stepper,
-            ["dt"] = c.Solver.Dt,
-            ["tolerance"] = c.Solver.Tolerance,
-        };
+        var attributes = Provenance.RunAttributes(c, options.ConfigPath);
+        attributes["stepper"] = c.Solver.Stepper;
+        attributes["dt"] = c.Solver.Dt;
+        attributes["tolerance"] = c.Solver.Tolerance;
         foreach (var (key, value) in field.Attributes) attributes[key] = value;
         return attributes;
     }
