@@ -1,5 +1,6 @@
 using System.Globalization;
 using MeanField.Core;
+using MeanField.Core.Noise;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -99,8 +100,12 @@ public static class ConfigLoader
 
         var s = root.Mapping("solver");
         string kind = s.Choice("kind", "spectral", SolverConfig.Kinds);
+        // kind both runs the SPDE/PDE and the particles on one noise path: geometry, dimension and initial law are the
+        // spectral solver's (whose laws the particles also sample on S¹ and S²).
         bool particles = kind == "particles";
         string geometry = root.Choice("geometry", "circle", ["circle", "sphere", "zonal"]);
+        if (kind == "both" && geometry == "zonal")
+            throw s.Error(s.Node("kind"), "kind", "both needs geometry circle or sphere (particles cannot follow the axisymmetric zonal reduction)");
         bool sphereSpectral = geometry == "sphere" && !particles;
         if (geometry == "zonal" && particles)
             throw root.Error(root.Node("geometry"), "geometry", "geometry zonal is an axisymmetric PDE reduction; particles live on the full sphere: use geometry: sphere with solver.kind particles");
@@ -123,6 +128,7 @@ public static class ConfigLoader
             Query = m.Matrix("query", dimension),
             Key = m.Matrix("key", dimension),
             Value = m.Matrix("value", dimension),
+            CommonNoise = m.Has("common_noise") ? BindCommonNoise(m.Mapping("common_noise"), geometry, dimension, kind) : null,
         };
         foreach (string matrix in new[] { "query", "key", "value" })
             if (!particles && m.Has(matrix))
@@ -137,7 +143,7 @@ public static class ConfigLoader
                 : sphereSpectral
                     ? s.Int("resolution", 63, n => n >= 2 && n <= 1023, "is lmax for geometry sphere and must lie between 2 and 1023")
                     : s.Int("resolution", 256, n => n >= 8 && n % 2 == 0 && n <= 1 << 22, "must be an even number of grid points between 8 and 4194304"),
-            Stepper = s.Choice("stepper", "dopri5", ["rk4", "dopri5"]),
+            Stepper = s.Choice("stepper", model.CommonNoise is null ? "dopri5" : "heun", SolverConfig.Steppers),
             Dt = s.Double("dt", 1e-3, x => x > 0, "must be > 0"),
             Tolerance = s.Double("tolerance", 1e-9, x => x > 0 && x < 1, "must lie in (0, 1)"),
             TEnd = s.Double("t_end", 1.0, x => x > 0, "must be > 0"),
@@ -146,6 +152,11 @@ public static class ConfigLoader
             NegativeTolerance = s.Double("negative_tolerance", 1e-6, x => x >= 0, "must be ≥ 0"),
             Fft = s.Choice("fft", "auto", SolverConfig.FftBackends),
         };
+        bool stochasticStepper = SolverConfig.StochasticSteppers.Contains(solver.Stepper);
+        if (!particles && model.CommonNoise is not null && !stochasticStepper)
+            throw s.Error(s.Node("stepper"), "stepper", $"'{solver.Stepper}' is deterministic and model.common_noise is set; use heun (Stratonovich, default) or euler_maruyama (Itô) with a fixed solver.dt");
+        if (!particles && model.CommonNoise is null && stochasticStepper)
+            throw s.Error(s.Node("stepper"), "stepper", $"'{solver.Stepper}' is a stochastic stepper and needs model.common_noise; use rk4 or dopri5");
         s.Finish();
         // Largest mode an initial law may use: the retained wavenumber (circle) or the largest degree (zonal, sphere).
         int kmax = zonal || sphereSpectral ? solver.Resolution : (solver.Resolution - 1) / 3;
@@ -169,12 +180,66 @@ public static class ConfigLoader
         o.Finish();
 
         ulong seed = root.ULong("seed", 0);
+        var e = root.Mapping("ensemble");
+        var ensemble = new EnsembleConfig { Paths = e.Int("paths", 1, x => x >= 1 && x <= 100_000, "must be between 1 and 100000") };
+        if (ensemble.Paths > 1 && model.CommonNoise is null)
+            throw e.Error(e.Node("paths"), "paths", $"{ensemble.Paths} paths need model.common_noise (without it every path is the same deterministic run)");
+        e.Finish();
         root.Finish();
         return new RunConfig
         {
             Name = name, Geometry = geometry, Dimension = dimension, Model = model, Initial = initial,
-            Solver = solver, Particles = particleConfig, Output = output, Seed = seed,
+            Solver = solver, Particles = particleConfig, Output = output, Seed = seed, Ensemble = ensemble,
         };
+    }
+
+    private static CommonNoiseConfig BindCommonNoise(YamlMappingReader c, string geometry, int dimension, string solverKind)
+    {
+        if (geometry == "zonal")
+            throw c.Error(c.Node("kind"), "common_noise", "common noise breaks axial symmetry, so geometry zonal cannot carry it; use geometry circle, sphere (d = 3), or particles");
+        bool particlesOnly = solverKind == "particles";
+        string kind = c.Choice("kind", "mlp", CommonNoiseConfig.Kinds);
+        string activation = c.Choice("activation", "relu", MlpActivations.Names);
+        var config = new CommonNoiseConfig
+        {
+            Kind = kind,
+            Activation = MlpActivations.Parse(activation),
+            SigmaU = c.Double("sigma_u", 0.0, x => x >= 0 && x <= 100, "must lie in [0, 100]"),
+            SigmaW = c.Double("sigma_w", 0.0, x => x >= 0 && x <= 100, "must lie in [0, 100]"),
+            Modes = c.Int("modes", 16, x => x >= 0 && x <= 512, "must lie between 0 and 512"),
+            Sampler = c.Choice("sampler", dimension >= 4 ? "mlp" : "harmonic", CommonNoiseConfig.Samplers),
+            Width = c.Int("width", 256, x => x >= 1 && x <= 1 << 20, "must lie between 1 and 1048576"),
+            Amplitudes = c.List("amplitudes", (node, key) =>
+            {
+                int size = dimension == 2 ? 3 : 2;
+                if (node is not YamlSequenceNode { Children.Count: var count } row || count != size)
+                    throw c.Error(node, key, dimension == 2 ? "expected [m, a_cos, a_sin]" : "expected [n, C_n]");
+                int mode = c.ParseInt(row[0], key, x => x >= 0 && x <= 512, "the mode/degree must lie between 0 and 512");
+                var values = new List<double> { mode };
+                for (int i = 1; i < size; i++)
+                    values.Add(c.ParseDouble(row[i], key, x => dimension == 2 || x >= 0, "C_n must be ≥ 0 (a covariance)"));
+                if (dimension == 2 && mode == 0 && values[2] != 0) throw c.Error(node, key, "sin(0·θ) = 0: mode 0 takes [0, a, 0]");
+                return (IReadOnlyList<double>)values;
+            }),
+        };
+        if (kind == "fields")
+        {
+            if (config.Amplitudes.Count == 0)
+                throw c.Error(c.Node("amplitudes") ?? c.Node("kind"), "amplitudes", dimension == 2 ? "kind fields needs rows [m, a_cos, a_sin]" : "kind fields needs rows [n, C_n]");
+            if (dimension >= 4)
+                throw c.Error(c.Node("kind"), "kind", $"fields are harmonic amplitudes on S¹ or S²; dimension is {dimension}: use kind mlp (sampler mlp)");
+            var duplicate = config.Amplitudes.GroupBy(r => (int)r[0]).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null) throw c.Error(c.Node("amplitudes"), "amplitudes", $"mode {duplicate.Key} is given twice");
+            if (config.Sampler == "mlp") throw c.Error(c.Node("sampler"), "sampler", "sampler mlp draws the random MLP layer and needs kind mlp");
+        }
+        else if (c.Has("amplitudes"))
+            throw c.Error(c.Node("amplitudes"), "amplitudes", "amplitudes are for kind fields; kind mlp computes them from the kernel");
+        if (config.Sampler == "harmonic" && dimension >= 4)
+            throw c.Error(c.Node("sampler"), "sampler", $"a harmonic expansion of the noise is implemented on S¹ and S² only; dimension is {dimension}: use sampler mlp");
+        if (config.Sampler == "mlp" && !particlesOnly)
+            throw c.Error(c.Node("sampler"), "sampler", $"sampler mlp is for solver.kind particles; solver.kind {solverKind} shares the harmonic noise path between SPDE and particles");
+        c.Finish();
+        return config;
     }
 
     // Read and validated whatever solver.kind is (so --set solver.kind=particles works on any file); only particle runs use it.
@@ -190,6 +255,9 @@ public static class ConfigLoader
             Tolerance = p.Double("tolerance", 1e-12, x => x > 0 && x < 1, "must lie in (0, 1)"),
             Threads = p.Int("threads", 0, x => x >= 0 && x <= 1024, "must be between 0 (one per core) and 1024"),
         };
+        if (model.CommonNoise is not null && config.Integrator == "rk4" && (particles || p.Has("integrator")))
+            throw p.Error(p.Node("integrator"), "integrator", "rk4 is deterministic and model.common_noise is set; use heun (Stratonovich) or layer (the transformer update, Itô)");
+        if (model.CommonNoise is not null && config.Integrator == "rk4") config = config with { Integrator = "heun" };
         if (particles && config.Integrator == "rk4" && model.Diffusion > 0)
             throw p.Error(p.Node("integrator"), "integrator", $"rk4 is deterministic and model.diffusion is {model.Diffusion.ToString("R", CultureInfo.InvariantCulture)}; use heun (Stratonovich, with noise) or layer");
         bool identity = model.Query is null && model.Key is null && model.Value is null;

@@ -1,4 +1,5 @@
 using MeanField.Core;
+using MeanField.Core.Noise;
 
 namespace MeanField.IO.Config;
 
@@ -14,6 +15,13 @@ public sealed record RunConfig
     public ParticlesConfig Particles { get; init; } = new();
     public required OutputConfig Output { get; init; }
     public ulong Seed { get; init; }
+    public EnsembleConfig Ensemble { get; init; } = new();
+}
+
+/// <summary>ensemble.paths independent common-noise paths (path p uses stream CommonNoise + p·2³²); 1 = a single run.</summary>
+public sealed record EnsembleConfig
+{
+    public int Paths { get; init; } = 1;
 }
 
 public sealed record ModelConfig
@@ -25,6 +33,33 @@ public sealed record ModelConfig
     public IReadOnlyList<double>? Query { get; init; }
     public IReadOnlyList<double>? Key { get; init; }
     public IReadOnlyList<double>? Value { get; init; }
+    /// <summary>model.common_noise: environmental noise shared by all tokens (MATH §2.2–2.3, §3.3); null = none.</summary>
+    public CommonNoiseConfig? CommonNoise { get; init; }
+}
+
+/// <summary>
+/// The common noise. kind mlp: the random MLP field of width m → ∞ (MATH §2.2), kernel κ from activation, sigma_u,
+/// sigma_w, expanded in Karhunen–Loève fields up to `modes` (Fourier mode on the circle, degree on S²).
+/// kind fields: explicit amplitudes, circle [m, a_cos, a_sin] (m = 0 is a rigid rotation, a_sin = 0), S² [n, C_n].
+/// Particles sample it either through the same harmonic fields (sampler harmonic, d = 2, 3; the path is then shared
+/// with the SPDE) or as the random MLP layer itself with fresh weights every step (sampler mlp, width m; any d).
+/// </summary>
+public sealed record CommonNoiseConfig
+{
+    public static readonly IReadOnlyList<string> Kinds = ["mlp", "fields"];
+    public static readonly IReadOnlyList<string> Samplers = ["harmonic", "mlp"];
+    public string Kind { get; init; } = "mlp";
+    public MlpActivation Activation { get; init; } = MlpActivation.Relu;
+    public double SigmaU { get; init; }
+    public double SigmaW { get; init; }
+    /// <summary>Truncation: the largest Fourier mode (circle) or harmonic degree (S²) of the noise fields.</summary>
+    public int Modes { get; init; } = 16;
+    /// <summary>kind fields: circle rows [m, a_cos, a_sin]; S² rows [n, C_n].</summary>
+    public IReadOnlyList<IReadOnlyList<double>> Amplitudes { get; init; } = [];
+    /// <summary>Particles: harmonic (default for d = 2, 3) or mlp (the only choice for d ≥ 4).</summary>
+    public string Sampler { get; init; } = "harmonic";
+    /// <summary>Sampler mlp: the hidden width m of the random layer.</summary>
+    public int Width { get; init; } = 256;
 }
 
 public sealed record VonMisesComponent(double Weight, double Mean, double Kappa)
@@ -81,7 +116,10 @@ public sealed record InitialConfig
 
 public sealed record SolverConfig
 {
-    public static readonly IReadOnlyList<string> Kinds = ["spectral", "particles"];
+    public static readonly IReadOnlyList<string> Kinds = ["spectral", "particles", "both"];
+    /// <summary>Deterministic steppers, and the fixed-step stochastic ones used when model.common_noise is set.</summary>
+    public static readonly IReadOnlyList<string> Steppers = ["rk4", "dopri5", "heun", "euler_maruyama"];
+    public static readonly IReadOnlyList<string> StochasticSteppers = ["heun", "euler_maruyama"];
     public static readonly IReadOnlyList<string> UnderresolvedActions = ["stop", "warn"];
     public static readonly IReadOnlyList<string> FftBackends = ["auto", "fftw", "managed"];
     public string Kind { get; init; } = "spectral";
