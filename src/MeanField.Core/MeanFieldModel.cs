@@ -20,6 +20,18 @@ public sealed record MeanFieldModel
         Diffusion = diffusion;
     }
 
+    /// <summary>
+    /// s in V = s·I: the attention velocity is multiplied by s (1 attractive, 0 off, −1 repulsive, as in P3's
+    /// experiments; s = −1 is P2's V = −I forward-heat case). Must be finite.
+    /// </summary>
+    public double AttentionScale
+    {
+        get => _attentionScale;
+        init => _attentionScale = double.IsFinite(value) ? value
+            : throw new ArgumentOutOfRangeException(nameof(AttentionScale), value, "attention scale must be finite.");
+    }
+    private readonly double _attentionScale = 1.0;
+
     public AttentionKind Attention { get; }
     public double Beta { get; }
     public double Diffusion { get; }

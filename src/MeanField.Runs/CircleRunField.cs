@@ -19,7 +19,7 @@ public sealed class CircleRunField : IRunField
     public CircleRunField(RunConfig config, string configPath)
     {
         var s = config.Solver;
-        var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion);
+        var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion) { AttentionScale = config.Model.AttentionScale };
         var basis = new FourierCircleBasis(s.Resolution);
         var coefficients = CircleInitialCondition.Coefficients(config.Initial, config.Seed, basis.MaxWavenumber);
         try

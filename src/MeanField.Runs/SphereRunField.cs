@@ -19,7 +19,7 @@ public sealed class SphereRunField : IRunField
     public SphereRunField(RunConfig config, string configPath)
     {
         var s = config.Solver;
-        var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion);
+        var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion) { AttentionScale = config.Model.AttentionScale };
         var coefficients = SphereInitialCondition.Coefficients(config.Initial, config.Seed, s.Resolution);
         try
         {

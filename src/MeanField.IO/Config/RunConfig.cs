@@ -29,6 +29,8 @@ public sealed record ModelConfig
     public AttentionKind Attention { get; init; } = AttentionKind.USA;
     public double Beta { get; init; } = 1.0;
     public double Diffusion { get; init; }
+    /// <summary>The attention velocity is multiplied by this (V = s·I): 1 attractive, 0 off, −1 repulsive.</summary>
+    public double AttentionScale { get; init; } = 1.0;
     /// <summary>Q, K, V as row-major d×d (particles only); null means the identity. The exponent is β⟨Qx, Ky⟩.</summary>
     public IReadOnlyList<double>? Query { get; init; }
     public IReadOnlyList<double>? Key { get; init; }
