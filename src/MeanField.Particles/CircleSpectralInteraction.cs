@@ -36,8 +36,8 @@ public sealed class CircleSpectralInteraction : IParticleInteraction
 
     public CircleSpectralInteraction(ParticleModel model, int count, double tolerance, int threads = 0)
     {
-        if (model.Dimension != 2 || !model.IsIdentityCase)
-            throw new ArgumentException("spectral summation needs the identity case (no query/key/value matrices) on the circle (dimension 2).", nameof(model));
+        if (model.Dimension != 2 || !model.IsSignedIdentityCase)
+            throw new ArgumentException("spectral summation needs the identity case (no query/key matrices, value I or −I) on the circle (dimension 2).", nameof(model));
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         _model = model;
         _n = count;
@@ -118,9 +118,10 @@ public sealed class CircleSpectralInteraction : IParticleInteraction
 
         double eBeta = Math.Exp(_model.Beta);
         bool usa = _model.Attention == AttentionKind.USA;
+        double sign = _model.ValueSign;   // V = −I reverses the drift (MATH §6, heat phase)
         for (int j = 0; j < n; j++)
         {
-            double rate = usa ? -eBeta * _thetaRate[j] : -_thetaRate[j] / _weightSum[j];
+            double rate = sign * (usa ? -eBeta * _thetaRate[j] : -_thetaRate[j] / _weightSum[j]);
             drift[2 * j] = -rate * positions[2 * j + 1];
             drift[2 * j + 1] = rate * positions[2 * j];
             if (meanWeights is not null) meanWeights[j] = eBeta * _weightSum[j];

@@ -5,9 +5,9 @@ public static class ParticleInteractions
 {
     public static readonly IReadOnlyList<string> Kinds = ["auto", "dense", "spectral"];
 
-    /// <summary>Whether spectral summation applies: identity case (no Q, K, V) on the circle (Fourier) or on S² (spherical
-    /// harmonics). d ≥ 4 uses dense.</summary>
-    public static bool SpectralAvailable(ParticleModel model) => model.IsIdentityCase && model.Dimension is 2 or 3;
+    /// <summary>Whether spectral summation applies: identity case (no Q, K; V = I or V = −I) on the circle (Fourier) or on S²
+    /// (spherical harmonics). d ≥ 4 uses dense.</summary>
+    public static bool SpectralAvailable(ParticleModel model) => model.IsSignedIdentityCase && model.Dimension is 2 or 3;
 
     /// <summary>
     /// auto on S²: a spectral evaluation costs about 0.6 dense pair interactions per particle and (l, m) pair (measured
@@ -37,7 +37,7 @@ public static class ParticleInteractions
                 return new DenseInteraction(model, count, threads);
             case "spectral":
                 if (!SpectralAvailable(model))
-                    throw new ArgumentException("spectral summation is implemented for the identity case (no query/key/value) on the circle (dimension 2) and on S² (dimension 3) only; use dense.");
+                    throw new ArgumentException("spectral summation is implemented for the identity case (no query/key; value absent or −I) on the circle (dimension 2) and on S² (dimension 3) only; use dense.");
                 return Spectral(model, count, tolerance, threads);
             case "auto":
                 return AutoPicksSpectral(model, count, tolerance)

@@ -44,6 +44,15 @@ public sealed record ParticleModel
     /// <summary>Q = K = V = I: the kernel is zonal, e^{β⟨x,y⟩}, which the spectral summation needs.</summary>
     public bool IsIdentityCase => Query is null && Key is null && Value is null;
 
+    /// <summary>
+    /// +1 for V = I, −1 for V = −I (P2's forward-heat case), 0 for any other V. With Q = K = I and V = ±I the kernel is still
+    /// zonal and the drift is ± the identity-case drift (Z does not involve V), so the spectral sums apply with a sign.
+    /// </summary>
+    public int ValueSign => Value is null ? 1 : IsMinusIdentity(Value, Dimension) ? -1 : 0;
+
+    /// <summary>Q = K = I and V = ±I: the spectral summations apply (<see cref="ValueSign"/>).</summary>
+    public bool IsSignedIdentityCase => Query is null && Key is null && ValueSign != 0;
+
     /// <summary>B = β KᵀQ (row-major), so that β⟨Q x, K y⟩ = ⟨B x, y⟩; null in the identity case (B = β I).</summary>
     public double[]? ScoreMatrix()
     {
@@ -63,6 +72,14 @@ public sealed record ParticleModel
 
     private static double Entry(double[]? matrix, int row, int column, int d) =>
         matrix is null ? (row == column ? 1.0 : 0.0) : matrix[row * d + column];
+
+    private static bool IsMinusIdentity(double[] m, int d)
+    {
+        for (int r = 0; r < d; r++)
+        for (int c = 0; c < d; c++)
+            if (m[r * d + c] != (r == c ? -1.0 : 0.0)) return false;
+        return true;
+    }
 
     private static bool IsIdentity(double[]? m, int d)
     {

@@ -49,8 +49,8 @@ public sealed class SphereSpectralInteraction : IParticleInteraction
 
     public SphereSpectralInteraction(ParticleModel model, int count, double tolerance, int threads = 0)
     {
-        if (model.Dimension != 3 || !model.IsIdentityCase)
-            throw new ArgumentException("spherical-harmonic summation needs the identity case (no query/key/value matrices) on S² (dimension 3).", nameof(model));
+        if (model.Dimension != 3 || !model.IsSignedIdentityCase)
+            throw new ArgumentException("spherical-harmonic summation needs the identity case (no query/key matrices, value I or −I) on S² (dimension 3).", nameof(model));
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         _model = model;
         _n = count;
@@ -133,7 +133,7 @@ public sealed class SphereSpectralInteraction : IParticleInteraction
         bool usa = _model.Attention == AttentionKind.USA;
         for (int i = 0; i < n; i++)
         {
-            double scale = usa ? eBeta / beta : 1 / (beta * _z[i]);
+            double scale = _model.ValueSign * (usa ? eBeta / beta : 1 / (beta * _z[i]));   // V = −I reverses the drift
             double g0 = scale * _gx[i], g1 = scale * _gy[i], g2 = scale * _gz[i];
             double x0 = positions[3 * i], x1 = positions[3 * i + 1], x2 = positions[3 * i + 2];
             double radial = g0 * x0 + g1 * x1 + g2 * x2;

@@ -128,5 +128,30 @@ public class InteractionTests
         }
     }
 
+    [TestCase(2), TestCase(3)]
+    public void SpectralWithValueMinusIdentityMatchesDense(int d)
+    {
+        // V = −I (P2's forward heat phase) keeps the kernel zonal: the spectral sums must reproduce the dense V = −I drift.
+        const int n = 900;
+        var x = MixedConfiguration(n, d, 21);
+        var minusIdentity = new double[d * d];
+        for (int c = 0; c < d; c++) minusIdentity[c * d + c] = -1;
+        foreach (var attention in new[] { AttentionKind.SA, AttentionKind.USA })
+        {
+            var model = new ParticleModel(attention, d, 6.0, value: minusIdentity);
+            Assert.That(model.ValueSign, Is.EqualTo(-1));
+            Assert.That(ParticleInteractions.SpectralAvailable(model));
+            var dense = new double[n * d];
+            var spectral = new double[n * d];
+            new DenseInteraction(model, n).Evaluate(x, dense);
+            ParticleInteractions.Create(model, n, "spectral", 1e-12).Evaluate(x, spectral);
+            double scale = dense.Max(Math.Abs);
+            for (int a = 0; a < dense.Length; a++) Assert.That(spectral[a], Is.EqualTo(dense[a]).Within(1e-9 * scale), attention.ToString());
+        }
+        var other = new double[d * d];
+        for (int c = 0; c < d; c++) other[c * d + c] = c + 1;
+        Assert.That(new ParticleModel(AttentionKind.SA, d, 6.0, value: other).ValueSign, Is.Zero);
+    }
+
     private static double Sq(double v) => v * v;
 }
