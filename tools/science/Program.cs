@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using System.Globalization;
+using MeanField.Validation.Clustering;
+
+// Usage: science clustering sphere|zonal|particles DIMENSION quick|full
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var clock = Stopwatch.StartNew();
+string what = args.Length > 0 ? args[0] : "";
+bool full = args.Contains("full");
+switch (what)
+{
+    case "clustering":
+    {
+        var solver = Enum.Parse<GrowthSolver>(args[1], ignoreCase: true);
+        int d = int.Parse(args[2]);
+        var p = full ? DominantDegreeParameters.Full(solver, d) : DominantDegreeParameters.Quick(solver, d);
+        var r = DominantDegreeExperiment.Run(p);
+        Console.WriteLine($"# campaign 2: {solver}, d = {d}, {p.Attention}, {(full ? "full" : "quick")}, N = {(solver == GrowthSolver.Particles ? p.ParticleCount : 0)}");
+        Console.WriteLine("beta      n*pred n*meas  lambda*pred  lambda*meas  maxRelErr  relGap   nearestSwitch");
+        foreach (var m in r.Measurements)
+            Console.WriteLine($"{m.Beta,-9:G6} {m.PredictedDegree,6} {m.MeasuredDegree,6}  {m.PredictedRate,11:G6}  {m.MeasuredRate,11:G6}  {m.MaxRelativeRateError,9:E2}  {m.RelativeGap,7:E2}  {m.NearestSwitchingPoint:F5}");
+        if (solver == GrowthSolver.Particles || !full)
+            foreach (var m in r.Measurements)
+                Console.WriteLine($"  beta {m.Beta}: rates (n: fit/theory) " + string.Join("  ", m.Rates.Select(x => $"{x.Degree}: {x.Measured:F4}/{x.Predicted:F4}")));
+        Console.WriteLine($"all n* match: {r.AllDegreesMatch}; max relative rate error {r.MaxRelativeRateError:E2}");
+        break;
+    }
+    default:
+        Console.Error.WriteLine("usage: science clustering sphere|zonal|particles D quick|full");
+        return 2;
+}
+Console.WriteLine($"elapsed {clock.Elapsed.TotalSeconds:F1} s");
+return 0;
