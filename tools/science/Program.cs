@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using MeanField.Validation.Clustering;
+using MeanField.Validation.ModerateInteraction;
 
 // Usage: science clustering sphere|zonal|particles DIMENSION quick|full
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -24,6 +25,17 @@ switch (what)
             foreach (var m in r.Measurements)
                 Console.WriteLine($"  beta {m.Beta}: rates (n: fit/theory) " + string.Join("  ", m.Rates.Select(x => $"{x.Degree}: {x.Measured:F4}/{x.Predicted:F4}")));
         Console.WriteLine($"all n* match: {r.AllDegreesMatch}; max relative rate error {r.MaxRelativeRateError:E2}");
+        break;
+    }
+    case "heat":
+    {
+        var p = full ? HeatPhaseParameters.Full() : HeatPhaseParameters.Quick();
+        var r = HeatPhaseExperiment.Run(p);
+        Console.WriteLine($"# campaign 3(i): SA, V = -I, circle, beta = {p.Beta}, sigma0 = {p.InitialSigma}, N = {p.ParticleCount}, dt = {p.TimeStep}");
+        Console.WriteLine("t      s2(-2lnR)  angularVar  closure    heat       growthRatio");
+        foreach (var s in r.Samples)
+            Console.WriteLine($"{s.Time,-6:F3} {s.Variance,10:F5} {s.AngularVariance,10:F5} {s.ClosurePrediction,10:F5} {s.HeatPrediction,10:F5}  {(s.Time > 0 ? s.ClosureGrowthRatio(r.InitialVariance).ToString("F4") : "")}");
+        Console.WriteLine($"final relative error vs closure {r.FinalRelativeError:E2}; closure from nominal s0 = {r.NominalClosurePrediction:F5}");
         break;
     }
     default:
