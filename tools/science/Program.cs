@@ -38,6 +38,18 @@ switch (what)
         Console.WriteLine($"final relative error vs closure {r.FinalRelativeError:E2}; closure from nominal s0 = {r.NominalClosurePrediction:F5}");
         break;
     }
+    case "alignment":
+    {
+        var p = full ? AlignmentParameters.Full() : AlignmentParameters.Quick();
+        var r = AlignmentExperiment.Run(p);
+        Console.WriteLine($"# campaign 3(ii): SA on S², beta = {p.Beta}, N = {p.ParticleCount}, dt = {p.TimeStep}, eps = {p.Epsilon}");
+        Console.WriteLine($"M = V K^T Q: top eigenvalue {r.TopEigenvalue:F4} (next real part {r.SecondEigenvalueRealPart:F4}), e = ({string.Join(", ", r.TopEigenvector.Select(c => c.ToString("F4")))})");
+        Console.WriteLine("t      fraction(particles)  fraction(characteristics)  mean|<x,e>| particles  characteristics");
+        foreach (var s in r.Samples)
+            Console.WriteLine($"{s.Time,-6:F2} {s.ParticleFraction,19:F4}  {s.CharacteristicFraction,25:F4}  {s.ParticleMeanAlignment,22:F4}  {s.CharacteristicMeanAlignment,15:F4}");
+        Console.WriteLine($"max |fraction difference| {r.MaxFractionDifference:F4}");
+        break;
+    }
     default:
         Console.Error.WriteLine("usage: science clustering sphere|zonal|particles D quick|full");
         return 2;
