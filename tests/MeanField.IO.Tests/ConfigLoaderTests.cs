@@ -166,4 +166,13 @@ public class ConfigLoaderTests
         var vmAgain = ConfigLoader.LoadText(ConfigYaml.Write(vm), "r.yaml", "other");
         Assert.That(vmAgain.Initial.Components, Is.EqualTo(vm.Initial.Components));
     }
+
+    [Test]
+    public void SpectralInteractionAcceptsValueMinusIdentityOnly()
+    {
+        const string head = "geometry: circle\nsolver:\n  kind: particles\nparticles:\n  interaction: spectral\nmodel:\n  attention: sa\n";
+        var c = Load(head + "  value: [[-1, 0], [0, -1]]\n");
+        Assert.That(c.Model.Value, Is.EqualTo(new[] { -1.0, 0, 0, -1 }));
+        Assert.That(ErrorOf(head + "  value: [[-1, 0], [0, 2]]\n"), Does.Contain("particles.interaction"));
+    }
 }

@@ -261,10 +261,12 @@ public static class ConfigLoader
         if (model.CommonNoise is not null && config.Integrator == "rk4") config = config with { Integrator = "heun" };
         if (particles && config.Integrator == "rk4" && model.Diffusion > 0)
             throw p.Error(p.Node("integrator"), "integrator", $"rk4 is deterministic and model.diffusion is {model.Diffusion.ToString("R", CultureInfo.InvariantCulture)}; use heun (Stratonovich, with noise) or layer");
-        bool identity = model.Query is null && model.Key is null && model.Value is null;
+        // V = −I (P2's forward heat phase) only flips the drift's sign, which the spectral sums support.
+        bool minusIdentityValue = model.Value is { } v && Enumerable.Range(0, v.Count).All(i => v[i] == (i % (dimension + 1) == 0 ? -1.0 : 0.0));
+        bool identity = model.Query is null && model.Key is null && (model.Value is null || minusIdentityValue);
         if (particles && config.Interaction == "spectral" && !(identity && dimension is 2 or 3))
             throw p.Error(p.Node("interaction"), "interaction",
-                $"spectral summation is implemented for the identity case (no model.query/key/value) on the circle (dimension 2) and on S^2 (dimension 3) only; this run has dimension {dimension}{(identity ? "" : " and explicit matrices")}; use dense or auto");
+                $"spectral summation is implemented for the identity case (no model.query/key; model.value absent or −I) on the circle (dimension 2) and on S^2 (dimension 3) only; this run has dimension {dimension}{(identity ? "" : " and explicit matrices")}; use dense or auto");
         p.Finish();
         return config;
     }
