@@ -19,8 +19,9 @@ public sealed record NoisyRateMeasurementOptions
     /// <summary>Number of equal intervals at whose ends log|c_1| is sampled for the least-squares slope.</summary>
     public int Samples { get; init; } = 16;
 
-    /// <summary>RK4 step times the largest undamped rate over degrees 1..L (diffusion is integrated exactly).</summary>
-    public double StepFraction { get; init; } = 0.05;
+    /// <summary>RK4 step times the largest undamped rate over degrees 1..L (diffusion is integrated exactly); the relative rate
+    /// error of RK4 is about StepFraction⁴/120 (1.3e−9 at 0.02).</summary>
+    public double StepFraction { get; init; } = 0.02;
 
     /// <summary>Relative tolerance on the diffusion D at which the threshold search stops.</summary>
     public double RelativeTolerance { get; init; } = 1e-10;
