@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using MeanField.Runs;
+using static MeanField.Cli.CsvOutput;
 using MeanField.Validation.LongContext;
 
 namespace MeanField.Cli;
@@ -13,8 +13,6 @@ namespace MeanField.Cli;
 /// </summary>
 internal static class AttentionScalingCommand
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-
     public static Command Create(TextWriter output, TextWriter error)
     {
         var dimensions = new Option<int[]>("--dimension") { Description = "ambient dimensions d ≥ 2", DefaultValueFactory = _ => [2, 3, 4], AllowMultipleArgumentsPerToken = true };
@@ -50,20 +48,8 @@ internal static class AttentionScalingCommand
 
             var weightRows = WeightsSection(output, ds, cList, nList, t, ps, s);
             var outputRows = rt > 0 ? OutputSection(output, ds, betaList, rn, rt, s) : [];
-            if (dir is not null)
-            {
-                try
-                {
-                    Directory.CreateDirectory(dir);
-                    File.WriteAllLines(Path.Combine(dir, "attention-weights.csv"), weightRows);
-                    File.WriteAllLines(Path.Combine(dir, "attention-output.csv"), outputRows);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    error.WriteLine($"output error: {e.Message}");
-                    return ExitCodes.OutputError;
-                }
-            }
+            if (dir is not null && !TryWrite(dir, [("attention-weights.csv", weightRows), ("attention-output.csv", outputRows)], error))
+                return ExitCodes.OutputError;
             return ExitCodes.Success;
         });
         return command;
@@ -83,12 +69,12 @@ internal static class AttentionScalingCommand
             {
                 foreach (var r in rows.Where(r => r.C == c))
                 {
-                    o.WriteLine($"{d,3} {F(c, "G3"),6} {(r.KeyCount is { } n ? n.ToString(Inv) : "Poisson"),10} {(r.Beta is { } b ? F(b, "G6") : "-"),12} {F(r.MeanMaxWeight, "F4"),10} {F(r.MaxWeightStandardError, "F4"),8} {F(r.MeanSumOfSquares, "F4"),11} {F(r.SumOfSquaresStandardError, "F4"),8}");
-                    csv.Add(string.Join(',', d, F(c, "R"), r.KeyCount?.ToString(Inv) ?? "inf", r.Beta is { } bb ? F(bb, "R") : "",
-                        F(r.MeanMaxWeight, "R"), F(r.MaxWeightStandardError, "R"), F(r.MeanSumOfSquares, "R"), F(r.SumOfSquaresStandardError, "R")));
+                    o.WriteLine($"{d,3} {Format(c, "G3"),6} {(r.KeyCount is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "Poisson"),10} {(r.Beta is { } b ? Format(b, "G6") : "-"),12} {Format(r.MeanMaxWeight, "F4"),10} {Format(r.MaxWeightStandardError, "F4"),8} {Format(r.MeanSumOfSquares, "F4"),11} {Format(r.SumOfSquaresStandardError, "F4"),8}");
+                    csv.Add(string.Join(',', d, Format(c, "R"), r.KeyCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "inf", r.Beta is { } bb ? Format(bb, "R") : "",
+                        Format(r.MeanMaxWeight, "R"), Format(r.MaxWeightStandardError, "R"), Format(r.MeanSumOfSquares, "R"), Format(r.SumOfSquaresStandardError, "R")));
                 }
                 if (PoissonLimitMonteCarlo.ReferenceTable(d, c) is var (w, q))
-                    o.WriteLine($"{d,3} {F(c, "G3"),6} {"MATH §8",10} {"-",12} {F(w, "F3"),10} {"~0.01",8} {F(q, "F3"),11} {"~0.01",8}");
+                    o.WriteLine($"{d,3} {Format(c, "G3"),6} {"MATH §8",10} {"-",12} {Format(w, "F3"),10} {"~0.01",8} {Format(q, "F3"),11} {"~0.01",8}");
             }
         }
         o.WriteLine();
@@ -108,14 +94,13 @@ internal static class AttentionScalingCommand
                 double aq = LongContextTheory.RadialBiasQuadrature(d, beta), ab = LongContextTheory.RadialBiasBessel(d, beta);
                 double aa = LongContextTheory.RadialBiasAsymptotic(d, beta);
                 double tl = LongContextTheory.TangentialVarianceLeadingOrder(d, beta, n), ta = LongContextTheory.TangentialVarianceAsymptotic(d, beta, n);
-                o.WriteLine($"{d,3} {F(beta, "G4"),7} {F(aq, "F10"),14} {F(ab, "F10"),14} {F(aa, "F6"),11} {F(r.MeanRadial, "F6"),10} {F(r.RadialStandardError, "E1"),8} {F(r.TangentialVariance, "E3"),11} {F(r.TangentialVarianceStandardError, "E2"),9} {F(tl, "E3"),11} {F(ta, "E3"),10}");
-                csv.Add(string.Join(',', d, F(beta, "R"), n, F(aq, "R"), F(ab, "R"), F(aa, "R"), F(r.MeanRadial, "R"), F(r.RadialStandardError, "R"),
-                    F(r.TangentialVariance, "R"), F(r.TangentialVarianceStandardError, "R"), F(tl, "R"), F(ta, "R")));
+                o.WriteLine($"{d,3} {Format(beta, "G4"),7} {Format(aq, "F10"),14} {Format(ab, "F10"),14} {Format(aa, "F6"),11} {Format(r.MeanRadial, "F6"),10} {Format(r.RadialStandardError, "E1"),8} {Format(r.TangentialVariance, "E3"),11} {Format(r.TangentialVarianceStandardError, "E2"),9} {Format(tl, "E3"),11} {Format(ta, "E3"),10}");
+                csv.Add(string.Join(',', d, Format(beta, "R"), n, Format(aq, "R"), Format(ab, "R"), Format(aa, "R"), Format(r.MeanRadial, "R"), Format(r.RadialStandardError, "R"),
+                    Format(r.TangentialVariance, "R"), Format(r.TangentialVarianceStandardError, "R"), Format(tl, "R"), Format(ta, "R")));
             }
         }
         o.WriteLine();
         return csv;
     }
 
-    private static string F(double x, string format) => x.ToString(format, Inv);
 }

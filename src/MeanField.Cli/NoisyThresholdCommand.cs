@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using MeanField.Runs;
+using static MeanField.Cli.CsvOutput;
 using MeanField.Validation.NoisyTransition;
 
 namespace MeanField.Cli;
@@ -12,8 +12,6 @@ namespace MeanField.Cli;
 /// </summary>
 internal static class NoisyThresholdCommand
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-
     public static Command Create(TextWriter output, TextWriter error)
     {
         var dimensions = new Option<int[]>("--dimension") { Description = "ambient dimensions d ≥ 2", DefaultValueFactory = _ => [2, 3, 4], AllowMultipleArgumentsPerToken = true };
@@ -41,7 +39,7 @@ internal static class NoisyThresholdCommand
             foreach (int d in ds)
             {
                 double b = MunRosenzweigTheory.CriticalBeta(d);
-                output.WriteLine($"{d,4} {F(b, "F10"),14} {F(MunRosenzweigTheory.KSharp(b, d), "F10"),14}");
+                output.WriteLine($"{d,4} {Format(b, "F10"),14} {Format(MunRosenzweigTheory.KSharp(b, d), "F10"),14}");
             }
             output.WriteLine();
             output.WriteLine($"# n = 1 threshold of the noisy USA PDE (zonal solver, L = {l}, diffusion D = 1/(2K)): sign change of the measured rate vs K_#(beta)");
@@ -55,8 +53,8 @@ internal static class NoisyThresholdCommand
                 {
                     var r = measure.FindThreshold(d, b);
                     string kind = b <= r.CriticalBeta ? "continuous" : "first-order";
-                    output.WriteLine($"{d,4} {F(b, "G4"),7} {kind,12} {F(r.KSharp, "G10"),14} {F(r.MeasuredKSharp, "G10"),14} {F(r.RelativeError, "E1"),10} {r.Solves,6}");
-                    thresholdCsv.Add(string.Join(',', d, F(b, "R"), F(r.CriticalBeta, "R"), F(r.KSharp, "R"), F(r.MeasuredKSharp, "R"), F(r.RelativeError, "R"), r.Solves));
+                    output.WriteLine($"{d,4} {Format(b, "G4"),7} {kind,12} {Format(r.KSharp, "G10"),14} {Format(r.MeasuredKSharp, "G10"),14} {Format(r.RelativeError, "E1"),10} {r.Solves,6}");
+                    thresholdCsv.Add(string.Join(',', d, Format(b, "R"), Format(r.CriticalBeta, "R"), Format(r.KSharp, "R"), Format(r.MeasuredKSharp, "R"), Format(r.RelativeError, "R"), r.Solves));
                     rateRows.AddRange(measure.MeasureRates(d, b, rs.Select(x => x * r.KSharp)));
                 }
             }
@@ -66,27 +64,14 @@ internal static class NoisyThresholdCommand
             foreach (var s in rateRows)
             {
                 double ratio = s.Coupling / MunRosenzweigTheory.KSharp(s.Beta, s.Dimension);
-                output.WriteLine($"{s.Dimension,4} {F(s.Beta, "G4"),7} {F(ratio, "G3"),6} {F(s.Coupling, "G6"),12} {F(s.MeasuredRate, "G8"),14} {F(s.PredictedRate, "G8"),14} {F(Math.Abs(s.MeasuredRate - s.PredictedRate) / Math.Abs(s.PredictedRate), "E1"),10}");
-                rateCsv.Add(string.Join(',', s.Dimension, F(s.Beta, "R"), F(ratio, "R"), F(s.Coupling, "R"), F(s.Diffusion, "R"), F(s.MeasuredRate, "R"), F(s.PredictedRate, "R")));
+                output.WriteLine($"{s.Dimension,4} {Format(s.Beta, "G4"),7} {Format(ratio, "G3"),6} {Format(s.Coupling, "G6"),12} {Format(s.MeasuredRate, "G8"),14} {Format(s.PredictedRate, "G8"),14} {Format(Math.Abs(s.MeasuredRate - s.PredictedRate) / Math.Abs(s.PredictedRate), "E1"),10}");
+                rateCsv.Add(string.Join(',', s.Dimension, Format(s.Beta, "R"), Format(ratio, "R"), Format(s.Coupling, "R"), Format(s.Diffusion, "R"), Format(s.MeasuredRate, "R"), Format(s.PredictedRate, "R")));
             }
-            if (parse.GetValue(outDir) is { } dir)
-            {
-                try
-                {
-                    Directory.CreateDirectory(dir);
-                    File.WriteAllLines(Path.Combine(dir, "noisy-threshold.csv"), thresholdCsv);
-                    File.WriteAllLines(Path.Combine(dir, "noisy-rates.csv"), rateCsv);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    error.WriteLine($"output error: {e.Message}");
-                    return ExitCodes.OutputError;
-                }
-            }
+            if (parse.GetValue(outDir) is { } dir && !TryWrite(dir, [("noisy-threshold.csv", thresholdCsv), ("noisy-rates.csv", rateCsv)], error))
+                return ExitCodes.OutputError;
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static string F(double x, string format) => x.ToString(format, Inv);
 }
