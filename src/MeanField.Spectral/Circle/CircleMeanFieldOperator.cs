@@ -13,6 +13,8 @@ namespace MeanField.Spectral.Circle;
 /// Convolutions and derivatives are diagonal in Fourier space; f·V is formed on the grid; −D k² is the linear part,
 /// applied exactly by the stepper. SA only needs ratios of Bessel functions, so it uses e^{−β}I_k (no overflow);
 /// USA's velocity genuinely scales like e^β and uses the unscaled multiplier (β ≤ 700).
+/// The velocity is multiplied by the model's attention scale s (V = s·I: 1 attractive, 0 off, −1 repulsive); for SA
+/// only the numerator ∂θ(W∗f) is scaled, the normalisation W∗f is not.
 /// </summary>
 public sealed class CircleMeanFieldOperator : ISemilinearSystem, IDisposable
 {
@@ -51,6 +53,11 @@ public sealed class CircleMeanFieldOperator : ISemilinearSystem, IDisposable
 
     public void EvaluateNonlinear(double t, ReadOnlySpan<double> u, Span<double> dudt)
     {
+        if (_model.AttentionScale == 0)
+        {
+            dudt.Clear();   // attention off: no transport at all (and no FFTs)
+            return;
+        }
         int kmax = _basis.MaxWavenumber;
         _basis.LoadSpectrum(u, _density.Spectrum);
         _density.Inverse();
@@ -87,9 +94,10 @@ public sealed class CircleMeanFieldOperator : ISemilinearSystem, IDisposable
         int kmax = _basis.MaxWavenumber;
         Span<Complex> vHat = _velocity.Spectrum;
         vHat[(kmax + 1)..].Clear();
+        double scale = _model.AttentionScale;
         for (int k = 0; k <= kmax; k++)
         {
-            double m = k * _multiplier[k];
+            double m = scale * k * _multiplier[k];
             vHat[k] = new Complex(-m * u[2 * k + 1], m * u[2 * k]);   // i k (W∗f)^_k
         }
         _velocity.Inverse();

@@ -1,5 +1,6 @@
 using System.Numerics;
 using MeanField.Core;
+using MeanField.Core.Noise;
 using MeanField.Spectral.Steppers;
 
 namespace MeanField.Spectral.Circle;
@@ -7,6 +8,9 @@ namespace MeanField.Spectral.Circle;
 /// <summary>
 /// The mean-field PDE on S^1, solved Fourier pseudo-spectrally: a <see cref="FourierCircleBasis"/>, the
 /// <see cref="CircleMeanFieldOperator"/> (SA or USA, diffusion exact), and a <see cref="TimeStepper"/> (rk4 or dopri5).
+/// With common noise (MATH §3.3) the same operator is the drift, a <see cref="CircleNoiseOperator"/> the noise, and a
+/// <see cref="StochasticStepper"/> (heun or euler_maruyama, fixed step) advances the SPDE along path
+/// <see cref="StochasticOptions.Path"/> of the seed, so an ensemble is a loop over path indices.
 /// </summary>
 public sealed class CircleSpectralSolver : IDisposable
 {
@@ -21,7 +25,37 @@ public sealed class CircleSpectralSolver : IDisposable
         _grid = new double[gridSize];
     }
 
+    /// <summary>The SPDE dρ = −∂θ(ρ V[ρ]) dt + D ∂²θρ dt − ∂θ(ρ ∘ W) with W the common-noise field.</summary>
+    public CircleSpectralSolver(MeanFieldModel model, int gridSize, ReadOnlySpan<Complex> initialCoefficients,
+        CircleNoiseField noise, StochasticOptions stochastic, string fftBackend = "auto")
+    {
+        Basis = new FourierCircleBasis(gridSize);
+        Operator = new CircleMeanFieldOperator(Basis, model, fftBackend);
+        try
+        {
+            Noise = new CircleNoiseOperator(Basis, noise, fftBackend);
+            if (stochastic.IsIto && !Noise.ItoCorrectionIsDealiased)
+                throw new ArgumentException($"euler_maruyama with a non-stationary noise field needs 2·(noise modes {noise.MaxMode}) ≤ the largest retained wavenumber {Basis.MaxWavenumber} (its Itô correction has modes up to 2M); use heun or a higher resolution.", nameof(noise));
+            var stepper = new StochasticStepper(Operator, Noise, stochastic, Basis.StateFromCoefficients(initialCoefficients), 0.0);
+            Stepper = stepper;
+            NoisePath = stepper.Path;
+        }
+        catch
+        {
+            Noise?.Dispose();
+            Operator.Dispose();
+            throw;
+        }
+        _grid = new double[gridSize];
+    }
+
     public FourierCircleBasis Basis { get; }
+
+    /// <summary>The common-noise operator; null for the deterministic PDE.</summary>
+    public CircleNoiseOperator? Noise { get; }
+
+    /// <summary>The Brownian path of the common noise; null for the deterministic PDE.</summary>
+    public CommonNoisePath? NoisePath { get; }
     public CircleMeanFieldOperator Operator { get; }
     public TimeStepper Stepper { get; }
     public MeanFieldModel Model => Operator.Model;
@@ -61,6 +95,19 @@ public sealed class CircleSpectralSolver : IDisposable
         return Math.Exp(beta) * 2 * Math.PI * Math.PI / beta * sum;
     }
 
+    /// <summary>
+    /// P3's energy 𝓔_β = ½ ∬ (e^β − e^{β cos(θ−φ)}) f f = ½ e^β (∫f)² − β E_β (MATH §3.2, §5): ≥ 0, and 0 only for a Dirac
+    /// mass; the synchronisation diagnostic of stochastic runs. Computed as 2π² e^β [(1 − e^{−β}I₀) f̂₀² − 2Σ_{k≥1} e^{−β}I_k |f̂_k|²].
+    /// </summary>
+    public double SynchronisationEnergy(ReadOnlySpan<double> state)
+    {
+        var iv = Operator.ScaledBessel;
+        double sum = (1 - iv[0]) * state[0] * state[0];
+        for (int k = 1; k <= Basis.MaxWavenumber; k++)
+            sum -= 2 * iv[k] * (state[2 * k] * state[2 * k] + state[2 * k + 1] * state[2 * k + 1]);
+        return Math.Exp(Model.Beta) * 2 * Math.PI * Math.PI * sum;
+    }
+
     public CircleDiagnostics Diagnose(int modeCount = 33)
     {
         var u = State;
@@ -86,5 +133,9 @@ public sealed class CircleSpectralSolver : IDisposable
         };
     }
 
-    public void Dispose() => Operator.Dispose();
+    public void Dispose()
+    {
+        Operator.Dispose();
+        Noise?.Dispose();
+    }
 }

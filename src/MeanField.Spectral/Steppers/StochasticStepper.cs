@@ -1,0 +1,148 @@
+using MeanField.Core.Noise;
+
+namespace MeanField.Spectral.Steppers;
+
+/// <summary>
+/// How a stochastic run steps: scheme heun (Stratonovich) or euler_maruyama (Itô), the fixed step Dt, and the
+/// common-noise path (seed, path index p of an ensemble). Each step spans <see cref="IncrementsPerStep"/> increments of
+/// the path with step Dt, so solvers with steps Dt, 2Dt, 4Dt, … see one nested Brownian path (strong-order studies).
+/// </summary>
+public sealed record StochasticOptions(string Scheme, double Dt, ulong Seed, int Path = 0)
+{
+    public static readonly IReadOnlyList<string> Schemes = ["heun", "euler_maruyama"];
+
+    public int IncrementsPerStep { get; init; } = 1;
+
+    /// <summary>The solver's step: IncrementsPerStep · Dt.</summary>
+    public double Step => IncrementsPerStep * Dt;
+
+    public bool IsIto => Scheme switch
+    {
+        "heun" => false,
+        "euler_maruyama" => true,
+        _ => throw new ArgumentException($"unknown stochastic scheme '{Scheme}'; allowed: {string.Join(", ", Schemes)}"),
+    };
+}
+
+/// <summary>
+/// Fixed-step integration of du = (L u + N(u)) dt + Σ_j G_j u ∘ dB^j with the increments of a <see cref="CommonNoisePath"/>.
+/// Step s (counted from t = 0, so a resumed run draws what an uninterrupted one draws) uses ΔB of path step s:
+///   heun:           stochastic Heun (trapezoidal predictor–corrector), which converges to the Stratonovich solution;
+///                   strong order 1 for commutative noise, 1/2 in general (no Lévy areas).
+///   euler_maruyama: the Itô form, u_new = E(h)(u + h N(u) + h ½Σ_j G_j G_j u + Σ_j G_j u ΔB^j); strong order 1/2
+///                   (the noise is linear in u, i.e. multiplicative; only additive noise would give order 1).
+/// Both are Lawson (integrating-factor) schemes for L, with the combined slope K(u) = N(u) + Σ_j G_j u ΔB^j/h run
+/// through <see cref="IntegratingFactorRungeKutta"/>: with L = 0 they are the textbook schemes. Components the noise
+/// operator solves exactly (the circle's rotation) are applied as a symmetric (Strang) splitting, half before and half
+/// after the step, which keeps the Heun step symmetric in the cross terms with the other components.
+/// </summary>
+public sealed class StochasticStepper : TimeStepper
+{
+    private static readonly ButcherTableau HeunTableau = new()
+    {
+        Name = "heun", Order = 1, C = [0, 1], A = [[], [1]], B = [0.5, 0.5],
+    };
+
+    private static readonly ButcherTableau EulerTableau = new()
+    {
+        Name = "euler_maruyama", Order = 1, C = [0], A = [[]], B = [1],
+    };
+
+    private readonly SlopeSystem _slope;
+    private readonly double[] _increments;
+
+    public StochasticStepper(ISemilinearSystem drift, ICommonNoiseOperator noise, StochasticOptions options,
+        ReadOnlySpan<double> initialState, double initialTime)
+        : this(new SlopeSystem(drift, noise, options.IsIto), options, initialState, initialTime) { }
+
+    private StochasticStepper(SlopeSystem slope, StochasticOptions options, ReadOnlySpan<double> initialState, double initialTime)
+        : base(slope, slope.Ito ? EulerTableau : HeunTableau, initialState, initialTime)
+    {
+        if (!(options.Dt > 0) || !double.IsFinite(options.Dt)) throw new ArgumentOutOfRangeException(nameof(options), options.Dt, "dt must be positive and finite.");
+        if (options.IncrementsPerStep < 1) throw new ArgumentOutOfRangeException(nameof(options), options.IncrementsPerStep, "IncrementsPerStep must be ≥ 1.");
+        _slope = slope;
+        Options = options;
+        Path = new CommonNoisePath(options.Seed, slope.Noise.Components, options.Dt, options.Path);
+        _increments = new double[Path.Components];
+    }
+
+    public StochasticOptions Options { get; }
+
+    /// <summary>The Brownian path the increments come from (its Dt is the path's step, not necessarily the solver's).</summary>
+    public CommonNoisePath Path { get; }
+
+    /// <summary>The fixed step h = IncrementsPerStep · Dt.</summary>
+    public double Step => Options.Step;
+
+    protected override double[] ControllerMemory() => [0, 0];
+
+    protected override void RestoreControllerMemory(ReadOnlySpan<double> memory) { }
+
+    /// <summary>ΔB over solver step s (the sum of IncrementsPerStep path increments).</summary>
+    public void Increments(long step, Span<double> increments) =>
+        Path.Increments(step * Options.IncrementsPerStep, Options.IncrementsPerStep, increments);
+
+    /// <summary>
+    /// Steps of exactly h up to <paramref name="target"/>, which must lie a whole number of steps ahead (the noise
+    /// increments are tied to the step grid t_s = s·h; the config checks output times against solver.dt).
+    /// </summary>
+    public override AdvanceOutcome AdvanceTo(double target, StepObserver? observer = null, CancellationToken cancellation = default)
+    {
+        double span = target - Time, h = Step;
+        if (span <= 0) return AdvanceOutcome.ReachedTarget;
+        long count = (long)Math.Round(span / h);
+        if (count < 1 || Math.Abs(count * h - span) > 1e-9 * Math.Max(span, h))
+            throw new ArgumentException($"t = {target:R} is not a whole number of stochastic steps h = {h:R} after t = {Time:R}", nameof(target));
+        double start = Time;
+        var noise = _slope.Noise;
+        for (long i = 1; i <= count; i++)
+        {
+            if (cancellation.IsCancellationRequested) return AdvanceOutcome.Cancelled;
+            Increments(Steps, _increments);
+            noise.ApplyExactPart(U, _increments, 0.5);
+            _slope.SetWeights(_increments, 1 / h);
+            Method.Step(Time, h, U, UNew, default);
+            noise.ApplyExactPart(UNew, _increments, 0.5);
+            Commit(h, i == count ? target : start + i * h);
+            if (observer is not null && !observer(Time, U)) return AdvanceOutcome.StoppedByObserver;
+        }
+        return AdvanceOutcome.ReachedTarget;
+    }
+
+    /// <summary>K(u) = N(u) [+ the non-diagonal Itô correction] + Σ_j G_j u ΔB^j/h; L (+ the diagonal Itô correction).</summary>
+    private sealed class SlopeSystem : ISemilinearSystem
+    {
+        private readonly ISemilinearSystem _drift;
+        private readonly double[] _linear, _weights;
+
+        public SlopeSystem(ISemilinearSystem drift, ICommonNoiseOperator noise, bool ito)
+        {
+            if (noise.ItoCorrectionDiagonal.Length != drift.Length)
+                throw new ArgumentException("the noise operator and the drift have different state lengths.");
+            _drift = drift;
+            Noise = noise;
+            Ito = ito;
+            _linear = drift.LinearDiagonal.ToArray();
+            if (ito)
+                for (int m = 0; m < _linear.Length; m++) _linear[m] += noise.ItoCorrectionDiagonal[m];
+            _weights = new double[noise.Components];
+        }
+
+        public ICommonNoiseOperator Noise { get; }
+        public bool Ito { get; }
+        public int Length => _drift.Length;
+        public ReadOnlySpan<double> LinearDiagonal => _linear;
+
+        public void SetWeights(ReadOnlySpan<double> increments, double scale)
+        {
+            for (int j = 0; j < _weights.Length; j++) _weights[j] = increments[j] * scale;
+        }
+
+        public void EvaluateNonlinear(double t, ReadOnlySpan<double> u, Span<double> dudt)
+        {
+            _drift.EvaluateNonlinear(t, u, dudt);
+            if (Ito && Noise.HasNonDiagonalItoCorrection) Noise.AddItoCorrection(u, dudt);
+            Noise.AddNoise(u, _weights, dudt);
+        }
+    }
+}
