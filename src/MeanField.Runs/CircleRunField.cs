@@ -1,4 +1,5 @@
 using MeanField.Core;
+using MeanField.Core.Noise;
 using MeanField.IO.Config;
 using MeanField.IO.Output;
 using MeanField.Spectral.Circle;
@@ -6,7 +7,11 @@ using MeanField.Spectral.Steppers;
 
 namespace MeanField.Runs;
 
-/// <summary>geometry: circle — the <see cref="CircleSpectralSolver"/> with its output layout (docs/output-format.md).</summary>
+/// <summary>
+/// geometry: circle — the <see cref="CircleSpectralSolver"/> with its output layout (docs/output-format.md). With
+/// model.common_noise it solves the SPDE (heun or euler_maruyama, fixed solver.dt) on path 0 of the run's seed and
+/// writes the Brownian increments between writes, so the run can be replayed, and P3's energy 𝓔_β.
+/// </summary>
 public sealed class CircleRunField : IRunField
 {
     /// <summary>Number of Fourier modes written per output in /tasks/fourier_modes (k = 0..32).</summary>
@@ -15,6 +20,10 @@ public sealed class CircleRunField : IRunField
     private readonly CircleSpectralSolver _solver;
     private readonly int _resolution;
     private readonly double[] _density;
+    private readonly CircleNoiseField? _noise;
+    private readonly string _noiseKind = "";
+    private readonly double[] _increments = [];
+    private long _lastWriteStep;
 
     public CircleRunField(RunConfig config, string configPath)
     {
@@ -22,19 +31,43 @@ public sealed class CircleRunField : IRunField
         var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion) { AttentionScale = config.Model.AttentionScale };
         var basis = new FourierCircleBasis(s.Resolution);
         var coefficients = CircleInitialCondition.Coefficients(config.Initial, config.Seed, basis.MaxWavenumber);
+        if (config.Model.CommonNoise is { } noise)
+        {
+            _noise = CommonNoiseFields.Circle(noise);
+            _noiseKind = noise.Kind;
+            _increments = new double[_noise.Components];
+            if (_noise.MaxMode > basis.MaxWavenumber)
+                throw new ConfigException($"{configPath}: model.common_noise: noise modes up to {_noise.MaxMode} exceed the largest retained wavenumber {basis.MaxWavenumber} of solver.resolution {s.Resolution}; raise the resolution or lower the modes");
+            RequireWholeSteps(s.Dt, config.Output.Interval, "output.interval", configPath);
+            RequireWholeSteps(s.Dt, s.TEnd, "solver.t_end", configPath);
+        }
         try
         {
-            _solver = new CircleSpectralSolver(model, s.Resolution, coefficients, new StepperOptions(s.Stepper, s.Dt, s.Tolerance), s.Fft);
+            _solver = _noise is null
+                ? new CircleSpectralSolver(model, s.Resolution, coefficients, new StepperOptions(s.Stepper, s.Dt, s.Tolerance), s.Fft)
+                : new CircleSpectralSolver(model, s.Resolution, coefficients, _noise, new StochasticOptions(s.Stepper, s.Dt, config.Seed), s.Fft);
         }
         catch (InvalidOperationException e)   // e.g. fft: fftw without the library
         {
             throw new ConfigException($"{configPath}: solver.fft: {e.Message}");
+        }
+        catch (ArgumentException e) when (_noise is not null)   // e.g. euler_maruyama with a non-stationary field at low resolution
+        {
+            throw new ConfigException($"{configPath}: model.common_noise: {e.Message}");
         }
         _resolution = s.Resolution;
         _density = new double[s.Resolution];
         var d = _solver.Diagnose(1);
         try { InitialDensityCheck.Require(d.SpectralTail, d.MinDensity * 2 * Math.PI, s, configPath, $"{s.Resolution}"); }
         catch { _solver.Dispose(); throw; }
+    }
+
+    /// <summary>The noise increments are tied to the step grid s·dt, so every output time must be a whole number of steps.</summary>
+    private static void RequireWholeSteps(double dt, double time, string key, string configPath)
+    {
+        double steps = time / dt;
+        if (Math.Abs(steps - Math.Round(steps)) > 1e-9 * Math.Max(1, steps))
+            throw new ConfigException($"{configPath}: {key}: {time.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} is not a whole number of steps solver.dt = {dt.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; with model.common_noise the SPDE steps exactly dt (the noise path is tied to the step grid)");
     }
 
     public CircleSpectralSolver Solver => _solver;
@@ -46,10 +79,25 @@ public sealed class CircleRunField : IRunField
 
     public double SpectralTail(ReadOnlySpan<double> state) => CircleSpectralSolver.SpectralTail(_solver.Basis, state);
 
-    public void Restore(double time, ReadOnlySpan<double> state, long steps, ReadOnlySpan<double> controllerState) =>
+    public void Restore(double time, ReadOnlySpan<double> state, long steps, ReadOnlySpan<double> controllerState)
+    {
         _solver.Stepper.Restore(time, state, steps, controllerState);
+        _lastWriteStep = steps;
+    }
 
-    public IReadOnlyDictionary<string, double[]> Grid => new Dictionary<string, double[]> { ["theta"] = _solver.Basis.Theta };
+    public IReadOnlyDictionary<string, double[]> Grid
+    {
+        get
+        {
+            var grid = new Dictionary<string, double[]> { ["theta"] = _solver.Basis.Theta };
+            if (_noise is not null)
+            {
+                grid["noise_amplitude_cos"] = Enumerable.Range(0, _noise.MaxMode + 1).Select(_noise.CosAmplitude).ToArray();
+                grid["noise_amplitude_sin"] = Enumerable.Range(0, _noise.MaxMode + 1).Select(_noise.SinAmplitude).ToArray();
+            }
+            return grid;
+        }
+    }
 
     public string ResolutionAdvice => $"increase solver.resolution to at least {2 * _resolution}";
 
@@ -63,16 +111,37 @@ public sealed class CircleRunField : IRunField
         new("min_density", [], false, "minimum of the density on the grid"),
         new("net_flux", [], false, "integral of f V dtheta: rate of change of the lifted mean angle; 0 for USA"),
         new("first_moment", [], true, "integral of e^{i theta} f dtheta (circular first moment / order parameter)"),
+        .. _noise is null ? (TaskDefinition[])[] :
+        [
+            new("noise_increments", [_noise.Components], false, "B(t_write) - B(t_previous write) of the common noise, components j = 0 rotation, 2m-1 cos(m theta), 2m sin(m theta); 0 at the first write"),
+            new("sync_energy", [], false, "P3 energy 1/2 iint (e^beta - e^{beta cos(theta-phi)}) f f = e^beta/2 - beta E_beta (0 only for a Dirac mass)"),
+        ],
     ];
 
-    public IReadOnlyDictionary<string, object> Attributes => new Dictionary<string, object>
+    public IReadOnlyDictionary<string, object> Attributes
     {
-        ["resolution"] = _resolution,
-        ["max_wavenumber"] = _solver.Basis.MaxWavenumber,
-        ["fft_backend"] = _solver.Operator.FftBackend,
-        ["density_normalisation"] = "density w.r.t. dtheta on [0, 2pi), integral 1 (uniform = 1/2pi)",
-        ["state_layout"] = "Re f_0, Im f_0, Re f_1, Im f_1, ..., Re f_K, Im f_K",
-    };
+        get
+        {
+            var attributes = new Dictionary<string, object>
+            {
+                ["resolution"] = _resolution,
+                ["max_wavenumber"] = _solver.Basis.MaxWavenumber,
+                ["fft_backend"] = _solver.Operator.FftBackend,
+                ["density_normalisation"] = "density w.r.t. dtheta on [0, 2pi), integral 1 (uniform = 1/2pi)",
+                ["state_layout"] = "Re f_0, Im f_0, Re f_1, Im f_1, ..., Re f_K, Im f_K",
+            };
+            if (_noise is not null)
+            {
+                attributes["noise_kind"] = _noiseKind;
+                attributes["noise_components"] = _noise.Components;
+                attributes["noise_max_mode"] = _noise.MaxMode;
+                attributes["noise_kappa_trunc"] = _noise.TruncatedVariance;
+                attributes["noise_stationary"] = _noise.IsStationary;
+                attributes["noise_path"] = 0;
+            }
+            return attributes;
+        }
+    }
 
     public FieldSnapshot WriteTasks(OutputSetWriter writer)
     {
@@ -86,6 +155,15 @@ public sealed class CircleRunField : IRunField
         writer.SetTask("min_density", [d.MinDensity]);
         writer.SetTask("net_flux", [d.NetFlux]);
         writer.SetTask("first_moment", [d.FirstMoment]);
+        if (_noise is not null && _solver.NoisePath is { } path)
+        {
+            long steps = _solver.Stepper.Steps;
+            if (steps > _lastWriteStep) path.Increments(_lastWriteStep, checked((int)(steps - _lastWriteStep)), _increments);
+            else Array.Clear(_increments);
+            _lastWriteStep = steps;
+            writer.SetTask("noise_increments", _increments);
+            writer.SetTask("sync_energy", [_solver.SynchronisationEnergy(_solver.State)]);
+        }
         return new FieldSnapshot(d.Energy, d.SpectralTail, d.MinDensity, 1 / (2 * Math.PI));
     }
 

@@ -120,8 +120,8 @@ public static class SpectralRun
             writer.SetTask("stepper_state", stepper.ControllerState);
             writer.CommitWrite();
             writes++;
-            // Energy is non-decreasing for SA and USA without noise (MATH §3.2); allow rounding-level dips.
-            if (config.Model.Diffusion == 0 && snapshot.Energy < previousEnergy * (1 - 1e-10) && !warnedEnergy)
+            // Energy is non-decreasing for SA and USA without noise and with attractive attention (MATH §3.2); allow rounding-level dips.
+            if (config.Model.Diffusion == 0 && config.Model.CommonNoise is null && config.Model.AttentionScale > 0 && snapshot.Energy < previousEnergy * (1 - 1e-10) && !warnedEnergy)
             {
                 Warn($"energy decreased at t = {time:G6} ({previousEnergy:R} → {snapshot.Energy:R}); the time step may be too large");
                 warnedEnergy = true;
