@@ -56,13 +56,4 @@ public class CommonNoiseRunTests
         var modes = Assert.Throws<ConfigException>(() => SpectralRun.CreateField(Load(Rotation, "model.common_noise.kind=mlp", "model.common_noise.modes=30"), "noise.yaml").Dispose());
         Assert.That(modes!.Message, Does.Contain("model.common_noise"));
     }
-
-    [Test]
-    public void ShippedCommonNoiseConfigLoads()
-    {
-        var config = ConfigLoader.LoadFile(Path.Combine(RepositoryRoot(), "configs", "circle-common-noise.yaml"), outDirectory: TempDirectory());
-        Assert.That(config.Model.CommonNoise, Is.Not.Null);
-        Assert.That(config.Solver.Stepper, Is.EqualTo("heun"));
-        SpectralRun.CreateField(config, "circle-common-noise.yaml").Dispose();
-    }
 }
