@@ -59,7 +59,7 @@ public static class MeanFieldCommand
                     Cancellation = cancel.Token,
                     Resume = parse.GetValue(resume),
                 };
-                var result = cfg.Solver.Kind == "particles" ? ParticleRun.Execute(cfg, runOptions) : SpectralRun.Execute(cfg, runOptions);
+                var result = RunLauncher.Execute(cfg, runOptions);
                 // output.plots: figures of whatever was written, also for a run that stopped early.
                 if (cfg.Output.Plots && result.Files.Count > 0)
                 {

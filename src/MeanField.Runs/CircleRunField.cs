@@ -24,9 +24,11 @@ public sealed class CircleRunField : IRunField
     private readonly string _noiseKind = "";
     private readonly double[] _increments = [];
     private long _lastWriteStep;
+    private readonly int _noisePath;
 
-    public CircleRunField(RunConfig config, string configPath)
+    public CircleRunField(RunConfig config, string configPath, int noisePath = 0)
     {
+        _noisePath = noisePath;
         var s = config.Solver;
         var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion) { AttentionScale = config.Model.AttentionScale };
         var basis = new FourierCircleBasis(s.Resolution);
@@ -45,7 +47,7 @@ public sealed class CircleRunField : IRunField
         {
             _solver = _noise is null
                 ? new CircleSpectralSolver(model, s.Resolution, coefficients, new StepperOptions(s.Stepper, s.Dt, s.Tolerance), s.Fft)
-                : new CircleSpectralSolver(model, s.Resolution, coefficients, _noise, new StochasticOptions(s.Stepper, s.Dt, config.Seed), s.Fft);
+                : new CircleSpectralSolver(model, s.Resolution, coefficients, _noise, new StochasticOptions(s.Stepper, s.Dt, config.Seed, noisePath), s.Fft);
         }
         catch (InvalidOperationException e)   // e.g. fft: fftw without the library
         {
@@ -137,7 +139,7 @@ public sealed class CircleRunField : IRunField
                 attributes["noise_max_mode"] = _noise.MaxMode;
                 attributes["noise_kappa_trunc"] = _noise.TruncatedVariance;
                 attributes["noise_stationary"] = _noise.IsStationary;
-                attributes["noise_path"] = 0;
+                attributes["noise_path"] = _noisePath;
             }
             return attributes;
         }

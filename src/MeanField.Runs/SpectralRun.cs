@@ -15,6 +15,8 @@ public sealed record RunOptions
     public CancellationToken Cancellation { get; init; }
     /// <summary>Continue the run found in the output directory from its last complete write (--resume).</summary>
     public bool Resume { get; init; }
+    /// <summary>Which common-noise path to follow (stream CommonNoise + p·2³²); set per path by <see cref="EnsembleRun"/>.</summary>
+    public int NoisePath { get; init; }
 }
 
 public sealed record RunResult(int ExitCode, string Message, IReadOnlyList<string> Files, int Writes, long Steps, double FinalTime);
@@ -28,13 +30,13 @@ public static class SpectralRun
 {
     public static RunResult Execute(RunConfig config, RunOptions options)
     {
-        using var field = CreateField(config, options.ConfigPath);
+        using var field = CreateField(config, options.ConfigPath, options.NoisePath);
         return Execute(config, field, options);
     }
 
-    public static IRunField CreateField(RunConfig config, string configPath) => config.Geometry switch
+    public static IRunField CreateField(RunConfig config, string configPath, int noisePath = 0) => config.Geometry switch
     {
-        "circle" => new CircleRunField(config, configPath),
+        "circle" => new CircleRunField(config, configPath, noisePath),
         "zonal" => new ZonalRunField(config, configPath),
         "sphere" => new SphereRunField(config, configPath),
         _ => throw new ConfigException($"{configPath}: geometry: '{config.Geometry}' has no spectral solver yet"),

@@ -182,7 +182,11 @@ public static class ConfigLoader
 
         ulong seed = root.ULong("seed", 0);
         var e = root.Mapping("ensemble");
-        var ensemble = new EnsembleConfig { Paths = e.Int("paths", 1, x => x >= 1 && x <= 100_000, "must be between 1 and 100000") };
+        var ensemble = new EnsembleConfig
+        {
+            Paths = e.Int("paths", 1, x => x >= 1 && x <= 100_000, "must be between 1 and 100000"),
+            KeepPaths = e.Bool("keep_paths", false),
+        };
         if (ensemble.Paths > 1 && model.CommonNoise is null)
             throw e.Error(e.Node("paths"), "paths", $"{ensemble.Paths} paths need model.common_noise (without it every path is the same deterministic run)");
         e.Finish();

@@ -22,6 +22,8 @@ public sealed record RunConfig
 public sealed record EnsembleConfig
 {
     public int Paths { get; init; } = 1;
+    /// <summary>Keep each path's own output file (DIR/paths/NAME_pNNNN.h5) after averaging.</summary>
+    public bool KeepPaths { get; init; }
 }
 
 public sealed record ModelConfig

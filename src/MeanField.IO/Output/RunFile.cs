@@ -63,6 +63,12 @@ public sealed class RunFile : IDisposable
 
     public Complex[] ComplexVector(string path) => _file.Dataset(path).Read<Complex[]>();
 
+    /// <summary>All values of a float64 dataset of any rank, row-major.</summary>
+    public double[] Flat(string path) => _file.Dataset(path).Read<double[]>();
+
+    /// <summary>All values of a complex dataset of any rank, row-major.</summary>
+    public Complex[] ComplexFlat(string path) => _file.Dataset(path).Read<Complex[]>();
+
     public long[] IntegerVector(string path)
     {
         var dataset = _file.Dataset(path);
