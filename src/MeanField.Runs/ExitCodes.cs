@@ -9,5 +9,7 @@ public static class ExitCodes
     public const int Underresolved = 3;
     public const int NumericalFailure = 4;
     public const int OutputError = 5;
+    /// <summary>`meanfield validate`: a check of the campaign's expect: section failed (the report is still written).</summary>
+    public const int ValidationFailed = 6;
     public const int Interrupted = 130;
 }

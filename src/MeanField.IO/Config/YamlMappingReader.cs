@@ -8,7 +8,7 @@ namespace MeanField.IO.Config;
 /// reject unknown keys. Every error names the location (file:line:column, or the --set option that supplied the
 /// value), the dotted key, the value and what is allowed.
 /// </summary>
-internal sealed class YamlMappingReader
+public sealed class YamlMappingReader
 {
     private readonly YamlMappingNode? _node;
     private readonly string _path;
@@ -166,7 +166,7 @@ internal sealed class YamlMappingReader
 }
 
 /// <summary>Where each YAML node came from: the config file, or a --set option.</summary>
-internal sealed class YamlSources(string file)
+public sealed class YamlSources(string file)
 {
     private readonly Dictionary<YamlNode, string> _overrides = new(ReferenceEqualityComparer.Instance);
 
