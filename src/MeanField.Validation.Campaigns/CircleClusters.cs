@@ -4,8 +4,8 @@ namespace MeanField.Validation.Campaigns;
 
 /// <summary>
 /// Cluster detection on the circle, the same for PDE and particles: the density with Fourier coefficients ρ̂_k (ρ̂_0 = 1/2π)
-/// smoothed by a wrapped Gaussian of width σ (ρ̂_k ← e^{−k²σ²/2} ρ̂_k), evaluated on a grid; clusters are its local maxima
-/// above a threshold (a multiple of the uniform density 1/2π), located by parabolic interpolation.
+/// smoothed by a wrapped Gaussian of width σ (ρ̂_k ← e^{−k²σ²/2} ρ̂_k), evaluated on a grid; clusters are the arcs
+/// where it exceeds a threshold (a multiple of the uniform density 1/2π) holding at least a given mass.
 /// </summary>
 public static class CircleClusters
 {
@@ -31,20 +31,38 @@ public static class CircleClusters
         return values;
     }
 
-    /// <summary>Angles in [0, 2π) of the local maxima of the smoothed density above threshold/(2π).</summary>
-    public static double[] Peaks(double[] values, double threshold)
+    /// <summary>
+    /// Clusters of the smoothed density: the arcs where it exceeds threshold/(2π) whose mass is at least
+    /// <paramref name="minMass"/> (so sub-bumps on one cluster and small arcs of left-over mass do not count); each
+    /// cluster's centre is the arc's maximum (parabolic interpolation). Angles in [0, 2π).
+    /// </summary>
+    public static double[] Clusters(double[] values, double threshold, double minMass)
     {
         int m = values.Length;
-        var peaks = new List<double>();
-        for (int j = 0; j < m; j++)
+        double level = threshold / (2 * Math.PI), cell = 2 * Math.PI / m;
+        int start = Array.FindIndex(values, v => v <= level);
+        if (start < 0) return [];   // no gap: the density is everywhere above the level (no clusters yet)
+        var centres = new List<double>();
+        int j = 0;
+        while (j < m)
         {
-            double left = values[(j + m - 1) % m], mid = values[j], right = values[(j + 1) % m];
-            if (!(mid > left && mid >= right && mid > threshold / (2 * Math.PI))) continue;
+            int idx = (start + j) % m;
+            if (values[idx] <= level) { j++; continue; }
+            double mass = 0;
+            int best = idx;
+            while (j < m && values[(start + j) % m] > level)
+            {
+                int i = (start + j) % m;
+                mass += values[i] * cell;
+                if (values[i] > values[best]) best = i;
+                j++;
+            }
+            if (mass < minMass) continue;
+            double left = values[(best + m - 1) % m], mid = values[best], right = values[(best + 1) % m];
             double curvature = left - 2 * mid + right, offset = curvature < 0 ? 0.5 * (left - right) / curvature : 0;
-            double theta = 2 * Math.PI * (j + offset) / m;
-            peaks.Add((theta % (2 * Math.PI) + 2 * Math.PI) % (2 * Math.PI));
+            centres.Add(((best + offset) * cell % (2 * Math.PI) + 2 * Math.PI) % (2 * Math.PI));
         }
-        return peaks.ToArray();
+        return centres.ToArray();
     }
 
     /// <summary>k* centres (2πj + arg c)/k* from c = c_{k*}(0) = (1/N) Σ e^{i k* θ_j} = 2π conj ρ̂_{k*} (MATH §4.2).</summary>

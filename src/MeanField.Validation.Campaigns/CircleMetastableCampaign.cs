@@ -46,7 +46,7 @@ public sealed class CircleMetastableCampaign : ICampaign
     // ---------------------------------------------------------------- clusters
 
     private sealed record ClusterParameters(double[] Betas, double Amplitude, int Modes, int Particles, double PeakRatio,
-        double Threshold, double Smoothing, double MaxTime)
+        double Threshold, double MinMass, double Smoothing, double MaxTime)
     {
         public static ClusterParameters Read(YamlMappingReader r)
         {
@@ -55,8 +55,9 @@ public sealed class CircleMetastableCampaign : ICampaign
                 r.Double("pde_amplitude", 1e-4, x => x > 0 && x < 0.5, "must be in (0, 0.5)"),
                 r.Int("pde_modes", 32, x => x >= 1 && x <= 256, "must be between 1 and 256"),
                 r.Int("particles", 20000, x => x >= 10 && x <= 10_000_000, "must be between 10 and 10000000"),
-                r.Double("peak_ratio", 4, x => x > 1, "must be > 1"),
-                r.Double("threshold", 2, x => x > 1, "must be > 1"),
+                r.Double("peak_ratio", 10, x => x > 1, "must be > 1"),
+                r.Double("threshold", 1, x => x > 0, "must be > 0"),
+                r.Double("min_mass", 0.05, x => x > 0 && x < 1, "must be in (0, 1)"),
                 r.Double("smoothing", 0.05, x => x > 0 && x < 1, "must be in (0, 1) rad"),
                 r.Double("max_time", 2, x => x > 0, "must be > 0"));
             r.Finish();
@@ -66,7 +67,8 @@ public sealed class CircleMetastableCampaign : ICampaign
 
     /// <summary>
     /// PDE from perturbed_uniform and particles from i.i.d. uniform angles, each run until the smoothed density first reaches
-    /// peak_ratio × uniform (clusters formed, not yet collapsed); then the local maxima above threshold × uniform are counted
+    /// peak_ratio × uniform (clusters formed, not yet collapsed); then the arcs above threshold × uniform holding at least
+    /// min_mass are counted
     /// and compared with the centres (2πj + arg c_{k*}(0))/k* predicted from the initial data.
     /// </summary>
     private static void RunClusters(double beta, ClusterParameters c, Common common, CampaignResult result, CampaignContext context)
@@ -87,7 +89,7 @@ public sealed class CircleMetastableCampaign : ICampaign
         double pdeTime = solver.Time;
         var pdeHat = PdeCoefficients(solver, smoothModes);
         var pdeSmoothed = CircleClusters.Smoothed(pdeHat, c.Smoothing);
-        var pdePeaks = CircleClusters.Peaks(pdeSmoothed, c.Threshold);
+        var pdePeaks = CircleClusters.Clusters(pdeSmoothed, c.Threshold, c.MinMass);
         var pdeDensity = new double[common.Resolution];
         solver.Density(pdeDensity);
 
@@ -104,10 +106,10 @@ public sealed class CircleMetastableCampaign : ICampaign
             t += dt;
         }
         var particleSmoothed = CircleClusters.Smoothed(ParticleDiagnostics.EmpiricalModes(x, smoothModes + 1), c.Smoothing);
-        var particlePeaks = CircleClusters.Peaks(particleSmoothed, c.Threshold);
+        var particlePeaks = CircleClusters.Clusters(particleSmoothed, c.Threshold, c.MinMass);
 
         result.Metric($"kstar_beta{b}", kStar, "", $"β = {Label(beta)}: predicted number of clusters k* = argmax k² I_k(β) (MATH §4.2)");
-        result.Metric($"clusters_pde_beta{b}", pdePeaks.Length, "", $"β = {Label(beta)}: local maxima of the PDE density (smoothed, σ = {Label(c.Smoothing)}) above {Label(c.Threshold)}× uniform at t = {pdeTime:G4}");
+        result.Metric($"clusters_pde_beta{b}", pdePeaks.Length, "", $"β = {Label(beta)}: arcs where the PDE density (smoothed, σ = {Label(c.Smoothing)}) exceeds {Label(c.Threshold)}× uniform holding mass ≥ {Label(c.MinMass)}, at t = {pdeTime:G4}");
         result.Metric($"clusters_particles_beta{b}", particlePeaks.Length, "", $"β = {Label(beta)}: the same for N = {c.Particles} i.i.d. uniform particles at t = {t:G4}");
         result.Metric($"centre_error_pde_beta{b}", CircleClusters.CentreError(predictedPde, pdePeaks), "rad", $"β = {Label(beta)}, PDE: max over predicted centres (2πj + arg c_k*(0))/k* of the distance to the nearest measured cluster");
         result.Metric($"centre_error_particles_beta{b}", CircleClusters.CentreError(predictedParticles, particlePeaks), "rad", $"β = {Label(beta)}, particles: the same");
@@ -196,7 +198,8 @@ public sealed class CircleMetastableCampaign : ICampaign
             for (int i = 0; i < times.Length; i++)
             {
                 long steps = Math.Max(1, (long)Math.Ceiling((times[i] - t) / dt * (1 - 1e-12)));
-                for (long k = 0; k < steps && times[i] > t; k++) stepper.Step(x, (times[i] - t) / (steps - k));
+                double h = (times[i] - t) / steps;
+                for (long k = 0; k < steps && h > 0; k++) stepper.Step(x, h);
                 t = times[i];
                 var modes = ParticleDiagnostics.EmpiricalModes(x, maxMode + 1);
                 for (int m = 0; m < g.Modes.Length; m++) logs[m, i] = Math.Log(modes[g.Modes[m]].Magnitude);
