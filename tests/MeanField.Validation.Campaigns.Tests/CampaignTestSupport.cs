@@ -1,30 +1,8 @@
 namespace MeanField.Validation.Campaigns.Tests;
 
-/// <summary>Temporary directories and the command line, run in-process with captured output.</summary>
+/// <summary>Campaign files for the tests (temporary directories and the in-process command line: RunTestSupport, linked from MeanField.Runs.Tests).</summary>
 internal static class CampaignTestSupport
 {
-    public static string TempDirectory()
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "meanfield-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
-
-    public static (int Code, string Out, string Err) RunCli(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = MeanField.Cli.MeanFieldCommand.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    public static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MeanField.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("MeanField.sln not found above the test directory");
-    }
-
     /// <summary>A small equiangular campaign (well under a second) with the given expect entries.</summary>
     public static string SmallCampaign(string directory, string expect, string extraParameters = "")
     {

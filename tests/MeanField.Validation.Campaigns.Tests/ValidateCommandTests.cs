@@ -1,5 +1,6 @@
 using MeanField.Runs;
 using PureHDF;
+using static MeanField.Runs.Tests.RunTestSupport;
 using static MeanField.Validation.Campaigns.Tests.CampaignTestSupport;
 
 namespace MeanField.Validation.Campaigns.Tests;
