@@ -121,7 +121,7 @@ public sealed class CircleSpectralInteraction : IParticleInteraction
         double sign = _model.ValueSign;   // V = −I reverses the drift (MATH §6, heat phase)
         for (int j = 0; j < n; j++)
         {
-            double rate = sign * (usa ? -eBeta * _thetaRate[j] : -_thetaRate[j] / _weightSum[j]);
+            double rate = sign * (usa ? -eBeta * _thetaRate[j] : -_thetaRate[j] / _weightSum[j]) * _model.AttentionScale;
             drift[2 * j] = -rate * positions[2 * j + 1];
             drift[2 * j + 1] = rate * positions[2 * j];
             if (meanWeights is not null) meanWeights[j] = eBeta * _weightSum[j];

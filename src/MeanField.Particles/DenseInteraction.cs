@@ -82,8 +82,8 @@ public sealed class DenseInteraction : IParticleInteraction
         {
             var s = _sums.AsSpan(i * (d + 1), d + 1);
             double z = s[d];
-            // USA: (e^{m_i}/N) Σ_j w_ij V x_j; SA: Σ_j w_ij V x_j / Σ_j w_ij.
-            double scale = usa ? Math.Exp(_shift[i]) / n : 1 / z;
+            // USA: (e^{m_i}/N) Σ_j w_ij V x_j; SA: Σ_j w_ij V x_j / Σ_j w_ij; both times the attention scale s.
+            double scale = (usa ? Math.Exp(_shift[i]) / n : 1 / z) * _model.AttentionScale;
             var x = positions.AsSpan(i * d, d);
             var v = drift.AsSpan(i * d, d);
             double radial = 0;

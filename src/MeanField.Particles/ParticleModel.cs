@@ -41,7 +41,19 @@ public sealed record ParticleModel
     public double[]? Key { get; }
     public double[]? Value { get; }
 
-    /// <summary>Q = K = V = I: the kernel is zonal, e^{β⟨x,y⟩}, which the spectral summation needs.</summary>
+    /// <summary>
+    /// s in V = s·V (MATH §5, P3's grid: 1 attractive, 0 attention off, −1 repulsive): every interaction multiplies the
+    /// attention velocity by s; the weights e^{β⟨Qx,Ky⟩} and Z are unchanged. Must be finite.
+    /// </summary>
+    public double AttentionScale
+    {
+        get => _attentionScale;
+        init => _attentionScale = double.IsFinite(value) ? value
+            : throw new ArgumentOutOfRangeException(nameof(AttentionScale), value, "attention scale must be finite.");
+    }
+    private readonly double _attentionScale = 1.0;
+
+    /// <summary>Q = K = V = I (up to the scale s of V): the kernel is zonal, e^{β⟨x,y⟩}, which the spectral summation needs.</summary>
     public bool IsIdentityCase => Query is null && Key is null && Value is null;
 
     /// <summary>

@@ -1,4 +1,5 @@
 using MeanField.Core.Random;
+using MeanField.Particles.Noise;
 
 namespace MeanField.Particles;
 
@@ -10,11 +11,16 @@ public enum ParticleIntegrator
 
     /// <summary>
     /// Stratonovich Heun: x̃ = x + h F(x) + σ P_x ξ, x ← N(x + (h/2)(F(x) + F(x̃)) + (σ/2)(P_x + P_x̂) ξ), x̂ = x̃/|x̃|, σ = √(2Dh).
-    /// Without noise it is Heun's RK2 (order 2).
+    /// Without noise it is Heun's RK2 (order 2). With common noise V (the sampler's field, projected) the predictor adds
+    /// P_x V(x), F and V are re-evaluated at x̂, and the corrector adds ½(P_x V(x) + P_x̂ V(x̂)) with the same increments;
+    /// on the circle (d = 2) the same predictor–corrector runs on the angle θ, so a rigid rotation field is integrated exactly.
     /// </summary>
     Heun,
 
-    /// <summary>The transformer layer x ← N(x + h F(x) + σ P_x ξ): Euler(–Maruyama) then renormalisation. Order 1.</summary>
+    /// <summary>
+    /// The transformer layer x ← N(x + h F(x) + σ P_x ξ + V(x)): Euler(–Maruyama) then renormalisation, V the common-noise
+    /// increment (unprojected for the MLP sampler, MATH §2.3: the normalisation supplies the Itô correction). Order 1.
+    /// </summary>
     Layer,
 }
 
@@ -22,6 +28,9 @@ public enum ParticleIntegrator
 /// Advances N×d positions by fixed steps. Noise: ξ_{i,c} of step s is Gaussian number (s·N + i)·d + c of the Philox stream
 /// (seed, <see cref="RandomStreams.IdiosyncraticNoise"/>), drawn by random access, so it does not depend on the thread count.
 /// The Stratonovich form dX = P_X a dt + √(2D) P_X ∘ dW has generator D·Δ_S + a·∇ (MATH §2.4 with κ_R = 1/D).
+/// Common noise (optional <see cref="ICommonNoiseSampler"/>) is drawn for step s as sampler.Draw(s), so it too is keyed by the
+/// step count; its step size must be the step size h passed to <see cref="Step"/>.
+/// With attention scale s = 0 the interaction is not evaluated (the drift is zero).
 /// </summary>
 public sealed class ParticleStepper
 {
@@ -33,12 +42,19 @@ public sealed class ParticleStepper
     private readonly int _n, _d;
     private readonly ulong _seed;
     private readonly double[] _k1, _k2, _k3, _k4, _stage, _noise, _w1, _w2;
+    private readonly ICommonNoiseSampler? _common;
+    private readonly double[] _c1, _c2, _hat;   // common-noise field at x and at x̂, and x̂
     private readonly ChunkedParallel _parallel;
 
-    public ParticleStepper(ParticleModel model, IParticleInteraction interaction, ParticleIntegrator integrator, int count, ulong seed, int threads = 0)
+    public ParticleStepper(ParticleModel model, IParticleInteraction interaction, ParticleIntegrator integrator, int count, ulong seed,
+        int threads = 0, ICommonNoiseSampler? commonNoise = null)
     {
         if (integrator == ParticleIntegrator.Rk4 && model.Diffusion > 0)
             throw new ArgumentException("rk4 has no noise term; use heun or layer when diffusion > 0.", nameof(integrator));
+        if (integrator == ParticleIntegrator.Rk4 && commonNoise is not null)
+            throw new ArgumentException("rk4 has no noise term; use heun or layer with common noise.", nameof(integrator));
+        if (commonNoise is not null && commonNoise.Dimension != model.Dimension)
+            throw new ArgumentException($"the common noise is for dimension {commonNoise.Dimension}, the model has {model.Dimension}.", nameof(commonNoise));
         _model = model;
         _interaction = interaction;
         _integrator = integrator;
@@ -52,12 +68,20 @@ public sealed class ParticleStepper
         _k4 = integrator == ParticleIntegrator.Rk4 ? new double[size] : [];
         _stage = integrator == ParticleIntegrator.Layer ? [] : new double[size];
         _noise = model.Diffusion > 0 ? new double[size] : [];
-        _w1 = model.Diffusion > 0 ? new double[size] : [];
+        _w1 = model.Diffusion > 0 || (commonNoise is not null && model.Dimension == 2) ? new double[size] : [];
         _w2 = model.Diffusion > 0 && integrator == ParticleIntegrator.Heun ? new double[size] : [];
+        _common = commonNoise;
+        bool heunCommon = commonNoise is not null && integrator == ParticleIntegrator.Heun;
+        _c1 = commonNoise is not null ? new double[size] : [];
+        _c2 = heunCommon ? new double[size] : [];
+        _hat = heunCommon ? new double[size] : [];
         _parallel = new ChunkedParallel(threads);
     }
 
     public ParticleIntegrator Integrator => _integrator;
+
+    /// <summary>The common noise, or null.</summary>
+    public ICommonNoiseSampler? CommonNoise => _common;
 
     /// <summary>Steps taken (also the index of the next step's noise).</summary>
     public long Steps { get; private set; }
@@ -73,6 +97,7 @@ public sealed class ParticleStepper
     {
         bool noisy = _model.Diffusion > 0;
         if (noisy) DrawNoise(Math.Sqrt(2 * _model.Diffusion * h));
+        _common?.Draw(Steps);
         switch (_integrator)
         {
             case ParticleIntegrator.Rk4:
@@ -85,19 +110,25 @@ public sealed class ParticleStepper
                 Evaluate(_stage, _k4);
                 for (int a = 0; a < x.Length; a++) x[a] += h / 6 * (_k1[a] + 2 * (_k2[a] + _k3[a]) + _k4[a]);
                 break;
+            case ParticleIntegrator.Heun when _common is not null && _d == 2:
+                CircleHeun(x, h, noisy);
+                break;
+            case ParticleIntegrator.Heun when _common is not null:
+                CommonHeun(x, h, noisy);
+                break;
             case ParticleIntegrator.Heun:
                 Evaluate(x, _k1);
                 Combine(_stage, x, h, _k1);
                 if (noisy)
                 {
-                    ProjectNoise(x, _w1);
+                    ProjectNoise(x, _noise, _w1);
                     for (int a = 0; a < x.Length; a++) _stage[a] += _w1[a];
                 }
                 Evaluate(_stage, _k2);
                 for (int a = 0; a < x.Length; a++) x[a] += 0.5 * h * (_k1[a] + _k2[a]);
                 if (noisy)
                 {
-                    ProjectNoise(_stage, _w2);
+                    ProjectNoise(_stage, _noise, _w2);
                     for (int a = 0; a < x.Length; a++) x[a] += 0.5 * (_w1[a] + _w2[a]);
                 }
                 break;
@@ -105,8 +136,13 @@ public sealed class ParticleStepper
                 Evaluate(x, _k1);
                 if (noisy)
                 {
-                    ProjectNoise(x, _w1);
+                    ProjectNoise(x, _noise, _w1);
                     for (int a = 0; a < x.Length; a++) x[a] += _w1[a];
+                }
+                if (_common is not null)
+                {
+                    _common.Evaluate(x, _c1);
+                    for (int a = 0; a < x.Length; a++) x[a] += _c1[a];
                 }
                 for (int a = 0; a < x.Length; a++) x[a] += h * _k1[a];
                 break;
@@ -115,8 +151,75 @@ public sealed class ParticleStepper
         Steps++;
     }
 
+    /// <summary>Stratonovich Heun with common noise on S^{d−1}: predictor, projection to the sphere, corrector with the same increments.</summary>
+    private void CommonHeun(double[] x, double h, bool noisy)
+    {
+        Evaluate(x, _k1);
+        _common!.Evaluate(x, _c1);
+        ProjectNoise(x, _c1, _c1);
+        Combine(_stage, x, h, _k1);
+        for (int a = 0; a < x.Length; a++) _stage[a] += _c1[a];
+        if (noisy)
+        {
+            ProjectNoise(x, _noise, _w1);
+            for (int a = 0; a < x.Length; a++) _stage[a] += _w1[a];
+        }
+        _stage.CopyTo(_hat, 0);
+        Normalise(_hat);
+        Evaluate(_hat, _k2);
+        _common.Evaluate(_hat, _c2);
+        ProjectNoise(_hat, _c2, _c2);
+        for (int a = 0; a < x.Length; a++) x[a] += 0.5 * (h * (_k1[a] + _k2[a]) + _c1[a] + _c2[a]);
+        if (noisy)
+        {
+            ProjectNoise(_hat, _noise, _w2);
+            for (int a = 0; a < x.Length; a++) x[a] += 0.5 * (_w1[a] + _w2[a]);
+        }
+    }
+
+    /// <summary>
+    /// Heun on the angle: with ω(x) = x₀v₁ − x₁v₀ the angular rate of a tangent field v, θ̃ = θ + Δ₁, θ ← θ + (Δ₁ + Δ₂)/2,
+    /// Δ = h ω(F) + ω(V) + ω(σξ) at x and x̃. Rotations are applied to x directly, so a constant rotation field V = σΔB·e_θ
+    /// turns every particle by exactly σΔB (to rounding).
+    /// </summary>
+    private void CircleHeun(double[] x, double h, bool noisy)
+    {
+        int n = _n;
+        Evaluate(x, _k1);
+        _common!.Evaluate(x, _c1);
+        for (int i = 0; i < n; i++)
+        {
+            double x0 = x[2 * i], x1 = x[2 * i + 1];
+            double delta = AngularRate(x0, x1, h * _k1[2 * i] + _c1[2 * i], h * _k1[2 * i + 1] + _c1[2 * i + 1]);
+            if (noisy) delta += AngularRate(x0, x1, _noise[2 * i], _noise[2 * i + 1]);
+            _w1[2 * i] = delta;   // Δ₁ (angle) kept in the first slot
+            var (sin, cos) = Math.SinCos(delta);
+            _hat[2 * i] = cos * x0 - sin * x1;
+            _hat[2 * i + 1] = sin * x0 + cos * x1;
+        }
+        Evaluate(_hat, _k2);
+        _common.Evaluate(_hat, _c2);
+        for (int i = 0; i < n; i++)
+        {
+            double y0 = _hat[2 * i], y1 = _hat[2 * i + 1];
+            double delta = AngularRate(y0, y1, h * _k2[2 * i] + _c2[2 * i], h * _k2[2 * i + 1] + _c2[2 * i + 1]);
+            if (noisy) delta += AngularRate(y0, y1, _noise[2 * i], _noise[2 * i + 1]);
+            var (sin, cos) = Math.SinCos(0.5 * (_w1[2 * i] + delta));
+            double x0 = x[2 * i], x1 = x[2 * i + 1];
+            x[2 * i] = cos * x0 - sin * x1;
+            x[2 * i + 1] = sin * x0 + cos * x1;
+        }
+    }
+
+    private static double AngularRate(double x0, double x1, double v0, double v1) => x0 * v1 - x1 * v0;
+
     private void Evaluate(double[] x, double[] k)
     {
+        if (_model.AttentionScale == 0)
+        {
+            Array.Clear(k);
+            return;
+        }
         _interaction.Evaluate(x, k);
         Evaluations++;
     }
@@ -142,19 +245,19 @@ public sealed class ParticleStepper
         });
     }
 
-    /// <summary>projected_i = P_{x̂_i} σ ξ_i with x̂_i = x_i/|x_i| (x may be an off-sphere stage point).</summary>
-    private void ProjectNoise(double[] x, double[] projected)
+    /// <summary>projected_i = P_{x̂_i} field_i with x̂_i = x_i/|x_i| (x may be an off-sphere stage point; projected may be field).</summary>
+    private void ProjectNoise(double[] x, double[] field, double[] projected)
     {
         int d = _d;
         for (int i = 0; i < _n; i++)
         {
             var xi = x.AsSpan(i * d, d);
-            var noise = _noise.AsSpan(i * d, d);
+            var f = field.AsSpan(i * d, d);
             var p = projected.AsSpan(i * d, d);
             double norm2 = 0, radial = 0;
-            for (int c = 0; c < d; c++) { norm2 += xi[c] * xi[c]; radial += xi[c] * noise[c]; }
+            for (int c = 0; c < d; c++) { norm2 += xi[c] * xi[c]; radial += xi[c] * f[c]; }
             radial /= norm2;
-            for (int c = 0; c < d; c++) p[c] = noise[c] - radial * xi[c];
+            for (int c = 0; c < d; c++) p[c] = f[c] - radial * xi[c];
         }
     }
 

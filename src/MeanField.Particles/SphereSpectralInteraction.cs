@@ -133,7 +133,7 @@ public sealed class SphereSpectralInteraction : IParticleInteraction
         bool usa = _model.Attention == AttentionKind.USA;
         for (int i = 0; i < n; i++)
         {
-            double scale = _model.ValueSign * (usa ? eBeta / beta : 1 / (beta * _z[i]));   // V = −I reverses the drift
+            double scale = _model.ValueSign * (usa ? eBeta / beta : 1 / (beta * _z[i])) * _model.AttentionScale;   // V = ±s·I
             double g0 = scale * _gx[i], g1 = scale * _gy[i], g2 = scale * _gz[i];
             double x0 = positions[3 * i], x1 = positions[3 * i + 1], x2 = positions[3 * i + 2];
             double radial = g0 * x0 + g1 * x1 + g2 * x2;

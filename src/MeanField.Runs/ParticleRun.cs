@@ -2,6 +2,7 @@ using MeanField.Core;
 using MeanField.IO.Config;
 using MeanField.IO.Output;
 using MeanField.Particles;
+using MeanField.Particles.Noise;
 
 namespace MeanField.Runs;
 
@@ -24,7 +25,8 @@ public static class ParticleRun
         int n = x.Length / d;
         config = config with { Particles = p with { Count = n } };   // the stored config names the N actually run
         var model = new ParticleModel(config.Model.Attention, d, config.Model.Beta, config.Model.Diffusion,
-            config.Model.Query?.ToArray(), config.Model.Key?.ToArray(), config.Model.Value?.ToArray());
+            config.Model.Query?.ToArray(), config.Model.Key?.ToArray(), config.Model.Value?.ToArray())
+        { AttentionScale = config.Model.AttentionScale };
         var interaction = ParticleInteractions.Create(model, n, p.Interaction, p.Tolerance, p.Threads);
         var integrator = p.Integrator switch
         {
@@ -33,14 +35,17 @@ public static class ParticleRun
             "layer" => ParticleIntegrator.Layer,
             _ => throw new ConfigException($"{options.ConfigPath}: particles.integrator: '{p.Integrator}' is not one of: {string.Join(", ", ParticlesConfig.Integrators)}"),
         };
-        var stepper = new ParticleStepper(model, interaction, integrator, n, config.Seed, p.Threads);
-
         double tEnd = config.Solver.TEnd;
         var times = SpectralRun.OutputTimes(tEnd, config.Output.Interval);
+        var commonNoise = ParticleCommonNoise.Create(config, p.Dt, options.ConfigPath);
+        if (commonNoise is not null) CheckWholeSteps(times, p.Dt, options.ConfigPath);
+        var noisePath = ParticleCommonNoise.Path(commonNoise);
+        var stepper = new ParticleStepper(model, interaction, integrator, n, config.Seed, p.Threads, commonNoise);
+
         int stride = config.Output.PositionStride;
         int written = (n + stride - 1) / stride;
         bool circle = d == 2;
-        var tasks = Tasks(config, written);
+        var tasks = Tasks(config, written, noisePath?.Components ?? 0);
         string configYaml = ConfigYaml.Write(config);
         bool singleFile = times.Count <= config.Output.MaxWrites;
         int firstIndex = 1, firstSet = 1, writes = 0;
@@ -74,7 +79,7 @@ public static class ParticleRun
             BaseName = config.Name,
             MaxWritesPerSet = config.Output.MaxWrites,
             ExpectedWrites = times.Count,
-            RootAttributes = Attributes(config, n, interaction, options),
+            RootAttributes = Attributes(config, n, interaction, commonNoise, options),
             ConfigYaml = configYaml,
             Grid = config.Output.Positions
                 ? new Dictionary<string, double[]> { ["particle_index"] = Enumerable.Range(0, written).Select(i => (double)(i * stride)).ToArray() }
@@ -86,6 +91,8 @@ public static class ParticleRun
             RunResume.Replay(checkpoint.File, writer, tasks);
 
         var drift = new double[n * d];
+        var increments = new double[noisePath?.Components ?? 0];
+        long incrementsFrom = stepper.Steps;   // ΔB written at a write is summed over the steps since the previous write
         var weights = new double[n];
         var positions = new double[written * d];
         bool warnedEnergy = false;
@@ -110,12 +117,24 @@ public static class ParticleRun
             }
             if (d == 3) writer.SetTask("empirical_sh_coefficients", SphericalHarmonics.EmpiricalCoefficients(x, config.Output.HarmonicDegree));
             writer.SetTask("energy", [energy]);
+            var cosines = ParticleDiagnostics.Cosines(x, d, config.Output.ClusterEpsilon);
+            writer.SetTask("p3_energy", [P3Energy(x, d, model, energy)]);
+            writer.SetTask("cosine_mean", [cosines.Mean]);
+            writer.SetTask("cosine_min", [cosines.Min]);
+            writer.SetTask("cosine_close_fraction", [cosines.CloseFraction]);
+            if (noisePath is not null)
+            {
+                if (stepper.Steps > incrementsFrom) noisePath.Increments(incrementsFrom, checked((int)(stepper.Steps - incrementsFrom)), increments);
+                else Array.Clear(increments);
+                writer.SetTask("noise_increments", increments);
+                incrementsFrom = stepper.Steps;
+            }
             writer.SetTask("cluster_count", [ParticleDiagnostics.ClusterCount(x, d, config.Output.ClusterEpsilon)]);
             writer.SetTask("rotation_rate", [ParticleDiagnostics.RotationRate(x, drift, d)]);
             writer.CommitWrite();
             writes++;
-            // Deterministic SA and USA in the identity case are gradient flows: E is non-decreasing (MATH §2.5).
-            if (model.Diffusion == 0 && model.IsIdentityCase && energy < previousEnergy * (1 - 1e-10) && !warnedEnergy)
+            // Deterministic SA and USA in the identity case are gradient flows: E is non-decreasing (MATH §2.5), also for s > 0.
+            if (model.Diffusion == 0 && commonNoise is null && model.AttentionScale > 0 && model.IsIdentityCase && energy < previousEnergy * (1 - 1e-10) && !warnedEnergy)
             {
                 progress.Message(options.Error, $"warning: energy decreased at t = {t:G6} ({previousEnergy:R} → {energy:R}); particles.dt may be too large");
                 warnedEnergy = true;
@@ -174,6 +193,33 @@ public static class ParticleRun
             writes, stepper.Steps, time);
     }
 
+    /// <summary>Particles above this count take 𝓔_β from the interaction's energy unless it has cancelled (<see cref="P3Energy"/>).</summary>
+    public const int DenseP3EnergyLimit = 2048;
+
+    /// <summary>
+    /// 𝓔_β: the dense pair sum (exact to rounding, N²d/2) for N ≤ <see cref="DenseP3EnergyLimit"/> or explicit matrices; otherwise
+    /// ½e^β − βE from the interaction's energy (identity case, free), recomputed densely when that has cancelled below 1e-8 e^β
+    /// and N ≤ 2·10⁴.
+    /// </summary>
+    private static double P3Energy(double[] x, int d, ParticleModel model, double energy)
+    {
+        int n = x.Length / d;
+        if (n <= DenseP3EnergyLimit || !model.IsIdentityCase) return ParticleDiagnostics.P3Energy(x, d, model.Beta);
+        double fromEnergy = ParticleDiagnostics.P3EnergyFromEnergy(energy, model.Beta);
+        return fromEnergy < 1e-8 * Math.Exp(model.Beta) && n <= 20_000 ? ParticleDiagnostics.P3Energy(x, d, model.Beta) : fromEnergy;
+    }
+
+    /// <summary>With common noise every step is one increment of the path's dt, so every output interval must be a whole number of particles.dt.</summary>
+    private static void CheckWholeSteps(IReadOnlyList<double> times, double dt, string configPath)
+    {
+        for (int k = 1; k < times.Count; k++)
+        {
+            double steps = (times[k] - times[k - 1]) / dt;
+            if (Math.Abs(steps - Math.Round(steps)) > 1e-9 * Math.Max(1, steps) || Math.Round(steps) < 1)
+                throw new ConfigException($"{configPath}: particles.dt: {dt:R} does not divide the output interval [{times[k - 1]:R}, {times[k]:R}]; with model.common_noise every step draws one increment of the noise path over dt, so output.interval (and solver.t_end) must be whole multiples of particles.dt");
+        }
+    }
+
     private static bool AllFinite(double[] x)
     {
         foreach (double v in x)
@@ -181,7 +227,7 @@ public static class ParticleRun
         return true;
     }
 
-    private static IReadOnlyList<TaskDefinition> Tasks(RunConfig c, int written)
+    private static IReadOnlyList<TaskDefinition> Tasks(RunConfig c, int written, int noiseComponents)
     {
         int d = c.Dimension;
         var tasks = new List<TaskDefinition>();
@@ -204,10 +250,16 @@ public static class ParticleRun
         tasks.Add(new("energy", [], false, "E = (1/(2 beta N^2)) sum_{i,j} e^{beta <Q x_i, K x_j>} (identity case Q = K = I, MATH 2.5)"));
         tasks.Add(new("cluster_count", [], false, "connected components of the graph <x_i, x_j> > 1 - output.cluster_epsilon"));
         tasks.Add(new("rotation_rate", [], false, "|| (1/N) sum_i (v_i x_i^T - x_i v_i^T) ||_F with v_i the drift: 0 for USA (MATH 2.5)"));
+        tasks.Add(new("p3_energy", [], false, "P3 energy (1/2)(e^beta - (1/N^2) sum_{i,j} e^{beta <x_i, x_j>}) >= 0, 0 iff all particles coincide (MATH 3.2, 5)"));
+        tasks.Add(new("cosine_mean", [], false, "mean of <x_i, x_j> over pairs i != j: (|sum x_i|^2 - N)/(N(N-1))"));
+        tasks.Add(new("cosine_min", [], false, $"min of <x_i, x_j> over pairs i != j of the first min(N, {PairwiseCosines.DefaultPairLimit}) particles"));
+        tasks.Add(new("cosine_close_fraction", [], false, $"fraction of those pairs with <x_i, x_j> > 1 - output.cluster_epsilon"));
+        if (noiseComponents > 0)
+            tasks.Add(new("noise_increments", [noiseComponents], false, "common-noise Brownian increments dB^j summed over the steps since the previous write (zeros at the first write); components as the SPDE's (circle: 0 rotation, 2m-1 cos, 2m sin; S^2: 3(n^2+i)+alpha)"));
         return tasks;
     }
 
-    private static IReadOnlyDictionary<string, object> Attributes(RunConfig c, int n, IParticleInteraction interaction, RunOptions options)
+    private static IReadOnlyDictionary<string, object> Attributes(RunConfig c, int n, IParticleInteraction interaction, ICommonNoiseSampler? noise, RunOptions options)
     {
         var attributes = Provenance.RunAttributes(c, options.ConfigPath);
         attributes["solver"] = "particles";
@@ -221,6 +273,10 @@ public static class ParticleRun
         attributes["position_stride"] = c.Output.PositionStride;
         attributes["cluster_epsilon"] = c.Output.ClusterEpsilon;
         attributes["harmonic_degree"] = c.Dimension == 3 ? c.Output.HarmonicDegree : 0;
+        attributes["attention_scale"] = c.Model.AttentionScale;
+        attributes["common_noise_sampler"] = noise?.Name ?? "none";
+        attributes["common_noise_components"] = ParticleCommonNoise.Path(noise)?.Components ?? 0;
+        attributes["common_noise_width"] = noise is MlpNoiseSampler mlp ? mlp.Width : 0;
         return attributes;
     }
 }
