@@ -254,7 +254,7 @@ public static class ConfigLoader
         {
             // Absent means "the default 1000, or the file's row count for from_file", so it stays null here.
             Count = p.Node("count") is { } countNode ? p.ParseInt(countNode, "count", n => n >= 1 && n <= 100_000_000, "must be between 1 and 100000000") : null,
-            Integrator = p.Choice("integrator", "rk4", ParticlesConfig.Integrators),
+            Integrator = p.Choice("integrator", model.CommonNoise is null ? "rk4" : "heun", ParticlesConfig.Integrators),   // heun: Stratonovich, the default with common noise
             Dt = p.Double("dt", 1e-3, x => x > 0, "must be > 0"),
             Interaction = p.Choice("interaction", "auto", ParticlesConfig.Interactions),
             Tolerance = p.Double("tolerance", 1e-12, x => x > 0 && x < 1, "must lie in (0, 1)"),
