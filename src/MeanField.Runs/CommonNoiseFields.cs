@@ -13,7 +13,7 @@ public static class CommonNoiseFields
     public static CircleNoiseField Circle(CommonNoiseConfig noise)
     {
         if (noise.Kind == "mlp")
-            return CircleNoiseField.FromKernel(new MlpNoiseKernel(noise.Activation, 2, noise.SigmaU, noise.SigmaW).Kappa, noise.Modes);
+            return CircleNoiseField.FromKernel(Kernel(noise, 2).Kappa, noise.Modes);
         int maxMode = noise.Amplitudes.Max(row => (int)row[0]);
         var cos = new double[maxMode + 1];
         var sin = new double[maxMode + 1];
@@ -24,4 +24,15 @@ public static class CommonNoiseFields
         }
         return new CircleNoiseField(cos, sin);
     }
+
+    /// <summary>S²: kind mlp gives C_n of the MLP kernel at d = 3 up to degree `modes`; kind fields takes the rows [n, C_n].</summary>
+    public static SphereNoiseField Sphere(CommonNoiseConfig noise)
+    {
+        if (noise.Kind == "mlp") return SphereNoiseField.FromKernel(Kernel(noise, 3).Kappa, noise.Modes);
+        var variances = new double[noise.Amplitudes.Max(row => (int)row[0]) + 1];
+        foreach (var row in noise.Amplitudes) variances[(int)row[0]] = row[1];
+        return new SphereNoiseField(variances);
+    }
+
+    public static MlpNoiseKernel Kernel(CommonNoiseConfig noise, int dimension) => new(noise.Activation, dimension, noise.SigmaU, noise.SigmaW);
 }

@@ -37,7 +37,7 @@ public static class ParticleRun
         };
         double tEnd = config.Solver.TEnd;
         var times = SpectralRun.OutputTimes(tEnd, config.Output.Interval);
-        var commonNoise = ParticleCommonNoise.Create(config, p.Dt, options.ConfigPath);
+        var commonNoise = ParticleCommonNoise.Create(config, p.Dt, options.ConfigPath, options.NoisePath);
         if (commonNoise is not null) CheckWholeSteps(times, p.Dt, options.ConfigPath);
         var noisePath = ParticleCommonNoise.Path(commonNoise);
         var stepper = new ParticleStepper(model, interaction, integrator, n, config.Seed, p.Threads, commonNoise);
@@ -277,6 +277,7 @@ public static class ParticleRun
         attributes["common_noise_sampler"] = noise?.Name ?? "none";
         attributes["common_noise_components"] = ParticleCommonNoise.Path(noise)?.Components ?? 0;
         attributes["common_noise_width"] = noise is MlpNoiseSampler mlp ? mlp.Width : 0;
+        if (noise is not null) attributes["noise_path"] = options.NoisePath;
         return attributes;
     }
 }

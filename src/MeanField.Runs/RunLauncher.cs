@@ -11,7 +11,7 @@ public static class RunLauncher
     private static RunResult ExecutePath(RunConfig config, RunOptions options) => config.Solver.Kind switch
     {
         "particles" => ParticleRun.Execute(config, options),
-        "both" => throw new ConfigException($"{options.ConfigPath}: solver.kind: both is not available yet"),
+        "both" => CoupledRun.Execute(config, options),
         _ => SpectralRun.Execute(config, options),
     };
 }

@@ -262,7 +262,6 @@ public static class ConfigLoader
         };
         if (model.CommonNoise is not null && config.Integrator == "rk4" && (particles || p.Has("integrator")))
             throw p.Error(p.Node("integrator"), "integrator", "rk4 is deterministic and model.common_noise is set; use heun (Stratonovich) or layer (the transformer update, Itô)");
-        if (model.CommonNoise is not null && config.Integrator == "rk4") config = config with { Integrator = "heun" };
         if (particles && config.Integrator == "rk4" && model.Diffusion > 0)
             throw p.Error(p.Node("integrator"), "integrator", $"rk4 is deterministic and model.diffusion is {model.Diffusion.ToString("R", CultureInfo.InvariantCulture)}; use heun (Stratonovich, with noise) or layer");
         // V = −I (P2's forward heat phase) only flips the drift's sign, which the spectral sums support.

@@ -1,0 +1,65 @@
+using MeanField.IO.Output;
+
+namespace MeanField.Runs.Tests;
+
+public class CoupledRunTests
+{
+    // SPDE and particles on one path: USA β = 3 from two von Mises bumps, a rotation plus two cos/sin noise modes.
+    private const string Config = """
+        name: both
+        model:
+          beta: 3
+          diffusion: 0.05
+          common_noise: {kind: fields, amplitudes: [[0, 0.4, 0], [1, 0.3, 0.3], [2, 0.15, 0.15]]}
+        initial: {kind: von_mises, components: [{weight: 0.5, mean: 1.0, kappa: 2}, {weight: 0.5, mean: 4.0, kappa: 2}]}
+        solver: {kind: both, resolution: 256, dt: 0.002, t_end: 0.3}
+        particles: {count: 200}
+        output: {interval: 0.1}
+        seed: 5
+        """;
+
+    private static RunFile Run(string dir, string name, params string[] overrides)
+    {
+        string path = Path.Combine(dir, name + ".yaml");
+        File.WriteAllText(path, Config.Replace("name: both", $"name: {name}"));
+        var args = new List<string> { "run", path, "--out", Path.Combine(dir, name), "--quiet" };
+        foreach (string o in overrides) { args.Add("--set"); args.Add(o); }
+        var (code, _, err) = RunTestSupport.RunCli([.. args]);
+        Assert.That(code, Is.EqualTo(0), err);
+        return RunFile.Open(Path.Combine(dir, name, name + ".h5"));
+    }
+
+    [Test]
+    public void One_file_holds_both_runs_on_one_path_and_the_distance_falls_with_N()
+    {
+        string dir = RunTestSupport.TempDirectory();
+        using var small = Run(dir, "small");
+        using var large = Run(dir, "large", "particles.count=12800");
+        Assert.That(small.Attributes["solver_kind"], Is.EqualTo("both"));
+        Assert.That(small.Has("tasks/density") && small.Has("tasks/particle_angles") && small.Has("tasks/noise_increments"));
+        Assert.That(Directory.GetFileSystemEntries(Path.Combine(dir, "small")).Select(Path.GetFileName), Is.EqualTo(new[] { "small.h5" }));
+        // The same path: the SPDE's increments are those of the config's seed on the solver.dt grid (checked in the merge
+        // against the particles' own, which would have failed the run).
+        Assert.That(large.Matrix("tasks/noise_increments"), Is.EqualTo(small.Matrix("tasks/noise_increments")));
+        // W1(μ^N_t, μ_t) ~ N^{-1/2} (conditional propagation of chaos, MATH §3.3, d = 2): 64× the particles should cut it
+        // about 8×; the loose bound 3× leaves room for the seed's fluctuations at N = 200.
+        double w1Small = small.Vector("tasks/pde_particle_w1").Average(), w1Large = large.Vector("tasks/pde_particle_w1").Average();
+        Assert.That(w1Large, Is.LessThan(w1Small / 3), $"W1: N = 200 {w1Small:E3}, N = 12800 {w1Large:E3}");
+        double l2Small = small.Vector("tasks/pde_particle_l2").Average(), l2Large = large.Vector("tasks/pde_particle_l2").Average();
+        Assert.That(l2Large, Is.LessThan(l2Small / 3));
+    }
+
+    [Test]
+    public void Resume_and_split_files_are_refused()
+    {
+        string dir = RunTestSupport.TempDirectory();
+        string path = Path.Combine(dir, "both.yaml");
+        File.WriteAllText(path, Config);
+        var (code, _, err) = RunTestSupport.RunCli("run", path, "--out", Path.Combine(dir, "o"), "--resume", "--quiet");
+        Assert.That(code, Is.EqualTo(ExitCodes.ConfigError));
+        Assert.That(err, Does.Contain("solver.kind both"));
+        (code, _, err) = RunTestSupport.RunCli("run", path, "--out", Path.Combine(dir, "o"), "--set", "output.max_writes=2", "--quiet");
+        Assert.That(code, Is.EqualTo(ExitCodes.ConfigError));
+        Assert.That(err, Does.Contain("output.max_writes"));
+    }
+}
