@@ -8,7 +8,8 @@ namespace MeanField.Spectral.Sphere;
 /// The mean-field transport operator on S² (MATH §3.1, §9.2) in spherical-harmonic Galerkin form:
 ///   ∂t ρ = −div_S(ρ X) + D Δ_S ρ,
 ///   USA: X = β⁻¹ ∇_S(K∗ρ),          (K∗ρ)_l^m = Λ_l a_l^m,  Λ_l = 4π i_l(β) = (2π)^{3/2} β^{−1/2} I_{l+1/2}(β)
-///   SA:  X = β⁻¹ ∇_S log(K∗ρ) = ∇_S(K∗ρ) / (β K∗ρ),   K(x,y) = e^{β⟨x,y⟩}.
+///   SA:  X = β⁻¹ ∇_S log(K∗ρ) = ∇_S(K∗ρ) / (β K∗ρ),   K(x,y) = e^{β⟨x,y⟩},
+/// both multiplied by the attention scale s of V = s·I (<see cref="MeanFieldModel.AttentionScale"/>; 0 = attention off).
 /// The convolution is diagonal (Funk–Hecke); ∇_S is synthesised spectrally (∂_θ from the Legendre derivative identity,
 /// ∂_φ = im), ρX is formed on the dealiased grid of <see cref="SphereHarmonicBasis"/>, and its divergence is projected back
 /// by the adjoint identity (div V)_l^m = −∫ V·∇conj(Y_l^m) dσ. The linear part −D l(l+1) is applied exactly by the stepper.
@@ -39,7 +40,8 @@ public sealed class SphereMeanFieldOperator : ISemilinearSystem, IDisposable
         {
             double log = FunkHecke.LogEigenvalue(l, beta, 3);
             _eigenvalues[l] = Math.Exp(log);
-            _multiplier[l] = model.Attention == AttentionKind.USA ? Math.Exp(log - Math.Log(beta)) : Math.Exp(log - beta);
+            // USA carries s in its potential; SA's ratio ∇Z/Z is scale-free, so s enters where the ratio is formed.
+            _multiplier[l] = model.Attention == AttentionKind.USA ? model.AttentionScale * Math.Exp(log - Math.Log(beta)) : Math.Exp(log - beta);
         }
         _linear = new double[basis.StateLength];
         for (int m = 0; m <= L; m++)
@@ -70,7 +72,7 @@ public sealed class SphereMeanFieldOperator : ISemilinearSystem, IDisposable
         _basis.CoefficientsFromState(u, _a);
         _sht.Synthesize(_a, _rho);
         VelocityParts();
-        double invBeta = 1 / _model.Beta;
+        double invBeta = _model.AttentionScale / _model.Beta;
         var rho = _rho;
         var gt = _gt;
         var gp = _gp;
@@ -126,7 +128,7 @@ public sealed class SphereMeanFieldOperator : ISemilinearSystem, IDisposable
     {
         _basis.CoefficientsFromState(u, _a);
         VelocityParts();
-        double invBeta = 1 / _model.Beta;
+        double invBeta = _model.AttentionScale / _model.Beta;
         for (int j = 0; j < xTheta.Length; j++)
         {
             double s = _model.Attention == AttentionKind.SA ? invBeta / _z[j] : 1.0;

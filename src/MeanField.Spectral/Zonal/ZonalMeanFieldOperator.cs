@@ -37,16 +37,19 @@ public sealed class ZonalMeanFieldOperator : ISemilinearSystem
     private readonly double[] _u, _p, _z;          // scratch on the grid
 
     public ZonalMeanFieldOperator(ZonalGegenbauerBasis basis, MeanFieldModel model, double? logTimeScale = null)
-        : this(basis, model.Attention, model.Beta, model.Diffusion, logTimeScale) { }
+        : this(basis, model.Attention, model.Beta, model.Diffusion, logTimeScale, model.AttentionScale) { }
 
     /// <param name="basis">The Gegenbauer basis and grid.</param>
     /// <param name="attention">SA or USA.</param>
     /// <param name="beta">β &gt; 0 (finite; no 700 cap here: everything is in log form).</param>
     /// <param name="diffusion">D ≥ 0 (generator D Δ_S, D = 1/κ_R).</param>
     /// <param name="logTimeScale">Force the time rescaling s (null: automatic, see the class remarks).</param>
+    /// <param name="attentionScale">s of V = s·I: Ψ' is multiplied by it (1 attractive, 0 off, −1 repulsive).</param>
     public ZonalMeanFieldOperator(ZonalGegenbauerBasis basis, AttentionKind attention, double beta, double diffusion = 0,
-        double? logTimeScale = null)
+        double? logTimeScale = null, double attentionScale = 1)
     {
+        if (!double.IsFinite(attentionScale)) throw new ArgumentOutOfRangeException(nameof(attentionScale), attentionScale, "the attention scale must be finite.");
+        AttentionScale = attentionScale;
         if (!(beta > 0) || !double.IsFinite(beta)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "β must be positive and finite.");
         if (!(diffusion >= 0) || !double.IsFinite(diffusion)) throw new ArgumentOutOfRangeException(nameof(diffusion), diffusion, "diffusion must be finite and ≥ 0.");
         _basis = basis;
@@ -95,6 +98,9 @@ public sealed class ZonalMeanFieldOperator : ISemilinearSystem
     public double Beta { get; }
     public double Diffusion { get; }
 
+    /// <summary>The attention scale of V = s·I (multiplies the velocity; the time rescaling ignores it).</summary>
+    public double AttentionScale { get; }
+
     /// <summary>s: the operator's time is τ = t·e^{s} (0 unless USA rates exceed e^300).</summary>
     public double LogTimeScale { get; }
 
@@ -109,13 +115,14 @@ public sealed class ZonalMeanFieldOperator : ISemilinearSystem
 
     /// <summary>
     /// The linear growth rate of degree n about the uniform state, in the operator's time unit, from its own
-    /// multipliers: n(n+d−2)(m_n − D e^{−s}) with m_n = a_n e^{−s} (USA) or r_n/β (SA). MATH §4.1, §4.3.
+    /// multipliers: n(n+d−2)(σ m_n − D e^{−s}) with m_n = a_n e^{−s} (USA) or r_n/β (SA) and σ the attention scale.
+    /// MATH §4.1, §4.3.
     /// </summary>
     public double LinearRate(int n)
     {
         double lap = SphereGeometry.LaplacianEigenvalue(n, _basis.Dimension);
         double m = Attention == AttentionKind.USA ? PotentialMultipliers[n] : PotentialMultipliers[n] / Beta;
-        return lap * m + _linear[n];
+        return lap * AttentionScale * m + _linear[n];
     }
 
     public void EvaluateNonlinear(double t, ReadOnlySpan<double> u, Span<double> dudt)
@@ -129,7 +136,8 @@ public sealed class ZonalMeanFieldOperator : ISemilinearSystem
             double invBeta = 1 / Beta;
             for (int j = 0; j < _p.Length; j++) _p[j] = _u[j] == 0 ? 0 : _p[j] * invBeta / _z[j];
         }
-        for (int j = 0; j < _p.Length; j++) _p[j] *= _u[j];
+        double scale = AttentionScale;
+        for (int j = 0; j < _p.Length; j++) _p[j] *= scale * _u[j];
         _basis.MultiplyTransposed(_basis.ScaledFluxMatrix, _p, dudt);
         dudt[0] = 0;   // q_0' = 0: mass is conserved exactly
     }
@@ -147,5 +155,6 @@ public sealed class ZonalMeanFieldOperator : ISemilinearSystem
             _basis.Multiply(_potentialValue, u, z, skipZero: false);
             for (int j = 0; j < grid.Length; j++) grid[j] /= Beta * z[j];
         }
+        for (int j = 0; j < grid.Length; j++) grid[j] *= AttentionScale;
     }
 }

@@ -27,11 +27,13 @@ public sealed class ZonalSpectralSolver
     /// <param name="stepper">Time integrator (dt in the operator's time unit).</param>
     /// <param name="gridSize">Grid nodes M (default ⌊3L/2⌋+1, dealiased).</param>
     /// <param name="logTimeScale">Force the time rescaling s (null: automatic).</param>
+    /// <param name="attentionScale">s of V = s·I (1 attractive, 0 off, −1 repulsive).</param>
     public ZonalSpectralSolver(AttentionKind attention, double beta, double diffusion, int dimension, int maxDegree,
-        ReadOnlySpan<double> initialCoefficients, StepperOptions stepper, int? gridSize = null, double? logTimeScale = null)
+        ReadOnlySpan<double> initialCoefficients, StepperOptions stepper, int? gridSize = null, double? logTimeScale = null,
+        double attentionScale = 1)
     {
         Basis = new ZonalGegenbauerBasis(dimension, maxDegree, gridSize);
-        Operator = new ZonalMeanFieldOperator(Basis, attention, beta, diffusion, logTimeScale);
+        Operator = new ZonalMeanFieldOperator(Basis, attention, beta, diffusion, logTimeScale, attentionScale);
         if (initialCoefficients.Length > Basis.StateLength)
             throw new ArgumentException($"{initialCoefficients.Length - 1} is above the highest retained degree {maxDegree}.");
         var state = new double[Basis.StateLength];
@@ -42,7 +44,8 @@ public sealed class ZonalSpectralSolver
 
     public ZonalSpectralSolver(MeanFieldModel model, int dimension, int maxDegree, ReadOnlySpan<double> initialCoefficients,
         StepperOptions stepper, int? gridSize = null)
-        : this(model.Attention, model.Beta, model.Diffusion, dimension, maxDegree, initialCoefficients, stepper, gridSize) { }
+        : this(model.Attention, model.Beta, model.Diffusion, dimension, maxDegree, initialCoefficients, stepper, gridSize,
+            attentionScale: model.AttentionScale) { }
 
     public ZonalGegenbauerBasis Basis { get; }
     public ZonalMeanFieldOperator Operator { get; }
