@@ -9,7 +9,7 @@ namespace MeanField.Runs;
 
 /// <summary>
 /// geometry: circle — the <see cref="CircleSpectralSolver"/> with its output layout (docs/output-format.md). With
-/// model.common_noise it solves the SPDE (heun or euler_maruyama, fixed solver.dt) on path 0 of the run's seed and
+/// model.common_noise it solves the SPDE (heun or euler_maruyama, fixed solver.dt) on path p (0 unless an ensemble runs it) of the run's seed and
 /// writes the Brownian increments between writes, so the run can be replayed, and P3's energy 𝓔_β.
 /// </summary>
 public sealed class CircleRunField : IRunField
@@ -21,27 +21,25 @@ public sealed class CircleRunField : IRunField
     private readonly int _resolution;
     private readonly double[] _density;
     private readonly CircleNoiseField? _noise;
-    private readonly string _noiseKind = "";
-    private readonly double[] _increments = [];
-    private long _lastWriteStep;
-    private readonly int _noisePath;
+    private readonly CommonNoiseConfig? _noiseConfig;
+    private readonly NoiseIncrementsTask? _noiseIncrements;
+    private readonly string _stepper;
 
     public CircleRunField(RunConfig config, string configPath, int noisePath = 0)
     {
-        _noisePath = noisePath;
         var s = config.Solver;
+        _stepper = s.Stepper;
         var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion) { AttentionScale = config.Model.AttentionScale };
         var basis = new FourierCircleBasis(s.Resolution);
         var coefficients = CircleInitialCondition.Coefficients(config.Initial, config.Seed, basis.MaxWavenumber);
         if (config.Model.CommonNoise is { } noise)
         {
             _noise = CommonNoiseFields.Circle(noise);
-            _noiseKind = noise.Kind;
-            _increments = new double[_noise.Components];
+            _noiseConfig = noise;
+            _noiseIncrements = new NoiseIncrementsTask(_noise.Components);
             if (_noise.MaxMode > basis.MaxWavenumber)
                 throw new ConfigException($"{configPath}: model.common_noise: noise modes up to {_noise.MaxMode} exceed the largest retained wavenumber {basis.MaxWavenumber} of solver.resolution {s.Resolution}; raise the resolution or lower the modes");
-            RequireWholeSteps(s.Dt, config.Output.Interval, "output.interval", configPath);
-            RequireWholeSteps(s.Dt, s.TEnd, "solver.t_end", configPath);
+            CommonNoiseFields.RequireWholeSteps(config, configPath);
         }
         try
         {
@@ -64,14 +62,6 @@ public sealed class CircleRunField : IRunField
         catch { _solver.Dispose(); throw; }
     }
 
-    /// <summary>The noise increments are tied to the step grid s·dt, so every output time must be a whole number of steps.</summary>
-    private static void RequireWholeSteps(double dt, double time, string key, string configPath)
-    {
-        double steps = time / dt;
-        if (Math.Abs(steps - Math.Round(steps)) > 1e-9 * Math.Max(1, steps))
-            throw new ConfigException($"{configPath}: {key}: {time.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} is not a whole number of steps solver.dt = {dt.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; with model.common_noise the SPDE steps exactly dt (the noise path is tied to the step grid)");
-    }
-
     public CircleSpectralSolver Solver => _solver;
     public TimeStepper Stepper => _solver.Stepper;
     public double Time => _solver.Time;
@@ -84,7 +74,7 @@ public sealed class CircleRunField : IRunField
     public void Restore(double time, ReadOnlySpan<double> state, long steps, ReadOnlySpan<double> controllerState)
     {
         _solver.Stepper.Restore(time, state, steps, controllerState);
-        _lastWriteStep = steps;
+        _noiseIncrements?.Restore(steps);
     }
 
     public IReadOnlyDictionary<string, double[]> Grid
@@ -115,8 +105,8 @@ public sealed class CircleRunField : IRunField
         new("first_moment", [], true, "integral of e^{i theta} f dtheta (circular first moment / order parameter)"),
         .. _noise is null ? (TaskDefinition[])[] :
         [
-            new("noise_increments", [_noise.Components], false, "B(t_write) - B(t_previous write) of the common noise, components j = 0 rotation, 2m-1 cos(m theta), 2m sin(m theta); 0 at the first write"),
-            new("sync_energy", [], false, "P3 energy 1/2 iint (e^beta - e^{beta cos(theta-phi)}) f f = e^beta/2 - beta E_beta (0 only for a Dirac mass)"),
+            new(NoiseIncrementsTask.Name, [_noise.Components], false, "B(t_write) - B(t_previous write) of the common noise, components j = 0 rotation, 2m-1 cos(m theta), 2m sin(m theta); 0 at the first write"),
+            new("p3_energy", [], false, "P3 energy 1/2 iint (e^beta - e^{beta cos(theta-phi)}) f f = e^beta/2 - beta E_beta (0 only for a Dirac mass)"),
         ],
     ];
 
@@ -132,14 +122,11 @@ public sealed class CircleRunField : IRunField
                 ["density_normalisation"] = "density w.r.t. dtheta on [0, 2pi), integral 1 (uniform = 1/2pi)",
                 ["state_layout"] = "Re f_0, Im f_0, Re f_1, Im f_1, ..., Re f_K, Im f_K",
             };
-            if (_noise is not null)
+            if (_noise is not null && _noiseConfig is not null && _solver.NoisePath is { } path)
             {
-                attributes["noise_kind"] = _noiseKind;
-                attributes["noise_components"] = _noise.Components;
+                CommonNoiseFields.AddAttributes(attributes, _noiseConfig, _noise.Components, _noise.TruncatedVariance, path, _stepper);
                 attributes["noise_max_mode"] = _noise.MaxMode;
-                attributes["noise_kappa_trunc"] = _noise.TruncatedVariance;
                 attributes["noise_stationary"] = _noise.IsStationary;
-                attributes["noise_path"] = _noisePath;
             }
             return attributes;
         }
@@ -157,14 +144,10 @@ public sealed class CircleRunField : IRunField
         writer.SetTask("min_density", [d.MinDensity]);
         writer.SetTask("net_flux", [d.NetFlux]);
         writer.SetTask("first_moment", [d.FirstMoment]);
-        if (_noise is not null && _solver.NoisePath is { } path)
+        if (_noiseIncrements is not null && _solver.NoisePath is { } path)
         {
-            long steps = _solver.Stepper.Steps;
-            if (steps > _lastWriteStep) path.Increments(_lastWriteStep, checked((int)(steps - _lastWriteStep)), _increments);
-            else Array.Clear(_increments);
-            _lastWriteStep = steps;
-            writer.SetTask("noise_increments", _increments);
-            writer.SetTask("sync_energy", [_solver.SynchronisationEnergy(_solver.State)]);
+            _noiseIncrements.Write(writer, path, _solver.Stepper.Steps);
+            writer.SetTask("p3_energy", [_solver.P3Energy(_solver.State)]);
         }
         return new FieldSnapshot(d.Energy, d.SpectralTail, d.MinDensity, 1 / (2 * Math.PI));
     }

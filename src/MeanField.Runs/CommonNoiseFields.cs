@@ -1,5 +1,7 @@
+using System.Globalization;
 using MeanField.Core.Noise;
 using MeanField.IO.Config;
+using MeanField.IO.Output;
 
 namespace MeanField.Runs;
 
@@ -35,4 +37,60 @@ public static class CommonNoiseFields
     }
 
     public static MlpNoiseKernel Kernel(CommonNoiseConfig noise, int dimension) => new(noise.Activation, dimension, noise.SigmaU, noise.SigmaW);
+
+    /// <summary>The SPDE steps exactly solver.dt (the noise path is tied to the step grid), so every output time must be a whole number of steps.</summary>
+    public static void RequireWholeSteps(RunConfig config, string configPath)
+    {
+        double dt = config.Solver.Dt;
+        foreach (var (key, time) in new[] { ("output.interval", config.Output.Interval), ("solver.t_end", config.Solver.TEnd) })
+        {
+            double steps = Math.Round(time / dt);
+            if (steps < 1 || Math.Abs(steps * dt - time) > 1e-9 * Math.Max(time, dt))
+                throw new ConfigException($"{configPath}: {key}: {time.ToString("R", CultureInfo.InvariantCulture)} is not a whole number of steps solver.dt = {dt.ToString("R", CultureInfo.InvariantCulture)}; with model.common_noise the SPDE steps exactly dt (the noise path is tied to the step grid)");
+        }
+    }
+
+    /// <summary>
+    /// The root attributes every SPDE run writes (docs/output-format.md, "Common noise"): kind, the MLP parameters
+    /// (kind mlp), components, κ_trunc(1), the path (index and step) and the stochastic form of the stepper.
+    /// </summary>
+    public static void AddAttributes(IDictionary<string, object> attributes, CommonNoiseConfig noise, int components,
+        double kappaTrunc, CommonNoisePath path, string stepper)
+    {
+        attributes["noise_kind"] = noise.Kind;
+        if (noise.Kind == "mlp")
+        {
+            attributes["noise_activation"] = MlpActivations.Name(noise.Activation);
+            attributes["noise_sigma_u"] = noise.SigmaU;
+            attributes["noise_sigma_w"] = noise.SigmaW;
+        }
+        attributes["noise_components"] = components;
+        attributes["noise_kappa_trunc"] = kappaTrunc;
+        attributes["noise_path"] = path.Path;
+        attributes["noise_dt"] = path.Dt;
+        attributes["noise_form"] = stepper == "euler_maruyama" ? "ito" : "stratonovich";
+    }
+}
+
+/// <summary>
+/// /tasks/noise_increments of an SPDE run: ΔB summed over the solver steps since the previous write (0 at the first), so
+/// their running sum is the path B(t) at each write. Keeps the step of the last write across <c>--resume</c>.
+/// </summary>
+public sealed class NoiseIncrementsTask(int components)
+{
+    public const string Name = "noise_increments";
+
+    private readonly double[] _increments = new double[components];
+    private long _lastWriteStep;
+
+    /// <summary>After a restore at solver step <paramref name="steps"/>: the next write sums from there.</summary>
+    public void Restore(long steps) => _lastWriteStep = steps;
+
+    public void Write(OutputSetWriter writer, CommonNoisePath path, long steps)
+    {
+        if (steps > _lastWriteStep) path.Increments(_lastWriteStep, checked((int)(steps - _lastWriteStep)), _increments);
+        else Array.Clear(_increments);
+        _lastWriteStep = steps;
+        writer.SetTask(Name, _increments);
+    }
 }

@@ -38,7 +38,7 @@ public static class SpectralRun
     {
         "circle" => new CircleRunField(config, configPath, noisePath),
         "zonal" => new ZonalRunField(config, configPath),
-        "sphere" => new SphereRunField(config, configPath),
+        "sphere" => new SphereRunField(config, configPath, noisePath),
         _ => throw new ConfigException($"{configPath}: geometry: '{config.Geometry}' has no spectral solver yet"),
     };
 

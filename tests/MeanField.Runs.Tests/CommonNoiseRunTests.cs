@@ -43,9 +43,9 @@ public class CommonNoiseRunTests
         }
         Assert.That((double)h5.Attribute("noise_kappa_trunc").Read<double>(), Is.EqualTo(0.25).Within(1e-15));
         Assert.That(h5.Dataset("grid/noise_amplitude_cos").Read<double[]>(), Is.EqualTo(new[] { 0.5 }));
-        var sync = h5.Dataset("tasks/sync_energy").Read<double[]>();
+        var p3 = h5.Dataset("tasks/p3_energy").Read<double[]>();
         var energy = h5.Dataset("tasks/energy").Read<double[]>();
-        for (int w = 0; w < 5; w++) Assert.That(sync[w], Is.EqualTo(0.5 * Math.Exp(1.0) - 1.0 * energy[w]).Within(1e-12));
+        for (int w = 0; w < 5; w++) Assert.That(p3[w], Is.EqualTo(0.5 * Math.Exp(1.0) - 1.0 * energy[w]).Within(1e-12));
     }
 
     [Test]

@@ -107,7 +107,7 @@ public class ResumeTests
             using var a = H5File.OpenRead(file);
             using var b = H5File.OpenRead(Path.Combine(split.Output.Directory, stem));
             Assert.That(b.Dataset("tasks/noise_increments").Read<double[,]>(), Is.EqualTo(a.Dataset("tasks/noise_increments").Read<double[,]>()), stem);
-            Assert.That(b.Dataset("tasks/sync_energy").Read<double[]>(), Is.EqualTo(a.Dataset("tasks/sync_energy").Read<double[]>()), stem);
+            Assert.That(b.Dataset("tasks/p3_energy").Read<double[]>(), Is.EqualTo(a.Dataset("tasks/p3_energy").Read<double[]>()), stem);
         }
         Assert.That(actual.Keys, Is.EquivalentTo(expected.Keys));
         foreach (var (key, value) in expected) Assert.That(actual[key], Is.EqualTo(value), key);

@@ -270,17 +270,17 @@ public class CircleStochasticSolverTests
     }
 
     [Test]
-    public void SynchronisationEnergyMatchesItsClosedFormAndTheAttentionEnergy()
+    public void P3EnergyMatchesItsClosedFormAndTheAttentionEnergy()
     {
         const double beta = 3.0;
         var model = new MeanFieldModel(AttentionKind.USA, beta);
         using var uniform = new CircleSpectralSolver(model, 64, [F0], new StepperOptions("rk4", 1e-3, 0));
         // 𝓔_β(uniform) = ½(e^β − I₀(β)) (MATH §3.2).
-        Assert.That(uniform.SynchronisationEnergy(uniform.State),
+        Assert.That(uniform.P3Energy(uniform.State),
             Is.EqualTo(0.5 * (Math.Exp(beta) - MathNet.Numerics.SpecialFunctions.BesselI0(beta))).Within(1e-13 * Math.Exp(beta)));
         using var perturbed = new CircleSpectralSolver(model, 64, Smooth(8, 0.8), new StepperOptions("rk4", 1e-3, 0));
         // 𝓔_β = ½e^β − βE_β for a probability density.
-        Assert.That(perturbed.SynchronisationEnergy(perturbed.State),
+        Assert.That(perturbed.P3Energy(perturbed.State),
             Is.EqualTo(0.5 * Math.Exp(beta) - beta * perturbed.Energy(perturbed.State)).Within(1e-13 * Math.Exp(beta)));
     }
 

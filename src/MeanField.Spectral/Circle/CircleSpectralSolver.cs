@@ -99,7 +99,7 @@ public sealed class CircleSpectralSolver : IDisposable
     /// P3's energy 𝓔_β = ½ ∬ (e^β − e^{β cos(θ−φ)}) f f = ½ e^β (∫f)² − β E_β (MATH §3.2, §5): ≥ 0, and 0 only for a Dirac
     /// mass; the synchronisation diagnostic of stochastic runs. Computed as 2π² e^β [(1 − e^{−β}I₀) f̂₀² − 2Σ_{k≥1} e^{−β}I_k |f̂_k|²].
     /// </summary>
-    public double SynchronisationEnergy(ReadOnlySpan<double> state)
+    public double P3Energy(ReadOnlySpan<double> state)
     {
         var iv = Operator.ScaledBessel;
         double sum = (1 - iv[0]) * state[0] * state[0];

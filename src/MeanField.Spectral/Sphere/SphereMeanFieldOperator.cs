@@ -67,33 +67,53 @@ public sealed class SphereMeanFieldOperator : ISemilinearSystem, IDisposable
     /// <summary>Λ_l = 4π i_l(β), l = 0..L (Funk–Hecke eigenvalues of e^{β⟨x,y⟩} on S²).</summary>
     public ReadOnlySpan<double> Eigenvalues => _eigenvalues;
 
-    public void EvaluateNonlinear(double t, ReadOnlySpan<double> u, Span<double> dudt)
+    public void EvaluateNonlinear(double t, ReadOnlySpan<double> u, Span<double> dudt) => EvaluateTransport(u, dudt, default, default, 0);
+
+    /// <summary>
+    /// −div_S(ρ (X[ρ] + c·V)) for an extra tangent velocity V = V_θ e_θ + V_φ e_φ given on the grid (empty: none), formed
+    /// on the same dealiased grid as the attention flux (one synthesis, one divergence analysis). The stochastic solver
+    /// passes the noise velocity of the step here (<see cref="SphereNoiseOperator"/>).
+    /// </summary>
+    public void EvaluateTransport(ReadOnlySpan<double> u, Span<double> dudt, ReadOnlySpan<double> extraTheta, ReadOnlySpan<double> extraPhi, double extraScale)
     {
         _basis.CoefficientsFromState(u, _a);
         _sht.Synthesize(_a, _rho);
-        VelocityParts();
-        double invBeta = _model.AttentionScale / _model.Beta;
         var rho = _rho;
         var gt = _gt;
         var gp = _gp;
-        if (_model.Attention == AttentionKind.SA)
+        if (_model.AttentionScale == 0)
         {
-            var z = _z;
-            for (int j = 0; j < rho.Length; j++)
-            {
-                double s = rho[j] * invBeta / z[j];
-                gt[j] *= s;
-                gp[j] *= s;
-            }
+            gt.AsSpan().Clear();
+            gp.AsSpan().Clear();
         }
         else
         {
+            VelocityParts();
+            if (_model.Attention == AttentionKind.SA)
+            {
+                double invBeta = _model.AttentionScale / _model.Beta;
+                var z = _z;
+                for (int j = 0; j < rho.Length; j++)
+                {
+                    double s = invBeta / z[j];
+                    gt[j] *= s;
+                    gp[j] *= s;
+                }
+            }
+        }
+        if (!extraTheta.IsEmpty)
+        {
             for (int j = 0; j < rho.Length; j++)
             {
-                double s = rho[j];
-                gt[j] *= s;
-                gp[j] *= s;
+                gt[j] += extraScale * extraTheta[j];
+                gp[j] += extraScale * extraPhi[j];
             }
+        }
+        for (int j = 0; j < rho.Length; j++)
+        {
+            double s = rho[j];
+            gt[j] *= s;
+            gp[j] *= s;
         }
         _sht.AnalyzeDivergence(gt, gp, _div);
         for (int i = 0; i < _div.Length; i++)

@@ -1,5 +1,6 @@
 using System.Numerics;
 using MeanField.Core;
+using MeanField.Core.Noise;
 using MeanField.Spectral.Steppers;
 
 namespace MeanField.Spectral.Sphere;
@@ -8,6 +9,9 @@ namespace MeanField.Spectral.Sphere;
 /// The mean-field PDE on S², solved by spherical-harmonic Galerkin: a <see cref="SphereHarmonicBasis"/> (degree ≤ L,
 /// dealiased Gauss grid), the <see cref="SphereMeanFieldOperator"/> (SA or USA, diffusion exact), and a
 /// <see cref="TimeStepper"/> (rk4 or dopri5). Coefficients use the layout documented on <see cref="SphericalHarmonicTransform"/>.
+/// With common noise (MATH §3.3) the same operator is the drift, a <see cref="SphereNoiseOperator"/> the noise, and a
+/// <see cref="StochasticStepper"/> (heun, Stratonovich; euler_maruyama, Itô) advances the SPDE along path
+/// <see cref="StochasticOptions.Path"/> of the seed, as for the circle.
 /// </summary>
 public sealed class SphereSpectralSolver : IDisposable
 {
@@ -23,7 +27,36 @@ public sealed class SphereSpectralSolver : IDisposable
         _grid = new double[Basis.GridSize];
     }
 
+    /// <summary>The stochastic S² solver: the SPDE with common noise <paramref name="noise"/> on path options.Path of options.Seed.</summary>
+    /// <param name="noise">The noise fields; their degree must be ≤ lmax − 1 (alias-free noise flux).</param>
+    /// <param name="options">heun or euler_maruyama, the path's step Dt (solver step IncrementsPerStep·Dt), seed and path index.</param>
+    public SphereSpectralSolver(MeanFieldModel model, int lmax, ReadOnlySpan<Complex> initialCoefficients, SphereNoiseField noise,
+        StochasticOptions options, string fftBackend = "auto", int threads = 1)
+    {
+        Basis = new SphereHarmonicBasis(lmax, fftBackend, threads);
+        try
+        {
+            Operator = new SphereMeanFieldOperator(Basis, model);
+            Noise = new SphereNoiseOperator(Basis, noise);
+            var stepper = new StochasticStepper(Operator, Noise, options, Basis.StateFromCoefficients(initialCoefficients), 0.0);
+            Stepper = stepper;
+            NoisePath = stepper.Path;
+        }
+        catch
+        {
+            Basis.Dispose();
+            throw;
+        }
+        _grid = new double[Basis.GridSize];
+    }
+
     public SphereHarmonicBasis Basis { get; }
+
+    /// <summary>The common-noise operator; null for the deterministic PDE.</summary>
+    public SphereNoiseOperator? Noise { get; }
+
+    /// <summary>The Brownian path of the common noise; null for the deterministic PDE.</summary>
+    public CommonNoisePath? NoisePath { get; }
     public SphereMeanFieldOperator Operator { get; }
     public TimeStepper Stepper { get; }
     public MeanFieldModel Model => Operator.Model;
@@ -84,6 +117,16 @@ public sealed class SphereSpectralSolver : IDisposable
         double sum = 0;
         for (int n = 0; n < s.Length; n++) if (s[n] > 0) sum += lambda[n] * s[n];
         return sum / (2 * Model.Beta);
+    }
+
+    /// <summary>
+    /// P3's energy 𝓔_β = ½∬(e^β − e^{β⟨x,y⟩}) ρρ = ½ e^β M² − β E_β (MATH §3.2, §5; M = √(4π) a_0^0 = 1 for a probability
+    /// density); ≥ 0, and 0 only for a Dirac mass.
+    /// </summary>
+    public double P3Energy(ReadOnlySpan<double> state)
+    {
+        double mass = Math.Sqrt(4 * Math.PI) * state[0];
+        return 0.5 * Math.Exp(Model.Beta) * mass * mass - Model.Beta * Energy(state);
     }
 
     public SphereDiagnostics Diagnose()

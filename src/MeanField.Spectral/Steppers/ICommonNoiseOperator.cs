@@ -24,4 +24,14 @@ public interface ICommonNoiseOperator
 
     /// <summary>dudt += the non-diagonal rest of ½ Σ_j G_j G_j u.</summary>
     void AddItoCorrection(ReadOnlySpan<double> u, Span<double> dudt);
+
+    /// <summary>
+    /// dudt = N(u) + Σ_j G_j(u) w_j, what <see cref="StochasticStepper"/> evaluates per stage. By default the drift, then
+    /// <see cref="AddNoise"/>; a geometry whose drift and noise are both fluxes may form them in one grid pass (the sphere).
+    /// </summary>
+    void EvaluateDriftAndNoise(ISemilinearSystem drift, double t, ReadOnlySpan<double> u, ReadOnlySpan<double> weights, Span<double> dudt)
+    {
+        drift.EvaluateNonlinear(t, u, dudt);
+        AddNoise(u, weights, dudt);
+    }
 }

@@ -34,7 +34,9 @@ public sealed record StochasticOptions(string Scheme, double Dt, ulong Seed, int
 /// Both are Lawson (integrating-factor) schemes for L, with the combined slope K(u) = N(u) + Σ_j G_j u ΔB^j/h run
 /// through <see cref="IntegratingFactorRungeKutta"/>: with L = 0 they are the textbook schemes. Components the noise
 /// operator solves exactly (the circle's rotation) are applied as a symmetric (Strang) splitting, half before and half
-/// after the step, which keeps the Heun step symmetric in the cross terms with the other components.
+/// after the step, which keeps the Heun step symmetric in the cross terms with the other components. Each stage's slope
+/// comes from <see cref="ICommonNoiseOperator.EvaluateDriftAndNoise"/>, so a geometry may form drift and noise flux in
+/// one grid pass (the sphere).
 /// </summary>
 public sealed class StochasticStepper : TimeStepper
 {
@@ -140,9 +142,8 @@ public sealed class StochasticStepper : TimeStepper
 
         public void EvaluateNonlinear(double t, ReadOnlySpan<double> u, Span<double> dudt)
         {
-            _drift.EvaluateNonlinear(t, u, dudt);
+            Noise.EvaluateDriftAndNoise(_drift, t, u, _weights, dudt);
             if (Ito && Noise.HasNonDiagonalItoCorrection) Noise.AddItoCorrection(u, dudt);
-            Noise.AddNoise(u, _weights, dudt);
         }
     }
 }
