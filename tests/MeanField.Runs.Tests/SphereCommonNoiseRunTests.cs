@@ -108,6 +108,20 @@ public class SphereCommonNoiseRunTests
         for (int j = 0; j < components; j++) Assert.That(increments[1, j], Is.EqualTo(expected[j]).Within(1e-12), $"component {j}");
     }
 
+    [Test]
+    public void SolverKindBothRunsTheSpdeAndTheParticlesOnOnePath()
+    {
+        // CoupledRun fails the run unless the SPDE's /tasks/noise_increments equal the harmonic sampler's bit for bit.
+        string dir = RunTestSupport.TempDirectory();
+        var config = Load(Config, dir, "solver.kind=both", "particles.count=50", "output.positions=true", "solver.t_end=0.05");
+        var result = RunLauncher.Execute(config, new RunOptions { Quiet = true });
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Message);
+        using var h5 = H5File.OpenRead(Path.Combine(dir, "sphere-noise.h5"));
+        Assert.That(h5.Dataset("tasks/noise_increments").Read<double[,]>().GetLength(1), Is.EqualTo(27));
+        Assert.That(h5.Dataset("tasks/p3_energy").Read<double[]>(), Has.Length.EqualTo(3));
+        Assert.That(h5.Dataset("tasks/particle_p3_energy").Read<double[]>(), Has.Length.EqualTo(3));
+    }
+
     [TestCase("modes: 2}", "modes: 10}", "model.common_noise.modes")]
     [TestCase("interval: 0.025", "interval: 0.0237", "output.interval")]
     [TestCase("t_end: 0.1,", "t_end: 0.1001,", "solver.t_end")]
