@@ -274,9 +274,9 @@ public static class ParticleRun
         attributes["cluster_epsilon"] = c.Output.ClusterEpsilon;
         attributes["harmonic_degree"] = c.Dimension == 3 ? c.Output.HarmonicDegree : 0;
         attributes["attention_scale"] = c.Model.AttentionScale;
-        attributes["common_noise_sampler"] = noise?.Name ?? "none";
-        attributes["common_noise_components"] = ParticleCommonNoise.Path(noise)?.Components ?? 0;
-        attributes["common_noise_width"] = noise is MlpNoiseSampler mlp ? mlp.Width : 0;
+        attributes["noise_sampler"] = noise?.Name ?? "none";
+        attributes["noise_components"] = ParticleCommonNoise.Path(noise)?.Components ?? 0;
+        attributes["noise_width"] = noise is MlpNoiseSampler mlp ? mlp.Width : 0;
         if (noise is not null) attributes["noise_path"] = options.NoisePath;
         return attributes;
     }

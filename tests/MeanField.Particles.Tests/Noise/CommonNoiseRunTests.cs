@@ -65,7 +65,7 @@ public class CommonNoiseRunTests
         Assert.That(increments.GetLength(0), Is.EqualTo(5));
         Assert.That(increments.GetLength(1), Is.EqualTo(5));
         Assert.That(iteration, Is.EqualTo(new long[] { 0, 5, 10, 15, 20 }));
-        Assert.That(h5.Attribute("common_noise_sampler").Read<string>(), Is.EqualTo("harmonic"));
+        Assert.That(h5.Attribute("noise_sampler").Read<string>(), Is.EqualTo("harmonic"));
         var path = new CommonNoisePath(21, 5, 0.01);
         var expected = new double[5];
         for (int w = 0; w < 5; w++)
@@ -161,7 +161,7 @@ public class CommonNoiseRunTests
         var (code, stdout, stderr) = Cli("run", config, "--quiet", "--out", dir, "--set", "solver.t_end=1", "--set", "model.common_noise.width=128");
         Assert.That(code, Is.EqualTo(0), stdout + stderr);
         using var h5 = H5File.OpenRead(Path.Combine(dir, "particles-common-noise-d64.h5"));
-        Assert.That(h5.Attribute("common_noise_sampler").Read<string>(), Is.EqualTo("mlp"));
+        Assert.That(h5.Attribute("noise_sampler").Read<string>(), Is.EqualTo("mlp"));
         Assert.That(h5.Dataset("scales/iteration").Read<long[]>()[^1], Is.EqualTo(30), "L = 150 layers over T = 5: 30 layers at t = 1");
         var p3 = h5.Dataset("tasks/p3_energy").Read<double[]>();
         var mean = h5.Dataset("tasks/cosine_mean").Read<double[]>();
