@@ -7,6 +7,10 @@ public static class CampaignKinds
     [
         new CircleMetastableCampaign(),
         new EquiangularCampaign(),
+        new DominantDegreeCampaign(),
+        new ModerateInteractionCampaign(),
+        new LongContextCampaign(),
+        new NoisyTransitionCampaign(),
     ];
 
     public static IReadOnlyList<string> Names => All.Select(c => c.Kind).ToArray();
