@@ -106,6 +106,8 @@ public sealed class DominantDegreeCampaign : ICampaign
         };
         result.Metric($"{name}_degree_mismatches", ms.Count(m => !m.DegreeMatches), "", $"{where}, {r.Parameters.Attention}: number of β (of {ms.Count}) where the measured n* differs from argmax λ_n");
         result.Metric($"{name}_max_rel_rate_error", r.MaxRelativeRateError, "", $"{where}: max over β and degrees with λ_n ≥ λ_n*/10 of |fitted rate − λ_n|/λ_n");
+        result.Metric($"{name}_max_rel_dominant_rate_error", ms.Max(m => Math.Abs(m.MeasuredRate - m.PredictedRate) / m.PredictedRate), "",
+            $"{where}: max over β of |fitted rate of the measured n* − λ_n*|/λ_n* (the dominant mode, least affected by noise and nonlinear feedback)");
         if (MathDominant.TryGetValue(d, out var table) && r.Parameters.Solver != GrowthSolver.Particles)
         {
             var compared = ms.Select(m => (m, i: Array.IndexOf(MathBetas, m.Beta))).Where(x => x.i >= 0).ToArray();
