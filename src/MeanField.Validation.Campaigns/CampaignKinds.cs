@@ -11,6 +11,7 @@ public static class CampaignKinds
         new ModerateInteractionCampaign(),
         new LongContextCampaign(),
         new NoisyTransitionCampaign(),
+        new StochasticSynchronisationCampaign(),
     ];
 
     public static IReadOnlyList<string> Names => All.Select(c => c.Kind).ToArray();

@@ -85,6 +85,7 @@ public class ValidateCommandTests
     [TestCase("03-moderate-interaction.yaml")]
     [TestCase("05-long-context.yaml")]
     [TestCase("06-noisy-transition.yaml")]
+    [TestCase("04-stochastic-synchronisation.yaml")]
     [TestCase("07-equiangular.yaml")]
     public void QuickCampaignPasses(string file)
     {
