@@ -208,7 +208,7 @@ public sealed class StochasticSynchronisationCampaign : ICampaign
             result.Metric($"sync_bound_excess_z_{tag}", excessZ, "SE", $"{what}: max over layers of (E𝓔 − bound)/SE: the bound holds within {L(s.Band)} SE when ≤ {L(s.Band)}");
             result.Metric($"sync_rate_{tag}", rate, "1/time", $"{what}: slope of log E𝓔_β(μ_t) on t ∈ [{L(times[half])}, {L(s.TEnd)}] (compare λ̄' = {lambdaPrime:G4}, λ̄ = {lambdaBar:G4})");
             result.Metric($"sync_rate_all_{tag}", rateAll, "1/time", $"{what}: slope of log E𝓔_β(μ_t) on [0, {L(s.TEnd)}]");
-            series.Add(new FigureSeries($"E𝓔_β, attention scale {L(scale)}", times, mean));
+            series.Add(new FigureSeries($"E energy, attention scale {L(scale)}", times, mean));
             series.Add(new FigureSeries($"  − {L(s.Band)} SE", times, mean.Select((m, i) => Math.Max(m - s.Band * se[i], 1e-300)).ToArray(), SeriesStyle.Dashed));
             series.Add(new FigureSeries($"  + {L(s.Band)} SE", times, mean.Select((m, i) => m + s.Band * se[i]).ToArray(), SeriesStyle.Dashed));
             context.Log.WriteLine($"  synchronisation scale {L(scale)}: E𝓔(T) = {mean[^1]:G4} ± {se[^1]:G2}, max ratio to bound {ratioMax:G4}, rate {rate:G4} ({watch.Elapsed.TotalSeconds:F1} s)");
@@ -216,10 +216,10 @@ public sealed class StochasticSynchronisationCampaign : ICampaign
         result.Metric("sync_lambda_bar", lambdaBar, "1/time", $"λ̄ of {s.Activation}, d = {d}, σ_U = {L(s.SigmaU)}, σ_W = {L(s.SigmaW)} (MATH §5)");
         result.Metric("sync_lambda_bar_prime", lambdaPrime, "1/time", $"λ̄'(β = {L(s.Beta)}) = −inf F (infimum at u = {uStar:G4}); the bound is E𝓔_β(μ_t) ≤ e^(λ̄' t) E𝓔_β(μ_0)");
         result.Metric("sync_energy_initial", e0, "", $"𝓔_β(μ_0) of the {n} uniform tokens (the same start on every path)");
-        series.Insert(0, new FigureSeries("bound e^(λ̄' t) 𝓔_β(μ_0)", times, bound, SeriesStyle.LineAndMarkers));
+        series.Insert(0, new FigureSeries("bound e^(λ̄' t) × energy(μ_0)", times, bound));
         result.Table("sync_energy", $"E𝓔_β(μ_t) ± standard error over {s.Paths} noise paths after every layer, per attention scale, and the bound e^(λ̄' t) 𝓔_β(μ_0)", columns.ToArray());
         result.Figures.Add(new FigureRequest("sync_energy", $"Synchronisation by noise: {s.Activation}, d = {d}, σ = {L(s.SigmaU)}, β = {L(s.Beta)}, N = {n}, {s.Paths} paths",
-            "t", "E𝓔_β(μ_t)", series, LogY: true, Caption: $"Path mean of P3's energy with ±{L(s.Band)} standard-error band, and the bound e^(λ̄' t) 𝓔_β(μ_0), λ̄' = {lambdaPrime:G4}."));
+            "t", "mean P3 energy over paths", series, LogY: true, Caption: $"Path mean of P3's energy with ±{L(s.Band)} standard-error band, and the bound e^(λ̄' t) 𝓔_β(μ_0), λ̄' = {lambdaPrime:G4}."));
         result.Notes.Add($"**Synchronisation by noise (P3 Thm t:sync, MATH §5).** {n} tokens drawn once uniformly on S^{d - 1} run through L = {s.Layers} layers of the P3 transformer (T = {L(s.TEnd)}, Δt = T/L; {s.Attention} attention with Q = K = I, β = {L(s.Beta)}, V = s·I; random ReLU-type MLP layer of width {s.Width} with fresh Gaussian weights per layer, MATH §2.2) on {s.Paths} independent noise paths. The theorem's bound E𝓔_β(μ_t) ≤ e^((ε+λ̄')t) E𝓔_β(μ_0) holds with ε = 0 for attention scale s ≥ 0 (attractive identity case, and attention off); for s < 0 (repulsive) ε > 0 and the bound is not claimed — that row shows P3's qualitative finding that repulsive attention resists (slows) the collapse. The empirical measure is an exact solution of the SPDE (MATH §3.3), so the bound applies to N tokens up to the layer scheme's O(Δt) and the finite width (the layer's covariance is exact at any width). sync_bound_excess_z is the largest (mean − bound)/SE over layers; sync_rate compares the fitted decay of E𝓔 with λ̄' (an upper bound on the rate) and λ̄ (the rate of nearly synchronised pairs).");
     }
 
