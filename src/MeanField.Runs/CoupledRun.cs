@@ -78,17 +78,14 @@ public static class CoupledRun
         double[] timesteps = pde.Vector("scales/timestep");
         bool circle = config.Geometry == "circle";
 
-        var grid = new Dictionary<string, double[]>();
-        foreach (var d in pde.Datasets().Where(d => d.Path.StartsWith("grid/", StringComparison.Ordinal)))
-            grid[d.Path[5..]] = pde.Vector(d.Path);
-        foreach (var d in particles.Datasets().Where(d => d.Path.StartsWith("grid/", StringComparison.Ordinal)))
-            if (!grid.ContainsKey(d.Path[5..])) grid[d.Path[5..]] = particles.Vector(d.Path);
+        var grid = pde.Grid();
+        foreach (var (name, values) in particles.Grid()) grid.TryAdd(name, values);
 
         var sources = new List<(RunFile File, RunDataset Data, string Name)>();
-        foreach (var d in TaskDatasets(pde)) sources.Add((pde, d, d.Path[6..]));
-        foreach (var d in TaskDatasets(particles))
+        foreach (var d in pde.TaskDatasets()) sources.Add((pde, d, RunFile.TaskName(d)));
+        foreach (var d in particles.TaskDatasets())
         {
-            string name = d.Path[6..];
+            string name = RunFile.TaskName(d);
             if (name == "noise_increments")
             {
                 if (!pde.Flat(d.Path).SequenceEqual(particles.Flat(d.Path)))
@@ -147,9 +144,6 @@ public static class CoupledRun
         finally { writer.Close(); }
         return writer.CompletedFiles;
     }
-
-    private static IEnumerable<RunDataset> TaskDatasets(RunFile f) =>
-        f.Datasets().Where(d => d.Path.StartsWith("tasks/", StringComparison.Ordinal) && d.Type is "float64" or "complex128");
 
     private static Complex[] Row(IReadOnlyDictionary<string, Array> data, string name, int w, int length) =>
         ((Complex[])data[name]).AsSpan(w * length, length).ToArray();

@@ -91,18 +91,14 @@ public static class EnsembleRun
             long[] iterations = first.IntegerVector("scales/iteration");
             double[] timesteps = first.Vector("scales/timestep");
             int writes = times.Length;
-            var grid = first.Datasets().Where(d => d.Path.StartsWith("grid/", StringComparison.Ordinal))
-                .ToDictionary(d => d.Path["grid/".Length..], d => first.Vector(d.Path));
-            var sources = first.Datasets()
-                .Where(d => d.Path.StartsWith("tasks/", StringComparison.Ordinal) && d.Type is "float64" or "complex128")
-                .Where(d => !PathOnlyTasks.Contains(d.Path["tasks/".Length..]))
-                .ToArray();
+            var grid = first.Grid();
+            var sources = first.TaskDatasets().Where(d => !PathOnlyTasks.Contains(RunFile.TaskName(d))).ToArray();
 
             var definitions = new List<TaskDefinition>();
             var means = new Dictionary<string, Array>();
             foreach (var d in sources)
             {
-                string name = d.Path["tasks/".Length..];
+                string name = RunFile.TaskName(d);
                 int[] shape = d.Shape.Skip(1).Select(x => checked((int)x)).ToArray();
                 bool complex = d.Type == "complex128";
                 string what = d.Description ?? name;
@@ -138,7 +134,7 @@ public static class EnsembleRun
                     writer.BeginWrite(new OutputScales(times[w], w + 1, iterations[w], timesteps[w], 0));
                     foreach (var d in sources)
                     {
-                        string name = d.Path["tasks/".Length..];
+                        string name = RunFile.TaskName(d);
                         int row = checked((int)d.Shape.Skip(1).Aggregate(1UL, (a, b) => a * b));
                         if (d.Type == "float64")
                         {

@@ -103,6 +103,18 @@ public sealed class RunFile : IDisposable
         return result;
     }
 
+    /// <summary>The per-write tasks (float64 or complex datasets under /tasks; the first dimension counts writes).</summary>
+    public IReadOnlyList<RunDataset> TaskDatasets() =>
+        Datasets().Where(d => d.Path.StartsWith("tasks/", StringComparison.Ordinal) && d.Type is "float64" or "complex128").ToArray();
+
+    /// <summary>Task name of a dataset path under /tasks ("tasks/density" → "density").</summary>
+    public static string TaskName(RunDataset task) => task.Path["tasks/".Length..];
+
+    /// <summary>Every /grid array by name.</summary>
+    public Dictionary<string, double[]> Grid() =>
+        Datasets().Where(d => d.Path.StartsWith("grid/", StringComparison.Ordinal))
+            .ToDictionary(d => d.Path["grid/".Length..], d => Vector(d.Path), StringComparer.Ordinal);
+
     private static Dictionary<string, object> ReadAttributes(IH5Object obj)
     {
         var values = new Dictionary<string, object>(StringComparer.Ordinal);
