@@ -49,19 +49,16 @@ public sealed class SphereHarmonicSampler : ICommonNoiseSampler
         int count = _harmonics.Count;
         for (int n = 0; n <= _field.MaxDegree; n++)
         {
-            double s = Math.Sqrt(_field.DegreeVariance(n)), s2 = s * Math.Sqrt(2);
+            // The field's own complex coefficients a_n^m (the SPDE synthesises the same ones): w = Σ_m≥0 c_m Re(a Y),
+            // c_0 = 1, c_m = 2, evaluated below as Re Y·re + Im Y·im with re = c Re a, im = −c Im a.
             for (int alpha = 0; alpha < 3; alpha++)
-            {
-                int k = alpha * count + _harmonics.Index(n, 0);
-                _re[k] = s * _increments[SphereNoiseField.ComponentIndex(n, 0, alpha)];
-                _im[k] = 0;
-                for (int m = 1; m <= n; m++)
+                for (int m = 0; m <= n; m++)
                 {
-                    k = alpha * count + _harmonics.Index(n, m);
-                    _re[k] = s2 * _increments[SphereNoiseField.ComponentIndex(n, 2 * m - 1, alpha)];
-                    _im[k] = s2 * _increments[SphereNoiseField.ComponentIndex(n, 2 * m, alpha)];
+                    var a = _field.ScalarCoefficient(n, m, alpha, _increments) * (m == 0 ? 1 : 2);
+                    int k = alpha * count + _harmonics.Index(n, m);
+                    _re[k] = a.Real;
+                    _im[k] = -a.Imaginary;
                 }
-            }
         }
     }
 
