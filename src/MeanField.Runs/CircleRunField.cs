@@ -39,7 +39,7 @@ public sealed class CircleRunField : IRunField
             _noiseIncrements = new NoiseIncrementsTask(_noise.Components);
             if (_noise.MaxMode > basis.MaxWavenumber)
                 throw new ConfigException($"{configPath}: model.common_noise: noise modes up to {_noise.MaxMode} exceed the largest retained wavenumber {basis.MaxWavenumber} of solver.resolution {s.Resolution}; raise the resolution or lower the modes");
-            CommonNoiseFields.RequireWholeSteps(config, configPath);
+            CommonNoiseFields.RequireWholeSteps(config, config.Solver.Dt, "solver.dt", configPath);
         }
         try
         {

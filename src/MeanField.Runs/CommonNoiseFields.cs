@@ -38,15 +38,18 @@ public static class CommonNoiseFields
 
     public static MlpNoiseKernel Kernel(CommonNoiseConfig noise, int dimension) => new(noise.Activation, dimension, noise.SigmaU, noise.SigmaW);
 
-    /// <summary>The SPDE steps exactly solver.dt (the noise path is tied to the step grid), so every output time must be a whole number of steps.</summary>
-    public static void RequireWholeSteps(RunConfig config, string configPath)
+    /// <summary>
+    /// With common noise every step draws one increment of the path over exactly dt (the path is tied to the step grid),
+    /// so output.interval and solver.t_end must be whole multiples of the step: solver.dt for the SPDE, particles.dt
+    /// for particles (<paramref name="dtKey"/>).
+    /// </summary>
+    public static void RequireWholeSteps(RunConfig config, double dt, string dtKey, string configPath)
     {
-        double dt = config.Solver.Dt;
         foreach (var (key, time) in new[] { ("output.interval", config.Output.Interval), ("solver.t_end", config.Solver.TEnd) })
         {
             double steps = Math.Round(time / dt);
             if (steps < 1 || Math.Abs(steps * dt - time) > 1e-9 * Math.Max(time, dt))
-                throw new ConfigException($"{configPath}: {key}: {time.ToString("R", CultureInfo.InvariantCulture)} is not a whole number of steps solver.dt = {dt.ToString("R", CultureInfo.InvariantCulture)}; with model.common_noise the SPDE steps exactly dt (the noise path is tied to the step grid)");
+                throw new ConfigException($"{configPath}: {key}: {time.ToString("R", CultureInfo.InvariantCulture)} is not a whole number of steps {dtKey} = {dt.ToString("R", CultureInfo.InvariantCulture)}; with model.common_noise every step draws one increment of the noise path over dt, so output.interval and solver.t_end must be whole multiples of {dtKey}");
         }
     }
 

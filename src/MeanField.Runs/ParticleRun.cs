@@ -38,7 +38,7 @@ public static class ParticleRun
         double tEnd = config.Solver.TEnd;
         var times = SpectralRun.OutputTimes(tEnd, config.Output.Interval);
         var commonNoise = ParticleCommonNoise.Create(config, p.Dt, options.ConfigPath, options.NoisePath);
-        if (commonNoise is not null) CheckWholeSteps(times, p.Dt, options.ConfigPath);
+        if (commonNoise is not null) CommonNoiseFields.RequireWholeSteps(config, p.Dt, "particles.dt", options.ConfigPath);
         var noisePath = ParticleCommonNoise.Path(commonNoise);
         var stepper = new ParticleStepper(model, interaction, integrator, n, config.Seed, p.Threads, commonNoise);
 
@@ -207,17 +207,6 @@ public static class ParticleRun
         if (n <= DenseP3EnergyLimit || !model.IsIdentityCase) return ParticleDiagnostics.P3Energy(x, d, model.Beta);
         double fromEnergy = ParticleDiagnostics.P3EnergyFromEnergy(energy, model.Beta);
         return fromEnergy < 1e-8 * Math.Exp(model.Beta) && n <= 20_000 ? ParticleDiagnostics.P3Energy(x, d, model.Beta) : fromEnergy;
-    }
-
-    /// <summary>With common noise every step is one increment of the path's dt, so every output interval must be a whole number of particles.dt.</summary>
-    private static void CheckWholeSteps(IReadOnlyList<double> times, double dt, string configPath)
-    {
-        for (int k = 1; k < times.Count; k++)
-        {
-            double steps = (times[k] - times[k - 1]) / dt;
-            if (Math.Abs(steps - Math.Round(steps)) > 1e-9 * Math.Max(1, steps) || Math.Round(steps) < 1)
-                throw new ConfigException($"{configPath}: particles.dt: {dt:R} does not divide the output interval [{times[k - 1]:R}, {times[k]:R}]; with model.common_noise every step draws one increment of the noise path over dt, so output.interval (and solver.t_end) must be whole multiples of particles.dt");
-        }
     }
 
     private static bool AllFinite(double[] x)

@@ -33,7 +33,7 @@ public sealed class SphereRunField : IRunField
         if (_noiseConfig is not null)
         {
             noise = NoiseField(_noiseConfig, s.Resolution, configPath);
-            CommonNoiseFields.RequireWholeSteps(config, configPath);
+            CommonNoiseFields.RequireWholeSteps(config, config.Solver.Dt, "solver.dt", configPath);
             _noiseIncrements = new NoiseIncrementsTask(noise.Components);
         }
         try
