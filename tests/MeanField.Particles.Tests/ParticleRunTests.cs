@@ -1,3 +1,4 @@
+using MeanField.Runs.Tests;
 using System.Numerics;
 using MeanField.IO.Config;
 using MeanField.Runs;
@@ -49,20 +50,9 @@ public class ParticleRunTests
         seed: 5
         """;
 
-    private static string TempDirectory()
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "meanfield-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    private static string TempDirectory() => RunTestSupport.TempDirectory();
 
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = MeanField.Cli.MeanFieldCommand.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => RunTestSupport.RunCli(args);
 
     private static string Write(string dir, string text, string name = "p.yaml")
     {
