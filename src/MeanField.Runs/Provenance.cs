@@ -37,7 +37,7 @@ public static class Provenance
         ["command_line"] = CommandLine,
         ["config_path"] = configPath,
         ["name"] = c.Name,
-        ["seed"] = (long)c.Seed,
+        ["seed"] = c.Seed,   // uint64: every seed 0 … 2⁶⁴−1 is stored as given
         ["geometry"] = c.Geometry,
         ["dimension"] = c.Dimension,
         ["attention"] = c.Model.Attention == AttentionKind.SA ? "sa" : "usa",

@@ -10,6 +10,7 @@ public class ParticleRunTests
 {
     private const string Circle = """
         name: pc
+        geometry: circle
         model:
           attention: usa
           beta: 4.0

@@ -9,6 +9,7 @@ public class CircleRunTests
 {
     private const string Small = """
         name: small
+        geometry: circle
         model:
           attention: usa
           beta: 3.0

@@ -8,6 +8,7 @@ public class EnsembleRunTests
     // Attention off, a small noise: each path stays well resolved at n = 128 up to t = 0.2.
     private const string Config = """
         name: ens
+        geometry: circle
         model:
           beta: 1
           attention_scale: 0

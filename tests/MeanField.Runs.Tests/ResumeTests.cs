@@ -8,6 +8,7 @@ public class ResumeTests
 {
     private const string Config = """
         name: resumable
+        geometry: circle
         model: {attention: usa, beta: 3.0, diffusion: 0.02}
         initial: {kind: perturbed_uniform, amplitude: 1.0e-2, modes: 8}
         solver: {resolution: 64, t_end: 0.3}
@@ -72,6 +73,7 @@ public class ResumeTests
 
     private const string NoiseConfig = """
         name: resumable-noise
+        geometry: circle
         model:
           attention: usa
           beta: 1.0

@@ -29,7 +29,10 @@ public static class ConfigLoader
         var root = Parse(text, source);
         foreach (var option in overrides ?? []) ApplyOverride(root, option, sources);
         string baseDirectory = File.Exists(source) ? Path.GetDirectoryName(Path.GetFullPath(source))! : Directory.GetCurrentDirectory();
+        if (!root.Children.ContainsKey(new YamlScalarNode("geometry")))
+            throw new ConfigException($"{source}: geometry: missing; every config names its domain (geometry: circle, sphere or zonal), so that an empty or truncated file cannot run silently with every default");
         var config = Bind(new YamlMappingReader(root, "", sources), defaultName, baseDirectory);
+        ConfigSchema.RejectKeysWithoutEffect(root, config, sources);
         if (outDirectory is not null) config = config with { Output = config.Output with { Directory = outDirectory } };
         return config;
     }
@@ -284,7 +287,8 @@ public static class ConfigLoader
         var v = seq.Children.Select(x => r.ParseDouble(x, key, _ => true, "")).ToArray();
         double norm = Math.Sqrt(v.Sum(x => x * x));
         if (!(norm > 0)) throw r.Error(node, key, "must not be the zero vector");
-        return v.Select(x => x / norm).ToArray();
+        // A vector already unit to rounding is kept as given, so that reading the stored /config again is the identity.
+        return Math.Abs(norm - 1) < 1e-15 ? v : v.Select(x => x / norm).ToArray();
     }
 
     // a key only takes effect for the kind that uses it (docs/configuration.md).

@@ -82,9 +82,8 @@ public sealed class YamlMappingReader
         var node = Get(key);
         if (node is null) return fallback;
         string text = Scalar(node, key, "a non-negative integer");
-        // Capped at 2^63 − 1 so the seed is stored as a plain int64 attribute that every HDF5 reader understands.
-        if (!ulong.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong value) || value > long.MaxValue)
-            throw Error(node, key, $"expected an integer from 0 to {long.MaxValue}, got '{text}'");
+        if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
+            throw Error(node, key, $"expected an integer from 0 to {ulong.MaxValue}, got '{text}'");
         return value;
     }
 
