@@ -159,6 +159,6 @@ public class ConfigSchemaTests
         Assert.That(from, Is.GreaterThanOrEqualTo(0), "docs/configuration.md lacks the generated key table");
         string table = docs[(from + begin.Length)..to].Trim().ReplaceLineEndings("\n");
         Assert.That(table, Is.EqualTo(ConfigSchema.MarkdownTable().Trim()),
-            "docs/configuration.md's key table differs from the schema: regenerate it with `meanfield config-keys`");
+            "docs/configuration.md's key table differs from the schema: regenerate it with tools/update-config-table.sh");
     }
 }

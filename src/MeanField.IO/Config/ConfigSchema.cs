@@ -34,6 +34,10 @@ public static class ConfigSchema
     private static string? Initial(RunConfig c, params string[] kinds) =>
         kinds.Contains(c.Initial.Kind) ? null : $"initial.kind is {c.Initial.Kind}";
 
+    // Particle laws given by a truncated expansion, whose degrees solver.resolution bounds.
+    private static readonly string[] SampledSpectralLaws = ["perturbed_uniform", "fourier", "harmonics", "gegenbauer"];
+    private static bool SampledSpectralLaw(RunConfig c) => SampledSpectralLaws.Contains(c.Initial.Kind);
+
     private const string SpectralRuns = "solver.kind spectral and both";
     private const string ParticleRuns = "solver.kind particles and both";
     private static string NotSpectral(RunConfig c) => $"solver.kind {c.Solver.Kind} runs no spectral solver";
@@ -88,7 +92,12 @@ public static class ConfigSchema
         InitialKey("initial.file", "`''`", "an existing HDF5 file", "relative to the config file's directory (to the working directory when given with `--set`); stored absolute", c => Quote(c.Initial.File), "from_file"),
         InitialKey("initial.dataset", "`tasks/positions`", "float64 dataset N×d, or writes×N×d", "a writes×N×d dataset starts from its last write; rows must be unit vectors to 1e-6", c => Quote(c.Initial.Dataset), "from_file"),
         new("solver.kind", "`spectral`", "`spectral`, `particles`, `both`", "the density PDE, N particles (`particles.*`), or both on one noise path in one file") { Value = c => c.Solver.Kind },
-        SpectralKey("solver.resolution", "`256` (circle), `63` (sphere), `64` (zonal)", "circle: even, 8 … 2²²; sphere: lmax 2 … 1023; zonal: 2 … 4096", "circle: grid points n (wavenumbers up to K = ⌊(n−1)/3⌋); sphere: lmax; zonal: the largest Gegenbauer degree", c => Int(c.Solver.Resolution)),
+        new("solver.resolution", "`256` (circle), `63` (sphere), `64` (zonal)", "circle: even, 8 … 2²²; sphere: lmax 2 … 1023; zonal: 2 … 4096", "circle: grid points n (wavenumbers up to K = ⌊(n−1)/3⌋); sphere: lmax; zonal: the largest Gegenbauer degree; particles: the sampled law's degrees go up to ⌊(n−1)/3⌋ (and the default initial.modes follows)")
+        {
+            Value = c => Int(c.Solver.Resolution), Applies = c => Spectral(c) || (c.Solver.Kind == "particles" && SampledSpectralLaw(c)),
+            AppliesTo = $"{SpectralRuns}; particles with initial.kind {string.Join(", ", SampledSpectralLaws)}",
+            Instead = c => Spectral(c) ? null : $"initial.kind {c.Initial.Kind} has no expansion to truncate",
+        },
         SpectralKey("solver.stepper", "`dopri5`; `heun` with common noise", "`rk4`, `dopri5`; with common noise `heun`, `euler_maruyama`", "time integrator of the spectral solver", c => c.Solver.Stepper),
         SpectralKey("solver.dt", "`1.0e-3`", "> 0", "rk4 and the stochastic steppers: the (largest) fixed step; dopri5: the first trial step", c => F(c.Solver.Dt),
             c => c.Solver.Kind == "particles" ? "particles.dt sets the particles' step" : null),
