@@ -38,7 +38,7 @@ public static class Provenance
         ["config_path"] = configPath,
         ["name"] = c.Name,
         ["seed"] = c.Seed,   // uint64: every seed 0 … 2⁶⁴−1 is stored as given
-        ["geometry"] = c.Geometry,
+        ["geometry"] = c.Geometry.Name(),
         ["dimension"] = c.Dimension,
         ["attention"] = c.Model.Attention == AttentionKind.SA ? "sa" : "usa",
         ["beta"] = c.Model.Beta,

@@ -30,12 +30,12 @@ public class CommonNoiseConfigTests
     {
         var c = Load(Circle);
         var n = c.Model.CommonNoise!;
-        Assert.That((n.Kind, n.Activation, n.SigmaU, n.SigmaW, n.Modes, n.Sampler), Is.EqualTo(("mlp", MlpActivation.Gelu, 0.1, 0.2, 8, "harmonic")));
-        Assert.That(c.Solver.Stepper, Is.EqualTo("heun"));
-        Assert.That(c.Particles.Integrator, Is.EqualTo("heun"));
+        Assert.That((n.Kind, n.Activation, n.SigmaU, n.SigmaW, n.Modes, n.Sampler), Is.EqualTo((NoiseKind.Mlp, MlpActivation.Gelu, 0.1, 0.2, 8, NoiseSampler.Harmonic)));
+        Assert.That(c.Solver.Stepper, Is.EqualTo(StepperKind.Heun));
+        Assert.That(c.Particles.Integrator, Is.EqualTo(IntegratorKind.Heun));
         Assert.That(c.Ensemble.Paths, Is.EqualTo(1));
         Assert.That(Load(Circle, "ensemble.paths=64").Ensemble.Paths, Is.EqualTo(64));
-        Assert.That(Load(Circle, "solver.stepper=euler_maruyama").Solver.Stepper, Is.EqualTo("euler_maruyama"));
+        Assert.That(Load(Circle, "solver.stepper=euler_maruyama").Solver.Stepper, Is.EqualTo(StepperKind.EulerMaruyama));
     }
 
     [Test]
@@ -43,7 +43,7 @@ public class CommonNoiseConfigTests
     {
         var c = Load("name: plain\ngeometry: circle\n");
         Assert.That(c.Model.CommonNoise, Is.Null);
-        Assert.That(c.Solver.Stepper, Is.EqualTo("dopri5"));
+        Assert.That(c.Solver.Stepper, Is.EqualTo(StepperKind.Dopri5));
         Assert.That(c.Model.AttentionScale, Is.EqualTo(1.0));
     }
 
@@ -75,7 +75,7 @@ public class CommonNoiseConfigTests
         Assert.That(ErrorOf("name: p\ngeometry: sphere\ndimension: 64\nsolver: {kind: particles}\nmodel: {common_noise: {kind: mlp, sampler: harmonic}}\n"),
             Does.Contain("sampler").And.Contain("64"));
         var high = Load("name: p\ngeometry: sphere\ndimension: 64\nsolver: {kind: particles}\nparticles: {integrator: layer}\nmodel: {common_noise: {kind: mlp, width: 512}}\n");
-        Assert.That((high.Model.CommonNoise!.Sampler, high.Model.CommonNoise.Width), Is.EqualTo(("mlp", 512)));
+        Assert.That((high.Model.CommonNoise!.Sampler, high.Model.CommonNoise.Width), Is.EqualTo((NoiseSampler.Mlp, 512)));
         Assert.That(ErrorOf("name: p\ngeometry: circle\nsolver: {kind: particles}\nparticles: {integrator: rk4}\nmodel: {common_noise: {kind: mlp}}\n"),
             Does.Contain("particles.integrator").And.Contain("rk4"));
         Assert.That(ErrorOf("name: e\ngeometry: circle\nensemble: {paths: 8}\n"), Does.Contain("ensemble.paths").And.Contain("common_noise"));

@@ -43,7 +43,7 @@ public class ConfigLoaderTests
         Assert.That(c.Model.Diffusion, Is.EqualTo(0.01));
         Assert.That(c.Initial.Modes, Is.EqualTo(8));
         Assert.That(c.Solver.Resolution, Is.EqualTo(128));
-        Assert.That(c.Solver.Stepper, Is.EqualTo("rk4"));
+        Assert.That(c.Solver.Stepper, Is.EqualTo(StepperKind.Rk4));
         Assert.That(c.Solver.TEnd, Is.EqualTo(0.5));
         Assert.That(c.Output.Interval, Is.EqualTo(0.05));
         Assert.That(c.Seed, Is.EqualTo(42UL));
@@ -61,13 +61,13 @@ public class ConfigLoaderTests
     {
         var c = Load("geometry: circle\n");
         Assert.That(c.Name, Is.EqualTo("test"));
-        Assert.That(c.Geometry, Is.EqualTo("circle"));
+        Assert.That(c.Geometry, Is.EqualTo(GeometryKind.Circle));
         Assert.That(c.Model.Attention, Is.EqualTo(AttentionKind.USA));
         Assert.That(c.Model.Beta, Is.EqualTo(1.0));
-        Assert.That(c.Solver.Stepper, Is.EqualTo("dopri5"));
+        Assert.That(c.Solver.Stepper, Is.EqualTo(StepperKind.Dopri5));
         Assert.That(c.Solver.Tolerance, Is.EqualTo(1e-9));
         Assert.That(c.Output.Directory, Is.EqualTo(Path.Combine("out", "test")));
-        Assert.That(c.Initial.Kind, Is.EqualTo("perturbed_uniform"));
+        Assert.That(c.Initial.Kind, Is.EqualTo(InitialKind.PerturbedUniform));
     }
 
     [Test]
@@ -129,7 +129,7 @@ public class ConfigLoaderTests
     public void OverrideCanCreateAMissingSection()
     {
         var c = Load("name: x\ngeometry: circle", "initial.kind=fourier", "initial.coefficients=[[3, 0.1, 0.0]]");
-        Assert.That(c.Initial.Kind, Is.EqualTo("fourier"));
+        Assert.That(c.Initial.Kind, Is.EqualTo(InitialKind.Fourier));
         Assert.That(c.Initial.Coefficients, Is.EqualTo(new[] { new FourierCoefficient(3, 0.1, 0.0) }));
     }
 

@@ -132,6 +132,16 @@ public sealed class YamlMappingReader
         return text;
     }
 
+    /// <summary>One of an enum's YAML names (<see cref="YamlNames"/>).</summary>
+    public T Choice<T>(string key, T fallback) where T : struct, Enum
+    {
+        var node = Get(key);
+        if (node is null) return fallback;
+        string text = Scalar(node, key, "a string");
+        if (!YamlNames.TryParse<T>(text, out var value)) throw Error(node, key, $"'{text}' is not one of: {string.Join(", ", YamlNames.All<T>())}");
+        return value;
+    }
+
     public YamlMappingReader Mapping(string key)
     {
         var node = Get(key);
