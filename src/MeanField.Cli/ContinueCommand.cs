@@ -28,8 +28,10 @@ internal static class ContinueCommand
         var maxPoints = new Option<int>("--max-points") { Description = "points per branch at most", DefaultValueFactory = _ => 400 };
         var switches = new Option<int>("--switch") { Description = "follow the new branch at this many bifurcations of the first branch", DefaultValueFactory = _ => 1 };
         var eigenvalues = new Option<int>("--eigenvalues") { Description = "leading eigenvalues stored per point", DefaultValueFactory = _ => 8 };
+        var spectrumOption = new Option<string>("--spectrum") { Description = "auto (dense up to 1500 unknowns), dense, or arnoldi (matrix-free shift-invert: eigenvalues nearest 0)", DefaultValueFactory = _ => "auto" };
+        spectrumOption.AcceptOnlyFromAmong("auto", "dense", "arnoldi");
         var command = new Command("continue", "Pseudo-arclength continuation of stationary states in D or K: folds, bifurcations from uniform, branch switching; HDF5 branch file.")
-            { config, parameter, from, to, set, outDir, start, step, maxStep, maxPoints, switches, eigenvalues };
+            { config, parameter, from, to, set, outDir, start, step, maxStep, maxPoints, switches, eigenvalues, spectrumOption };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(config)!;
@@ -59,7 +61,7 @@ internal static class ContinueCommand
                     MinStep = Math.Min(1e-7, parse.GetValue(step)),
                     MaxPoints = parse.GetValue(maxPoints),
                     MaxBranchSwitches = parse.GetValue(switches),
-                    Newton = new NewtonOptions { EigenvalueCount = parse.GetValue(eigenvalues) },
+                    Newton = new NewtonOptions { EigenvalueCount = parse.GetValue(eigenvalues), Spectrum = SteadyCommandSupport.Method(parse.GetValue(spectrumOption)!) },
                 };
                 ContinuationResult result;
                 try { result = new PseudoArclengthContinuation(setup.Geometry, options).Run(initial, a, b); }

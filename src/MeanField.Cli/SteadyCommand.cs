@@ -23,8 +23,10 @@ internal static class SteadyCommand
         var start = new Option<string?>("--start") { Description = "start from /state of a steady file or the last point of /branch of a continuation file" };
         var eigenvalues = new Option<int>("--eigenvalues") { Description = "how many leading eigenvalues to report", DefaultValueFactory = _ => 8 };
         var tolerance = new Option<double>("--tolerance") { Description = "Newton tolerance relative to D·Λ_min·‖u‖", DefaultValueFactory = _ => 1e-11 };
+        var spectrumOption = new Option<string>("--spectrum") { Description = "auto (dense up to 1500 unknowns), dense, or arnoldi (matrix-free shift-invert: eigenvalues nearest 0)", DefaultValueFactory = _ => "auto" };
+        spectrumOption.AcceptOnlyFromAmong("auto", "dense", "arnoldi");
         var command = new Command("steady", "Stationary state of the noisy mean-field PDE (Newton–Krylov), its residual and leading Jacobian eigenvalues.")
-            { config, set, outDir, start, eigenvalues, tolerance };
+            { config, set, outDir, start, eigenvalues, tolerance, spectrumOption };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(config)!;
@@ -42,7 +44,7 @@ internal static class SteadyCommand
                 }
                 var initial = SteadyCommandSupport.StartState(setup, parse.GetValue(start), error);
                 if (initial is null) return ExitCodes.ConfigError;
-                var result = SteadyStateSolver.Solve(setup.Geometry, initial, setup.Diffusion, new NewtonOptions { Tolerance = tol, EigenvalueCount = count });
+                var result = SteadyStateSolver.Solve(setup.Geometry, initial, setup.Diffusion, new NewtonOptions { Tolerance = tol, EigenvalueCount = count, Spectrum = SteadyCommandSupport.Method(parse.GetValue(spectrumOption)!) });
                 var inv = CultureInfo.InvariantCulture;
                 output.WriteLine($"# {setup.Name}: {setup.Geometry.Name}, d = {setup.Geometry.Dimension}, D = {setup.Diffusion.ToString("R", inv)}, {setup.Geometry.Length} coefficients");
                 output.WriteLine($"{"newton",6} {"residual",12} {"relative",12}");
@@ -94,6 +96,13 @@ internal static class SteadyCommandSupport
         }
         return state;
     }
+
+    public static SpectrumMethod Method(string name) => name switch
+    {
+        "dense" => SpectrumMethod.Dense,
+        "arnoldi" => SpectrumMethod.Arnoldi,
+        _ => SpectrumMethod.Auto,
+    };
 
     public static void WriteAmplitudes(TextWriter output, ISteadyGeometry geometry, ReadOnlySpan<double> u)
     {

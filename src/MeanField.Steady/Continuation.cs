@@ -303,7 +303,7 @@ public sealed class PseudoArclengthContinuation
             if (norm <= _o.Newton.Tolerance * scale && Math.Abs(r[n]) <= 1e-12)
             {
                 var u = system.Expand(y);
-                var spectrum = SpectrumSolver.Dense(_geometry, u, diffusion, _o.Newton.EigenvalueCount);
+                var spectrum = SpectrumSolver.Compute(_geometry, u, diffusion, _o.Newton.EigenvalueCount, _o.Newton.Spectrum);
                 var t = Tangent(u, p, prev.TangentU, prev.TangentP);
                 return new Point(u, p, t.TangentU, t.TangentP, spectrum, system.RightHandSideNorm(u, diffusion));
             }
@@ -360,7 +360,7 @@ public sealed class PseudoArclengthContinuation
     private Point MakePoint(double[] u, double p, double[] tangentU, double tangentP)
     {
         double diffusion = _o.Parameter.Diffusion(p);
-        var spectrum = SpectrumSolver.Dense(_geometry, u, diffusion, _o.Newton.EigenvalueCount);
+        var spectrum = SpectrumSolver.Compute(_geometry, u, diffusion, _o.Newton.EigenvalueCount, _o.Newton.Spectrum);
         var system = new StationarySystem(_geometry, u, phaseConditions: false);
         return new Point(u, p, tangentU, tangentP, spectrum, system.RightHandSideNorm(u, diffusion));
     }

@@ -18,6 +18,9 @@ public sealed record NewtonOptions
     /// <summary>How many leading eigenvalues are kept.</summary>
     public int EigenvalueCount { get; init; } = 8;
 
+    /// <summary>Dense or Arnoldi spectrum (Auto: dense up to 1500 free unknowns).</summary>
+    public SpectrumMethod Spectrum { get; init; } = SpectrumMethod.Auto;
+
     internal void Validate()
     {
         if (!(Tolerance > 0)) throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "the Newton tolerance must be > 0.");
@@ -103,11 +106,12 @@ public static class SteadyStateSolver
         }
         var u = system.Expand(y);
         var drift = y[system.FreeCount..].ToArray();
-        var spec = spectrum ? SpectrumSolver.Dense(geometry, u, diffusion, options.EigenvalueCount) : null;
+        var spec = spectrum ? SpectrumSolver.Compute(geometry, u, diffusion, options.EigenvalueCount, options.Spectrum) : null;
         return new SteadyState(diffusion, u, converged, history, system.RightHandSideNorm(u, diffusion), Scale(y), drift, linear, spec);
     }
 
     /// <summary>Leading eigenvalues of the Jacobian at a given state (e.g. the uniform one).</summary>
-    public static JacobianSpectrum Spectrum(ISteadyGeometry geometry, ReadOnlySpan<double> state, double diffusion, int count = 8)
-        => SpectrumSolver.Dense(geometry, state, diffusion, count);
+    public static JacobianSpectrum Spectrum(ISteadyGeometry geometry, ReadOnlySpan<double> state, double diffusion, int count = 8,
+        SpectrumMethod method = SpectrumMethod.Auto)
+        => SpectrumSolver.Compute(geometry, state, diffusion, count, method);
 }

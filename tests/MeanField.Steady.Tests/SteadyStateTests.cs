@@ -174,3 +174,38 @@ public class SteadyStateTests
         }
     }
 }
+
+public class ArnoldiTests
+{
+    [Test]
+    public void Arnoldi_AgreesWithTheDenseSpectrumAtAClusteredState()
+    {
+        // Zonal d = 3 (simple eigenvalues), a one-cluster state at K = 2 K_#(β = 2): the eigenvalues nearest 0 (here the
+        // leading ones) by matrix-free shift-invert Arnoldi equal those of the assembled Jacobian.
+        const double beta = 2.0;
+        const int l = 40;
+        double diffusion = 1 / (4 * ContinuationTests.KSharp(beta, 3));
+        var geometry = new ZonalSteadyGeometry(AttentionKind.USA, beta, 3, l);
+        var s = SteadyStateSolver.Solve(geometry, ZonalInitialLaws.VonMisesFisher(3, l, 3.0), diffusion, spectrum: false);
+        Assert.That(s.Converged, Is.True);
+        var dense = SteadyStateSolver.Spectrum(geometry, s.State, diffusion, 6, SpectrumMethod.Dense);
+        var arnoldi = SteadyStateSolver.Spectrum(geometry, s.State, diffusion, 6, SpectrumMethod.Arnoldi);
+        Assert.That(arnoldi.Method, Is.EqualTo("arnoldi"));
+        for (int i = 0; i < 6; i++)
+            Assert.That(arnoldi.Eigenvalues[i].Real, Is.EqualTo(dense.Eigenvalues[i].Real).Within(1e-8 * Math.Abs(dense.Eigenvalues[i].Real)), $"eigenvalue {i}");
+        Assert.That(arnoldi.Stable, Is.EqualTo(dense.Stable));
+    }
+
+    [Test]
+    public void Arnoldi_FindsTheUnstableModeOfTheUniformState()
+    {
+        const double beta = 1.0;
+        var geometry = new ZonalSteadyGeometry(AttentionKind.USA, beta, 4, 30);
+        double a1 = 1 / (2 * ContinuationTests.KSharp(beta, 4));   // D threshold of degree 1
+        double diffusion = 0.8 * a1;
+        var arnoldi = SteadyStateSolver.Spectrum(geometry, ZonalInitialLaws.Uniform(30), diffusion, 4, SpectrumMethod.Arnoldi);
+        Assert.That(arnoldi.UnstableCount, Is.EqualTo(1));
+        double expected = 3 * (a1 - diffusion);   // γ_1 = (d−1)(a_1 − D), MATH §4.3
+        Assert.That(arnoldi.Eigenvalues[0].Real, Is.EqualTo(expected).Within(1e-9 * expected));
+    }
+}
