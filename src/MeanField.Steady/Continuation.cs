@@ -195,7 +195,10 @@ public sealed class PseudoArclengthContinuation
             {
                 var at = Locate(prev, ds, s => StepWithTangent(prev, s)?.TangentP);
                 if (at is not null)
+                {
                     folds.Add(new Fold(at.P, index, Amplitude(at.U).Value, _geometry.DistanceFromUniform(at.U)));
+                    points.Add(at);   // the located point belongs to the branch (the diagram changes style there)
+                }
             }
             else if (prev.Spectrum.UnstableCount != next.Spectrum.UnstableCount)
             {
@@ -207,6 +210,7 @@ public sealed class PseudoArclengthContinuation
                     var phi = CriticalVector(at.Spectrum, k);
                     bifurcations.Add(new Bifurcation(at.P, index, uniform, phi is null ? 0 : DominantDegree(phi), BifurcationDirection.Unknown, null));
                     crossings?.Add((at, prev, next, bifurcations.Count - 1));
+                    points.Add(at);
                 }
             }
             points.Add(next);

@@ -64,6 +64,9 @@ public class SteadyCommandTests
         Assert.That(bif[0], Is.EqualTo(k).Within(1e-6 * k));
         Assert.That(file.Attribute("parameter").Read<string>(), Is.EqualTo("coupling"));
         Assert.That(file.Dataset("branches/1/amplitude").Read<double[,]>().GetLength(1), Is.EqualTo(2));
+        var (plotCode, plotOut, plotErr) = RunCli("plot", Path.Combine(dir, "st_continuation.h5"));
+        Assert.That(plotCode, Is.EqualTo(0), plotOut + plotErr);
+        Assert.That(File.Exists(Path.Combine(dir, "st_continuation_bifurcation.png")), Is.True);
     }
 
     [Test]
