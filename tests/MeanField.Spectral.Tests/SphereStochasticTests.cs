@@ -310,18 +310,19 @@ public class SphereStochasticTests
     }
 
     [Test]
-    public void HeunAndEulerMaruyamaAgreeWeakly()
+    public void HeunEulerMaruyamaAndGaussSplittingAgreeWeakly()
     {
         // Attention on (nonlinear): E a_1^0(t) and E 𝓔_β(t) of the Stratonovich and the Itô scheme agree within Monte Carlo error.
         const int lmax = 8, paths = 80;
         const double time = 0.5, dt = 0.01;
         var field = SphereNoiseField.FromKernel(new MlpNoiseKernel(MlpActivation.Relu, 3, 0.3, 0.3).Kappa, 3);
         var model = new MeanFieldModel(AttentionKind.USA, 2.0);
-        var samples = new double[4, paths];
+        string[] schemes = ["heun", "euler_maruyama", "gauss_splitting"];
+        var samples = new double[2 * schemes.Length, paths];
         for (int p = 0; p < paths; p++)
         {
             int row = 0;
-            foreach (string scheme in StochasticOptions.Schemes)
+            foreach (string scheme in schemes)
             {
                 using var solver = new SphereSpectralSolver(model, lmax, Initial(lmax), field, new StochasticOptions(scheme, dt, 9, p));
                 solver.AdvanceTo(time);
@@ -333,8 +334,11 @@ public class SphereStochasticTests
         {
             var (heun, seHeun) = MeanAndStandardError(samples, row);
             var (euler, seEuler) = MeanAndStandardError(samples, row + 2);
-            TestContext.Out.WriteLine($"{name}: heun {heun:G5} ± {seHeun:G2}, euler_maruyama {euler:G5} ± {seEuler:G2}");
+            var (gauss, seGauss) = MeanAndStandardError(samples, row + 4);
+            TestContext.Out.WriteLine($"{name}: heun {heun:G5} ± {seHeun:G2}, euler_maruyama {euler:G5} ± {seEuler:G2}, gauss_splitting {gauss:G5} ± {seGauss:G2}");
             Assert.That(Math.Abs(heun - euler), Is.LessThan(4 * Math.Sqrt(seHeun * seHeun + seEuler * seEuler)), name);
+            // The splitting is a Stratonovich scheme too (no Itô correction): it must agree with the Itô scheme in law.
+            Assert.That(Math.Abs(gauss - euler), Is.LessThan(4 * Math.Sqrt(seGauss * seGauss + seEuler * seEuler)), name);
         }
     }
 

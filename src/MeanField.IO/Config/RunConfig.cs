@@ -122,8 +122,8 @@ public sealed record SolverConfig
 {
     public static readonly IReadOnlyList<string> Kinds = ["spectral", "particles", "both"];
     /// <summary>Deterministic steppers, and the fixed-step stochastic ones used when model.common_noise is set.</summary>
-    public static readonly IReadOnlyList<string> Steppers = ["rk4", "dopri5", "heun", "euler_maruyama"];
-    public static readonly IReadOnlyList<string> StochasticSteppers = ["heun", "euler_maruyama"];
+    public static readonly IReadOnlyList<string> Steppers = ["rk4", "dopri5", "heun", "euler_maruyama", "midpoint_splitting", "gauss_splitting"];
+    public static readonly IReadOnlyList<string> StochasticSteppers = ["heun", "euler_maruyama", "midpoint_splitting", "gauss_splitting"];
     public static readonly IReadOnlyList<string> UnderresolvedActions = ["stop", "warn"];
     public static readonly IReadOnlyList<string> FftBackends = ["auto", "fftw", "managed"];
     public string Kind { get; init; } = "spectral";
