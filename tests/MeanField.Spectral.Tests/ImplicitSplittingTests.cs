@@ -117,17 +117,6 @@ public class ImplicitSplittingTests
         Assert.That(worst, Is.LessThan(tolerance));
     }
 
-    [Explicit, TestCase(128, 2.5e-4, "gauss_splitting"), TestCase(128, 1e-3, "gauss_splitting"), TestCase(512, 2.5e-4, "gauss_splitting"), TestCase(128, 1e-3, Midpoint)]
-    public void Probe(int n, double dt, string scheme)
-    {
-        var c = Smooth(6, 0.5);
-        for (double tEnd = 0.1; tEnd < 1.05; tEnd += 0.3)
-        {
-        using var s = CosineNoise(n, c, 0.35, scheme, dt, 0);
-        TestContext.Out.WriteLine($"PROBE {scheme} n={n} dt={dt} t={tEnd}: {WorstRelativeError(s, c, 0.35, dt, tEnd, tEnd):E3}");
-        }
-    }
-
     [TestCase(Gauss)]
     [TestCase(Midpoint)]
     public void MassIsConservedAndTheDensityStaysPositive(string scheme)
