@@ -111,6 +111,8 @@ public class CircleStochasticSolverTests
 
     [TestCase("heun")]
     [TestCase("euler_maruyama")]
+    [TestCase("gauss_splitting")]
+    [TestCase("midpoint_splitting")]
     public void AttentionOffMeanCoefficientsDecayLikeTheTruncatedHeatSemigroup(string scheme)
     {
         // MATH §3.3: with attention off the SPDE is linear and E f̂_k(t) = e^{−(κ_trunc(1)/2) k² t} f̂_k(0) (d = 2:
