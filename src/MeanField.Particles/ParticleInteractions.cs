@@ -1,3 +1,4 @@
+using MeanField.Core;
 namespace MeanField.Particles;
 
 /// <summary>Chooses and builds the interaction evaluator named by particles.interaction.</summary>

@@ -1,3 +1,4 @@
+using MeanField.Core;
 using System.Numerics;
 using MeanField.IO.Config;
 using MeanField.IO.Output;
@@ -174,7 +175,7 @@ public static class CoupledRun
         for (int m = 0; m <= l; m++)
             for (int n = m; n <= l; n++)
             {
-                var diff = a[m * (2 * lmax + 3 - m) / 2 + (n - m)] - b[m * (2 * lp + 3 - m) / 2 + (n - m)];
+                var diff = a[SphericalHarmonics.Index(lmax, n, m)] - b[SphericalHarmonics.Index(lp, n, m)];
                 sum += (m == 0 ? 1 : 2) * diff.Magnitude * diff.Magnitude;
             }
         return (double.NaN, Math.Sqrt(sum));

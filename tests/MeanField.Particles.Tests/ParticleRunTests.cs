@@ -1,3 +1,4 @@
+using MeanField.Core;
 using MeanField.Runs.Tests;
 using System.Numerics;
 using MeanField.IO.Config;

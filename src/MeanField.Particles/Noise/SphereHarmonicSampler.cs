@@ -1,6 +1,8 @@
 using System.Numerics;
 using MeanField.Core.Noise;
 
+using MeanField.Core;
+
 namespace MeanField.Particles.Noise;
 
 /// <summary>

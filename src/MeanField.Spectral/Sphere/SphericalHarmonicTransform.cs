@@ -4,6 +4,8 @@ using System.Runtime.Intrinsics;
 using MathNet.Numerics.Integration;
 using MeanField.Spectral.Fft;
 
+using MeanField.Core;
+
 namespace MeanField.Spectral.Sphere;
 
 /// <summary>
@@ -245,7 +247,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     public int Index(int l, int m) => Index(_lmax, l, m);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Index(int lmax, int l, int m) => m * (2 * lmax + 3 - m) / 2 + (l - m);
+    public static int Index(int lmax, int l, int m) => SphericalHarmonics.Index(lmax, l, m);
 
     /// <summary>c_lm = √((2l+1)(l²−m²)/(2l−1)): sin θ dP̄_l^m/dθ = l cos θ P̄_l^m − c_lm P̄_{l−1}^m.</summary>
     public double DerivativeCoefficient(int l, int m) => _cMinus[Index(l, m)];

@@ -1,11 +1,11 @@
 using System.Numerics;
 
-namespace MeanField.Particles;
+namespace MeanField.Core;
 
 /// <summary>
 /// Orthonormal spherical harmonics Y_l^m on S² (∫|Y|² dσ = 1, Condon–Shortley phase: Y_1^1 = −√(3/8π) sin θ e^{iφ}),
-/// m ≥ 0, in the S² PDE's m-major layout index(l, m) = m(2L+3−m)/2 + (l−m) (the same as
-/// MeanField.Spectral's SphericalHarmonicTransform, which this project does not reference).
+/// m ≥ 0, in the m-major layout index(l, m) = m(2L+3−m)/2 + (l−m): the one definition of the S² coefficient layout,
+/// used by the spectral transform, the particle sums and samplers, and the output files.
 /// </summary>
 /// <remarks>
 /// Evaluated pole-free at a unit vector x = (x₀, x₁, x₂) as Y_l^m(x) = P̃_l^m(x₂) (x₀ + i x₁)^m, where
@@ -51,9 +51,10 @@ public sealed class SphericalHarmonics
 
     public static int Index(int lmax, int l, int m) => m * (2 * lmax + 3 - m) / 2 + (l - m);
 
-    internal ReadOnlySpan<double> RecurrenceA => _a;
-    internal ReadOnlySpan<double> RecurrenceB => _b;
-    internal ReadOnlySpan<double> Sectoral => _sectoral;
+    /// <summary>The recurrence coefficients, for kernels that run it themselves (vectorised over points).</summary>
+    public ReadOnlySpan<double> RecurrenceA => _a;
+    public ReadOnlySpan<double> RecurrenceB => _b;
+    public ReadOnlySpan<double> Sectoral => _sectoral;
 
     /// <summary>Y_l^m(x) for 0 ≤ m ≤ l ≤ L at the point x/|x| (x ≠ 0), into values[index(l, m)].</summary>
     public void Evaluate(ReadOnlySpan<double> x, Span<Complex> values)
