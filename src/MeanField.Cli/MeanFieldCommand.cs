@@ -23,6 +23,7 @@ public static class MeanFieldCommand
         root.Subcommands.Add(AttentionScalingCommand.Create(output, error));
         root.Subcommands.Add(NoisyThresholdCommand.Create(output, error));
         root.Subcommands.Add(ValidateCommand.Create(output, error));
+        VersionReport.Install(root, output);
         var parse = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };
         int code = parse.Invoke(invocation);
