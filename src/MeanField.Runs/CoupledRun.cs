@@ -40,9 +40,11 @@ public static class CoupledRun
             Particles = config.Model.CommonNoise is null ? config.Particles : config.Particles with { Dt = config.Solver.Dt },
             Output = config.Output with { Directory = scratch, Plots = false },
         };
-        var pde = SpectralRun.Execute(pdeConfig, options);
+        // The stages write into the scratch directory, deleted after the merge: their closing lines must not name those files.
+        var stageOptions = options with { ReportFiles = false };
+        var pde = SpectralRun.Execute(pdeConfig, stageOptions);
         if (pde.ExitCode != ExitCodes.Success) return Stopped("PDE", pde, scratch);
-        var particles = ParticleRun.Execute(particleConfig, options);
+        var particles = ParticleRun.Execute(particleConfig, stageOptions);
         if (particles.ExitCode != ExitCodes.Success) return Stopped("particle", particles, scratch);
 
         IReadOnlyList<string> files;
