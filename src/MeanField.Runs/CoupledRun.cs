@@ -112,6 +112,7 @@ public static class CoupledRun
             if (!OutputSetWriter.ReservedRootAttributes.Contains(key) && (!attributes.TryGetValue(key, out var v) || !Equals(v, value)))
                 attributes["particle_" + key] = value;
         attributes["solver_kind"] = "both";
+        attributes["name"] = config.Name;   // the run's name, not its PDE stage's (NAME_pde)
 
         var data = sources.ToDictionary(s => s.Name, s => s.Data.Type == "complex128"
             ? (Array)s.File.ComplexFlat(s.Data.Path) : s.File.Flat(s.Data.Path));

@@ -1,4 +1,5 @@
 using MeanField.Core;
+using MeanField.Core.Noise;
 using MeanField.IO.Config;
 using MeanField.IO.Output;
 using MeanField.Particles;
@@ -267,6 +268,15 @@ public static class ParticleRun
         attributes["noise_components"] = ParticleCommonNoise.Path(noise)?.Components ?? 0;
         attributes["noise_width"] = noise is MlpNoiseSampler mlp ? mlp.Width : 0;
         if (noise is not null) attributes["noise_path"] = options.NoisePath;
+        // The noise's kernel, as SPDE runs write it: figures compute P3's exponents from it (MATH §5).
+        if (c.Model.CommonNoise is { Kind: "mlp" } mlpNoise)
+        {
+            attributes["noise_kind"] = "mlp";
+            attributes["noise_activation"] = MlpActivations.Name(mlpNoise.Activation);
+            attributes["noise_sigma_u"] = mlpNoise.SigmaU;
+            attributes["noise_sigma_w"] = mlpNoise.SigmaW;
+        }
+        else if (c.Model.CommonNoise is not null) attributes["noise_kind"] = c.Model.CommonNoise.Kind;
         return attributes;
     }
 }

@@ -66,6 +66,22 @@ public class CoupledRunTests
     }
 
     [Test]
+    public void Plot_shows_the_distances_and_the_particles_over_the_density()
+    {
+        string dir = RunTestSupport.TempDirectory();
+        using (var run = Run(dir, "fig"))
+            Assert.That(run.Attribute("name"), Is.EqualTo("fig"), "the merged file carries the run's name, not its PDE stage's");
+        var (code, stdout, err) = RunTestSupport.RunCli("plot", Path.Combine(dir, "fig", "fig.h5"));
+        Assert.That(code, Is.EqualTo(0), err);
+        foreach (var suffix in new[] { "distances", "histogram_t0", "histogram_t0.1", "histogram_t0.3", "density", "energy", "p3_energy" })
+        {
+            string png = Path.Combine(dir, "fig", $"fig_{suffix}.png");
+            Assert.That(stdout, Does.Contain(png));
+            Assert.That(new FileInfo(png).Length, Is.GreaterThan(10_000), png);
+        }
+    }
+
+    [Test]
     public void Resume_and_split_files_are_refused()
     {
         string dir = RunTestSupport.TempDirectory();
