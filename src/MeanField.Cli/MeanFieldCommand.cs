@@ -15,6 +15,7 @@ public static class MeanFieldCommand
         output ??= Console.Out;
         error ??= Console.Error;
         var root = new RootCommand("MeanField: mean-field dynamics of self-attention (tokens on the sphere).");
+        VersionReport.Install(root, output);   // --version: version, commit, backends
         root.Subcommands.Add(RunCommand(output, error));
         root.Subcommands.Add(StabilityCommand(output, error));
         root.Subcommands.Add(InfoCommand.Create(output, error));
@@ -23,7 +24,6 @@ public static class MeanFieldCommand
         root.Subcommands.Add(AttentionScalingCommand.Create(output, error));
         root.Subcommands.Add(NoisyThresholdCommand.Create(output, error));
         root.Subcommands.Add(ValidateCommand.Create(output, error));
-        VersionReport.Install(root, output);
         var parse = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };
         int code = parse.Invoke(invocation);
