@@ -24,6 +24,9 @@ public static class MeanFieldCommand
         root.Subcommands.Add(AttentionScalingCommand.Create(output, error));
         root.Subcommands.Add(NoisyThresholdCommand.Create(output, error));
         root.Subcommands.Add(ValidateCommand.Create(output, error));
+        root.Subcommands.Add(ConfigKeysCommand.Create(output));
+        root.Subcommands.Add(SteadyCommand.Create(output, error));
+        root.Subcommands.Add(ContinueCommand.Create(output, error));
         var parse = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };
         int code = parse.Invoke(invocation);

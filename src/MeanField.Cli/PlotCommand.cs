@@ -23,7 +23,8 @@ internal static class PlotCommand
         {
             try
             {
-                foreach (var png in RunPlots.Write(file, outDir)) output.WriteLine($"wrote {png}");
+                if (BifurcationDiagramPlot.IsContinuationFile(file)) output.WriteLine($"wrote {BifurcationDiagramPlot.Write(file, outDir)}");
+                else foreach (var png in RunPlots.Write(file, outDir)) output.WriteLine($"wrote {png}");
             }
             catch (OutputException e)
             {

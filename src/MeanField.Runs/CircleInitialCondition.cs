@@ -16,9 +16,9 @@ public static class CircleInitialCondition
         const double f0 = 1 / (2 * Math.PI);
         switch (initial.Kind)
         {
-            case "uniform":
+            case InitialKind.Uniform:
                 return [f0];
-            case "perturbed_uniform":
+            case InitialKind.PerturbedUniform:
             {
                 // ρ = (1/2π)(1 + A Σ_{k=1}^{modes} a_k cos(kθ + φ_k)), a_k ~ U[0,1), φ_k ~ U[0,2π), drawn in this order.
                 var rng = new RandomStream(seed, RandomStreams.InitialCondition);
@@ -31,7 +31,7 @@ public static class CircleInitialCondition
                 }
                 return c;
             }
-            case "von_mises":
+            case InitialKind.VonMises:
             {
                 // e^{κ cos(θ−μ)}/(2π I_0(κ)) has f̂_k = (I_k(κ)/I_0(κ)) e^{−ikμ}/(2π): ratios of scaled Bessel functions.
                 var c = new Complex[maxWavenumber + 1];
@@ -44,7 +44,7 @@ public static class CircleInitialCondition
                 }
                 return c;
             }
-            case "fourier":
+            case InitialKind.Fourier:
             {
                 var c = new Complex[initial.Coefficients.Max(x => x.K) + 1];
                 c[0] = f0;
@@ -52,7 +52,7 @@ public static class CircleInitialCondition
                 return c;
             }
             default:
-                throw new ConfigException($"initial.kind: '{initial.Kind}' is not one of: {string.Join(", ", InitialConfig.Kinds)}");
+                throw new ConfigException($"initial.kind: '{initial.Kind.Name()}' is not a circle law (allowed: {string.Join(", ", InitialConfig.CircleKinds.Select(k => k.Name()))})");
         }
     }
 }

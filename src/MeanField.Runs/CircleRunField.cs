@@ -28,7 +28,7 @@ public sealed class CircleRunField : IRunField
     public CircleRunField(RunConfig config, string configPath, int noisePath = 0)
     {
         var s = config.Solver;
-        _stepper = s.Stepper;
+        _stepper = s.Stepper.Name();
         var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion) { AttentionScale = config.Model.AttentionScale };
         var basis = new FourierCircleBasis(s.Resolution);
         var coefficients = CircleInitialCondition.Coefficients(config.Initial, config.Seed, basis.MaxWavenumber);
@@ -44,8 +44,8 @@ public sealed class CircleRunField : IRunField
         try
         {
             _solver = _noise is null
-                ? new CircleSpectralSolver(model, s.Resolution, coefficients, new StepperOptions(s.Stepper, s.Dt, s.Tolerance), s.Fft)
-                : new CircleSpectralSolver(model, s.Resolution, coefficients, _noise, new StochasticOptions(s.Stepper, s.Dt, config.Seed, noisePath), s.Fft);
+                ? new CircleSpectralSolver(model, s.Resolution, coefficients, new StepperOptions(s.Stepper.Name(), s.Dt, s.Tolerance), s.Fft.Name())
+                : new CircleSpectralSolver(model, s.Resolution, coefficients, _noise, new StochasticOptions(s.Stepper.Name(), s.Dt, config.Seed, noisePath), s.Fft.Name());
         }
         catch (InvalidOperationException e)   // e.g. fft: fftw without the library
         {

@@ -14,7 +14,7 @@ public static class CommonNoiseFields
     /// </summary>
     public static CircleNoiseField Circle(CommonNoiseConfig noise)
     {
-        if (noise.Kind == "mlp")
+        if (noise.Kind == NoiseKind.Mlp)
             return CircleNoiseField.FromKernel(Kernel(noise, 2).Kappa, noise.Modes);
         int maxMode = noise.Amplitudes.Max(row => (int)row[0]);
         var cos = new double[maxMode + 1];
@@ -30,7 +30,7 @@ public static class CommonNoiseFields
     /// <summary>S²: kind mlp gives C_n of the MLP kernel at d = 3 up to degree `modes`; kind fields takes the rows [n, C_n].</summary>
     public static SphereNoiseField Sphere(CommonNoiseConfig noise)
     {
-        if (noise.Kind == "mlp") return SphereNoiseField.FromKernel(Kernel(noise, 3).Kappa, noise.Modes);
+        if (noise.Kind == NoiseKind.Mlp) return SphereNoiseField.FromKernel(Kernel(noise, 3).Kappa, noise.Modes);
         var variances = new double[noise.Amplitudes.Max(row => (int)row[0]) + 1];
         foreach (var row in noise.Amplitudes) variances[(int)row[0]] = row[1];
         return new SphereNoiseField(variances);
@@ -60,8 +60,8 @@ public static class CommonNoiseFields
     public static void AddAttributes(IDictionary<string, object> attributes, CommonNoiseConfig noise, int components,
         double kappaTrunc, CommonNoisePath path, string stepper)
     {
-        attributes["noise_kind"] = noise.Kind;
-        if (noise.Kind == "mlp")
+        attributes["noise_kind"] = noise.Kind.Name();
+        if (noise.Kind == NoiseKind.Mlp)
         {
             attributes["noise_activation"] = MlpActivations.Name(noise.Activation);
             attributes["noise_sigma_u"] = noise.SigmaU;

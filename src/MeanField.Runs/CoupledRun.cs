@@ -1,7 +1,7 @@
 using System.Numerics;
 using MeanField.IO.Config;
 using MeanField.IO.Output;
-using MeanField.Validation;
+using MeanField.Analysis;
 
 namespace MeanField.Runs;
 
@@ -32,11 +32,11 @@ public static class CoupledRun
             throw new ConfigException($"{where}: output.positions: solver.kind both compares the PDE with the written particle positions; set output.positions: true");
 
         string scratch = Path.Combine(config.Output.Directory, $".both-{Guid.NewGuid():N}");
-        var pdeConfig = config with { Name = config.Name + "_pde", Solver = config.Solver with { Kind = "spectral" }, Output = config.Output with { Directory = scratch, Plots = false } };
+        var pdeConfig = config with { Name = config.Name + "_pde", Solver = config.Solver with { Kind = SolverKind.Spectral }, Output = config.Output with { Directory = scratch, Plots = false } };
         var particleConfig = config with
         {
             Name = config.Name + "_particles",
-            Solver = config.Solver with { Kind = "particles" },
+            Solver = config.Solver with { Kind = SolverKind.Particles },
             Particles = config.Model.CommonNoise is null ? config.Particles : config.Particles with { Dt = config.Solver.Dt },
             Output = config.Output with { Directory = scratch, Plots = false },
         };
@@ -78,7 +78,7 @@ public static class CoupledRun
             throw new InvalidOperationException("the PDE and particle runs wrote at different times");
         long[] iterations = pde.IntegerVector("scales/iteration");
         double[] timesteps = pde.Vector("scales/timestep");
-        bool circle = config.Geometry == "circle";
+        bool circle = config.Geometry == GeometryKind.Circle;
 
         var grid = pde.Grid();
         foreach (var (name, values) in particles.Grid()) grid.TryAdd(name, values);

@@ -18,7 +18,7 @@ public static class ParticleCommonNoise
         if (c is null) return null;
         int d = config.Dimension;
         int threads = config.Particles.Threads;
-        if (c.Sampler == "mlp")
+        if (c.Sampler == NoiseSampler.Mlp)
             return new MlpNoiseSampler(c.Activation, d, c.Width, c.SigmaU, c.SigmaW, config.Seed, dt, noisePath, threads);
         switch (d)
         {

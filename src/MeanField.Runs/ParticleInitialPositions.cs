@@ -23,16 +23,16 @@ public static class ParticleInitialPositions
         var initial = config.Initial;
         int d = config.Dimension;
         int n = config.Particles.Count ?? DefaultCount;
-        if (d == 3 && initial.Kind is "perturbed_uniform" or "von_mises" or "harmonics")
+        if (d == 3 && initial.Kind is InitialKind.PerturbedUniform or InitialKind.VonMises or InitialKind.Harmonics)
             return Sphere(config, configPath, n);
-        if (d >= 3 && initial.Kind is "perturbed_uniform" or "von_mises" or "gegenbauer")
+        if (d >= 3 && initial.Kind is InitialKind.PerturbedUniform or InitialKind.VonMises or InitialKind.Gegenbauer)
             return Zonal(config, configPath, n);
         switch (initial.Kind)
         {
-            case "uniform":
+            case InitialKind.Uniform:
                 return ParticleSampling.Uniform(n, d, config.Seed);
-            case "perturbed_uniform":
-            case "fourier":
+            case InitialKind.PerturbedUniform:
+            case InitialKind.Fourier:
             {
                 int kmax = (config.Solver.Resolution - 1) / 3;
                 var coefficients = CircleInitialCondition.Coefficients(initial, config.Seed, kmax);
@@ -46,14 +46,14 @@ public static class ParticleInitialPositions
                 }
                 return ParticleSampling.CircleDensity(coefficients, n, config.Seed);
             }
-            case "von_mises":
+            case InitialKind.VonMises:
                 return ParticleSampling.VonMisesMixture(initial.Components.Select(c => new VonMisesLaw(c.Weight, c.Mean, c.Kappa)).ToList(), n, config.Seed);
-            case "equiangular":
+            case InitialKind.Equiangular:
                 return ParticleSampling.Equiangular(n, d, initial.Rho0);
-            case "from_file":
+            case InitialKind.FromFile:
                 return FromFile(config, configPath);
             default:
-                throw new ConfigException($"{configPath}: initial.kind: '{initial.Kind}' is not one of: {string.Join(", ", InitialConfig.Kinds)}");
+                throw new ConfigException($"{configPath}: initial.kind: '{initial.Kind.Name()}' is not a particle law for dimension {d} (allowed: {string.Join(", ", InitialConfig.ParticleKinds(d).Select(k => k.Name()))})");
         }
     }
 
@@ -67,12 +67,12 @@ public static class ParticleInitialPositions
     {
         switch (initial.Kind)
         {
-            case "perturbed_uniform":
+            case InitialKind.PerturbedUniform:
                 return ZonalInitialCondition.PerturbedModes(initial, seed);
-            case "gegenbauer":
+            case InitialKind.Gegenbauer:
                 return initial.Coefficients.Select(x => (x.K, x.Re)).ToArray();
             default:
-                throw new ArgumentException($"'{initial.Kind}' is not given by Gegenbauer coefficients.", nameof(initial));
+                throw new ArgumentException($"'{initial.Kind.Name()}' is not given by Gegenbauer coefficients.", nameof(initial));
         }
     }
 
@@ -80,17 +80,17 @@ public static class ParticleInitialPositions
     private static double[] Sphere(RunConfig config, string configPath, int n)
     {
         var initial = config.Initial;
-        if (initial.Kind == "von_mises")
+        if (initial.Kind == InitialKind.VonMises)
             return SphereSampling.VonMisesFisherMixture(
                 initial.Components.Select(c => new SphereVonMisesLaw(c.Weight, c.Direction ?? [0, 0, 1], c.Kappa)).ToList(), n, config.Seed);
-        int lmax = initial.Kind == "perturbed_uniform" ? initial.Modes : initial.Harmonics.Max(h => h.L);
+        int lmax = initial.Kind == InitialKind.PerturbedUniform ? initial.Modes : initial.Harmonics.Max(h => h.L);
         // The same a_l^m as the PDE: perturbed_uniform draws them from the stream's start, particles from words (i+1)·2³².
         var coefficients = SphereInitialCondition.Coefficients(initial, config.Seed, lmax);
         // Rejection sampling needs ρ ≥ 0; checked on a θ–φ grid fine enough for the highest degree.
         double min = SphereSampling.MinimumDensity(coefficients, lmax, out double theta, out double phi);
         if (min < 0)
         {
-            string key = initial.Kind == "perturbed_uniform" ? "initial.amplitude" : "initial.coefficients";
+            string key = initial.Kind == InitialKind.PerturbedUniform ? "initial.amplitude" : "initial.coefficients";
             throw new ConfigException($"{configPath}: initial: the initial density is negative (ρ = {min:E3} at θ = {theta:G4}, φ = {phi:G4}); reduce {key}");
         }
         return SphereSampling.HarmonicDensity(coefficients, lmax, n, config.Seed);
@@ -100,14 +100,14 @@ public static class ParticleInitialPositions
     {
         var initial = config.Initial;
         int d = config.Dimension;
-        if (initial.Kind == "von_mises")
+        if (initial.Kind == InitialKind.VonMises)
             return ZonalSampling.VonMisesFisherMixture(initial.Components.Select(c => new ZonalVonMisesLaw(c.Weight, c.Kappa)).ToList(), n, d, config.Seed);
         var terms = ZonalRelativeCoefficients(initial, config.Seed);
         // Rejection sampling needs ρ ≥ 0; checked on a grid fine enough for the highest degree.
         double min = ZonalSampling.MinimumRelativeDensity(terms, d, out double t);
         if (min < 0)
         {
-            string key = initial.Kind == "perturbed_uniform" ? "initial.amplitude" : "initial.coefficients";
+            string key = initial.Kind == InitialKind.PerturbedUniform ? "initial.amplitude" : "initial.coefficients";
             throw new ConfigException($"{configPath}: initial: the initial density is negative (ρ·|S^{d - 1}| = {min:E3} at t = ⟨x, e⟩ = {t:G4}); reduce {key}");
         }
         return ZonalSampling.GegenbauerDensity(terms, n, d, config.Seed);

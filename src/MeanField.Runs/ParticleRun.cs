@@ -28,13 +28,13 @@ public static class ParticleRun
         var model = new ParticleModel(config.Model.Attention, d, config.Model.Beta, config.Model.Diffusion,
             config.Model.Query?.ToArray(), config.Model.Key?.ToArray(), config.Model.Value?.ToArray())
         { AttentionScale = config.Model.AttentionScale };
-        var interaction = ParticleInteractions.Create(model, n, p.Interaction, p.Tolerance, p.Threads);
+        var interaction = ParticleInteractions.Create(model, n, p.Interaction.Name(), p.Tolerance, p.Threads);
         var integrator = p.Integrator switch
         {
-            "rk4" => ParticleIntegrator.Rk4,
-            "heun" => ParticleIntegrator.Heun,
-            "layer" => ParticleIntegrator.Layer,
-            _ => throw new ConfigException($"{options.ConfigPath}: particles.integrator: '{p.Integrator}' is not one of: {string.Join(", ", ParticlesConfig.Integrators)}"),
+            IntegratorKind.Rk4 => ParticleIntegrator.Rk4,
+            IntegratorKind.Heun => ParticleIntegrator.Heun,
+            IntegratorKind.Layer => ParticleIntegrator.Layer,
+            _ => throw new ConfigException($"{options.ConfigPath}: particles.integrator: '{p.Integrator.Name()}' is not one of: {string.Join(", ", YamlNames.All<IntegratorKind>())}"),
         };
         double tEnd = config.Solver.TEnd;
         var times = SpectralRun.OutputTimes(tEnd, config.Output.Interval);
@@ -189,7 +189,7 @@ public static class ParticleRun
         double wall = progress.ElapsedSeconds;
         string kernel = interaction.SpectralModes > 0 ? $"spectral, {(d == 3 ? "L" : "K")} = {interaction.SpectralModes}" : "dense";
         return RunEnding.Finish(progress, options, writer, stopReason, exitCode,
-            $"t = {time:G6}, N = {n}, {writes} writes, {stepper.Steps} {p.Integrator} steps, " +
+            $"t = {time:G6}, N = {n}, {writes} writes, {stepper.Steps} {p.Integrator.Name()} steps, " +
             $"{stepper.Evaluations} drift evaluations ({kernel}) in {wall:F2} s ({(wall > 0 ? stepper.Evaluations / wall : 0):F0}/s)",
             writes, stepper.Steps, time);
     }
@@ -255,7 +255,7 @@ public static class ParticleRun
         attributes["solver"] = "particles";
         attributes["kernel"] = c.Model.Query is null && c.Model.Key is null && c.Model.Value is null ? "identity" : "matrices (see /config)";
         attributes["particle_count"] = n;
-        attributes["integrator"] = c.Particles.Integrator;
+        attributes["integrator"] = c.Particles.Integrator.Name();
         attributes["dt"] = c.Particles.Dt;
         attributes["interaction"] = interaction.Name;
         attributes["spectral_modes"] = interaction.SpectralModes;
@@ -269,14 +269,16 @@ public static class ParticleRun
         attributes["noise_width"] = noise is MlpNoiseSampler mlp ? mlp.Width : 0;
         if (noise is not null) attributes["noise_path"] = options.NoisePath;
         // The noise's kernel, as SPDE runs write it: figures compute P3's exponents from it (MATH §5).
-        if (c.Model.CommonNoise is { Kind: "mlp" } mlpNoise)
+        if (c.Model.CommonNoise is { } commonNoise)
         {
-            attributes["noise_kind"] = "mlp";
-            attributes["noise_activation"] = MlpActivations.Name(mlpNoise.Activation);
-            attributes["noise_sigma_u"] = mlpNoise.SigmaU;
-            attributes["noise_sigma_w"] = mlpNoise.SigmaW;
+            attributes["noise_kind"] = commonNoise.Kind.Name();
+            if (commonNoise.Kind == NoiseKind.Mlp)
+            {
+                attributes["noise_activation"] = MlpActivations.Name(commonNoise.Activation);
+                attributes["noise_sigma_u"] = commonNoise.SigmaU;
+                attributes["noise_sigma_w"] = commonNoise.SigmaW;
+            }
         }
-        else if (c.Model.CommonNoise is not null) attributes["noise_kind"] = c.Model.CommonNoise.Kind;
         return attributes;
     }
 }

@@ -37,8 +37,8 @@ public static class Provenance
         ["command_line"] = CommandLine,
         ["config_path"] = configPath,
         ["name"] = c.Name,
-        ["seed"] = (long)c.Seed,
-        ["geometry"] = c.Geometry,
+        ["seed"] = c.Seed,   // uint64: every seed 0 … 2⁶⁴−1 is stored as given
+        ["geometry"] = c.Geometry.Name(),
         ["dimension"] = c.Dimension,
         ["attention"] = c.Model.Attention == AttentionKind.SA ? "sa" : "usa",
         ["beta"] = c.Model.Beta,

@@ -10,8 +10,8 @@ public static class RunLauncher
 
     private static RunResult ExecutePath(RunConfig config, RunOptions options) => config.Solver.Kind switch
     {
-        "particles" => ParticleRun.Execute(config, options),
-        "both" => CoupledRun.Execute(config, options),
+        SolverKind.Particles => ParticleRun.Execute(config, options),
+        SolverKind.Both => CoupledRun.Execute(config, options),
         _ => SpectralRun.Execute(config, options),
     };
 }

@@ -96,19 +96,25 @@ public static partial class RunResume
         }
     }
 
+    /// <summary>
+    /// The stored /config and the new one are both parsed, and every key with an effect must resolve to the same value:
+    /// changed physics (a noise key, attention_scale, the ensemble) is refused by name, only solver.t_end and
+    /// output.directory may change.
+    /// </summary>
     private static void CheckSameConfig(string stored, string current, string file)
     {
-        static string[] Relevant(string yaml) => yaml.Split('\n')
-            .Where(l => !l.StartsWith("  t_end:", StringComparison.Ordinal) && !l.StartsWith("  directory:", StringComparison.Ordinal))
-            .ToArray();
-        var a = Relevant(stored);
-        var b = Relevant(current);
-        for (int i = 0; i < Math.Max(a.Length, b.Length); i++)
+        RunConfig before, after;
+        try { before = ConfigLoader.LoadText(stored, $"{file}:/config", "stored"); }
+        catch (ConfigException e)
         {
-            string x = i < a.Length ? a[i].Trim() : "(nothing)", y = i < b.Length ? b[i].Trim() : "(nothing)";
-            if (x != y)
-                throw new ConfigException($"--resume: the config differs from the run in {file}: it has '{x}', the config gives '{y}'; only solver.t_end and output.directory may change");
+            throw new ConfigException($"--resume: the /config stored in {file} does not load with this version ({e.Message}); rerun from the start");
         }
+        after = ConfigLoader.LoadText(current, "the config", "current");
+        var changed = ConfigSchema.Differences(before, after, "solver.t_end", "output.directory");
+        if (changed.Count == 0) return;
+        var (key, was, now) = changed[0];
+        throw new ConfigException($"--resume: {key} differs from the run in {file}: the run has {was ?? "(no effect)"}, the config gives {now ?? "(no effect)"}; only solver.t_end and output.directory may change" +
+            (changed.Count > 1 ? $" (also changed: {string.Join(", ", changed.Skip(1).Select(d => d.Path))})" : ""));
     }
 
     internal static T[] Row<T>(T[,] data, int row) => Enumerable.Range(0, data.GetLength(1)).Select(c => data[row, c]).ToArray();

@@ -38,10 +38,10 @@ public static class SpectralRun
 
     public static IRunField CreateField(RunConfig config, string configPath, int noisePath = 0) => config.Geometry switch
     {
-        "circle" => new CircleRunField(config, configPath, noisePath),
-        "zonal" => new ZonalRunField(config, configPath),
-        "sphere" => new SphereRunField(config, configPath, noisePath),
-        _ => throw new ConfigException($"{configPath}: geometry: '{config.Geometry}' has no spectral solver yet"),
+        GeometryKind.Circle => new CircleRunField(config, configPath, noisePath),
+        GeometryKind.Zonal => new ZonalRunField(config, configPath),
+        GeometryKind.Sphere => new SphereRunField(config, configPath, noisePath),
+        _ => throw new ConfigException($"{configPath}: geometry: '{config.Geometry.Name()}' has no spectral solver yet"),
     };
 
     public static RunResult Execute(RunConfig config, IRunField field, RunOptions options)
@@ -105,7 +105,7 @@ public static class SpectralRun
         bool Underresolved(double time, string what)
         {
             string text = $"solution under-resolved at t = {time:G6}: {what}; {field.ResolutionAdvice}";
-            if (s.OnUnderresolved == "stop")
+            if (s.OnUnderresolved == UnderresolvedAction.Stop)
             {
                 stopReason = text;
                 exitCode = ExitCodes.Underresolved;
@@ -198,7 +198,7 @@ public static class SpectralRun
     private static IReadOnlyDictionary<string, object> Attributes(RunConfig c, IRunField field, RunOptions options)
     {
         var attributes = Provenance.RunAttributes(c, options.ConfigPath);
-        attributes["stepper"] = c.Solver.Stepper;
+        attributes["stepper"] = c.Solver.Stepper.Name();
         attributes["dt"] = c.Solver.Dt;
         attributes["tolerance"] = c.Solver.Tolerance;
         foreach (var (key, value) in field.Attributes) attributes[key] = value;

@@ -25,7 +25,7 @@ public sealed class SphereRunField : IRunField
     public SphereRunField(RunConfig config, string configPath, int noisePath = 0)
     {
         var s = config.Solver;
-        _stepper = s.Stepper;
+        _stepper = s.Stepper.Name();
         var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion) { AttentionScale = config.Model.AttentionScale };
         var coefficients = SphereInitialCondition.Coefficients(config.Initial, config.Seed, s.Resolution);
         _noiseConfig = config.Model.CommonNoise;
@@ -39,8 +39,8 @@ public sealed class SphereRunField : IRunField
         try
         {
             _solver = noise is null
-                ? new SphereSpectralSolver(model, s.Resolution, coefficients, new StepperOptions(s.Stepper, s.Dt, s.Tolerance), s.Fft)
-                : new SphereSpectralSolver(model, s.Resolution, coefficients, noise, new StochasticOptions(s.Stepper, s.Dt, config.Seed, noisePath), s.Fft);
+                ? new SphereSpectralSolver(model, s.Resolution, coefficients, new StepperOptions(s.Stepper.Name(), s.Dt, s.Tolerance), s.Fft.Name())
+                : new SphereSpectralSolver(model, s.Resolution, coefficients, noise, new StochasticOptions(s.Stepper.Name(), s.Dt, config.Seed, noisePath), s.Fft.Name());
         }
         catch (InvalidOperationException e)   // e.g. fft: fftw without the library
         {
@@ -55,9 +55,9 @@ public sealed class SphereRunField : IRunField
     /// <summary>The S² noise fields of model.common_noise (<see cref="CommonNoiseFields.Sphere"/>), checked against lmax.</summary>
     public static SphereNoiseField NoiseField(CommonNoiseConfig noise, int lmax, string configPath)
     {
-        int degree = noise.Kind == "fields" ? noise.Amplitudes.Max(row => (int)row[0]) : noise.Modes;
+        int degree = noise.Kind == NoiseKind.Fields ? noise.Amplitudes.Max(row => (int)row[0]) : noise.Modes;
         if (degree > lmax - 1)
-            throw new ConfigException($"{configPath}: model.common_noise.{(noise.Kind == "fields" ? "amplitudes" : "modes")}: noise degree {degree} needs solver.resolution ≥ {degree + 1} (lmax is {lmax}; the noise flux must stay alias-free)");
+            throw new ConfigException($"{configPath}: model.common_noise.{(noise.Kind == NoiseKind.Fields ? "amplitudes" : "modes")}: noise degree {degree} needs solver.resolution ≥ {degree + 1} (lmax is {lmax}; the noise flux must stay alias-free)");
         return CommonNoiseFields.Sphere(noise);
     }
 

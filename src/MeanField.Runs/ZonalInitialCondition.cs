@@ -25,11 +25,11 @@ public static class ZonalInitialCondition
     {
         switch (initial.Kind)
         {
-            case "uniform":
+            case InitialKind.Uniform:
                 return ZonalInitialLaws.Uniform(maxDegree);
-            case "perturbed_uniform":
+            case InitialKind.PerturbedUniform:
                 return ZonalInitialLaws.Perturbed(dimension, maxDegree, PerturbedModes(initial, seed));
-            case "von_mises":
+            case InitialKind.VonMises:
             {
                 // Mixture of zonal von Mises–Fisher laws ∝ e^{κ t}: coefficients are linear in the law.
                 var c = new double[maxDegree + 1];
@@ -40,10 +40,10 @@ public static class ZonalInitialCondition
                 }
                 return c;
             }
-            case "gegenbauer":
+            case InitialKind.Gegenbauer:
                 return ZonalInitialLaws.Perturbed(dimension, maxDegree, initial.Coefficients.Select(x => (x.K, x.Re)));
             default:
-                throw new ConfigException($"initial.kind: '{initial.Kind}' is not one of: {string.Join(", ", InitialConfig.ZonalKinds)}");
+                throw new ConfigException($"initial.kind: '{initial.Kind.Name()}' is not one of: {string.Join(", ", InitialConfig.ZonalKinds.Select(k => k.Name()))}");
         }
     }
 }

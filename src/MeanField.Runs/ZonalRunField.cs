@@ -24,7 +24,7 @@ public sealed class ZonalRunField : IRunField
         _dimension = config.Dimension;
         var c = ZonalInitialCondition.Coefficients(config.Initial, config.Seed, _dimension, s.Resolution);
         _solver = new ZonalSpectralSolver(config.Model.Attention, config.Model.Beta, config.Model.Diffusion, _dimension, s.Resolution,
-            c, new StepperOptions(s.Stepper, s.Dt, s.Tolerance), attentionScale: config.Model.AttentionScale);
+            c, new StepperOptions(s.Stepper.Name(), s.Dt, s.Tolerance), attentionScale: config.Model.AttentionScale);
         _timeScale = Math.Exp(_solver.LogTimeScale);
         _grid = new double[_solver.Nodes.Length];
         // 1/|S^{d−1}| under- or overflows double for d ≳ 1600: then only the density relative to uniform is written.

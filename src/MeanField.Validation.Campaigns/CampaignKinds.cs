@@ -11,6 +11,7 @@ public static class CampaignKinds
         new ModerateInteractionCampaign(),
         new LongContextCampaign(),
         new NoisyTransitionCampaign(),
+        new NoisyBifurcationCampaign(),
         new StochasticSynchronisationCampaign(),
     ];
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using MeanField.Analysis;
 using MeanField.Core;
 using MeanField.IO.Config;
 using MeanField.Particles;
@@ -78,7 +79,7 @@ public sealed class CircleMetastableCampaign : ICampaign
         var model = new MeanFieldModel(AttentionKind.USA, beta);
         int kmax = (common.Resolution - 1) / 3;
         var initial = CircleInitialCondition.Coefficients(
-            new InitialConfig { Kind = "perturbed_uniform", Amplitude = c.Amplitude, Modes = Math.Min(c.Modes, kmax) }, common.Seed, kmax);
+            new InitialConfig { Kind = InitialKind.PerturbedUniform, Amplitude = c.Amplitude, Modes = Math.Min(c.Modes, kmax) }, common.Seed, kmax);
         int smoothModes = CircleClusters.ModesFor(c.Smoothing);
         double stopLevel = c.PeakRatio / (2 * Math.PI);
 
@@ -175,7 +176,7 @@ public sealed class CircleMetastableCampaign : ICampaign
         var model = new MeanFieldModel(AttentionKind.USA, beta);
         int kmax = (common.Resolution - 1) / 3;
         var initial = CircleInitialCondition.Coefficients(
-            new InitialConfig { Kind = "perturbed_uniform", Amplitude = g.Amplitude, Modes = Math.Min(2 * maxMode, kmax) }, common.Seed, kmax);
+            new InitialConfig { Kind = InitialKind.PerturbedUniform, Amplitude = g.Amplitude, Modes = Math.Min(2 * maxMode, kmax) }, common.Seed, kmax);
         using var solver = new CircleSpectralSolver(model, common.Resolution, initial, new StepperOptions("dopri5", 1e-4, common.Tolerance));
         var pdeLog = new double[g.Modes.Length][];
         for (int m = 0; m < g.Modes.Length; m++) pdeLog[m] = new double[times.Length];

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using MeanField.Analysis;
 using MeanField.Core;
 using MeanField.Core.Noise;
 using MeanField.IO.Config;

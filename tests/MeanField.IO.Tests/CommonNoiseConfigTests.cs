@@ -7,6 +7,7 @@ public class CommonNoiseConfigTests
 {
     private const string Circle = """
         name: noisy
+        geometry: circle
         model:
           beta: 5
           common_noise:
@@ -29,27 +30,27 @@ public class CommonNoiseConfigTests
     {
         var c = Load(Circle);
         var n = c.Model.CommonNoise!;
-        Assert.That((n.Kind, n.Activation, n.SigmaU, n.SigmaW, n.Modes, n.Sampler), Is.EqualTo(("mlp", MlpActivation.Gelu, 0.1, 0.2, 8, "harmonic")));
-        Assert.That(c.Solver.Stepper, Is.EqualTo("heun"));
-        Assert.That(c.Particles.Integrator, Is.EqualTo("heun"));
+        Assert.That((n.Kind, n.Activation, n.SigmaU, n.SigmaW, n.Modes, n.Sampler), Is.EqualTo((NoiseKind.Mlp, MlpActivation.Gelu, 0.1, 0.2, 8, NoiseSampler.Harmonic)));
+        Assert.That(c.Solver.Stepper, Is.EqualTo(StepperKind.Heun));
+        Assert.That(c.Particles.Integrator, Is.EqualTo(IntegratorKind.Heun));
         Assert.That(c.Ensemble.Paths, Is.EqualTo(1));
         Assert.That(Load(Circle, "ensemble.paths=64").Ensemble.Paths, Is.EqualTo(64));
-        Assert.That(Load(Circle, "solver.stepper=euler_maruyama").Solver.Stepper, Is.EqualTo("euler_maruyama"));
+        Assert.That(Load(Circle, "solver.stepper=euler_maruyama").Solver.Stepper, Is.EqualTo(StepperKind.EulerMaruyama));
     }
 
     [Test]
     public void Without_noise_nothing_changes()
     {
-        var c = Load("name: plain\n");
+        var c = Load("name: plain\ngeometry: circle\n");
         Assert.That(c.Model.CommonNoise, Is.Null);
-        Assert.That(c.Solver.Stepper, Is.EqualTo("dopri5"));
+        Assert.That(c.Solver.Stepper, Is.EqualTo(StepperKind.Dopri5));
         Assert.That(c.Model.AttentionScale, Is.EqualTo(1.0));
     }
 
     [Test]
     public void Fields_rows_are_read_per_geometry()
     {
-        var circle = Load("name: f\nmodel: {common_noise: {kind: fields, amplitudes: [[0, 0.3, 0], [2, 0.1, 0.05]]}}\n");
+        var circle = Load("name: f\ngeometry: circle\nmodel: {common_noise: {kind: fields, amplitudes: [[0, 0.3, 0], [2, 0.1, 0.05]]}}\n");
         Assert.That(circle.Model.CommonNoise!.Amplitudes[1], Is.EqualTo(new[] { 2.0, 0.1, 0.05 }));
         var sphere = Load("name: f\ngeometry: sphere\nsolver: {resolution: 15}\nmodel: {common_noise: {kind: fields, amplitudes: [[1, 0.4]]}}\n");
         Assert.That(sphere.Model.CommonNoise!.Amplitudes[0], Is.EqualTo(new[] { 1.0, 0.4 }));
@@ -74,10 +75,10 @@ public class CommonNoiseConfigTests
         Assert.That(ErrorOf("name: p\ngeometry: sphere\ndimension: 64\nsolver: {kind: particles}\nmodel: {common_noise: {kind: mlp, sampler: harmonic}}\n"),
             Does.Contain("sampler").And.Contain("64"));
         var high = Load("name: p\ngeometry: sphere\ndimension: 64\nsolver: {kind: particles}\nparticles: {integrator: layer}\nmodel: {common_noise: {kind: mlp, width: 512}}\n");
-        Assert.That((high.Model.CommonNoise!.Sampler, high.Model.CommonNoise.Width), Is.EqualTo(("mlp", 512)));
-        Assert.That(ErrorOf("name: p\nsolver: {kind: particles}\nparticles: {integrator: rk4}\nmodel: {common_noise: {kind: mlp}}\n"),
+        Assert.That((high.Model.CommonNoise!.Sampler, high.Model.CommonNoise.Width), Is.EqualTo((NoiseSampler.Mlp, 512)));
+        Assert.That(ErrorOf("name: p\ngeometry: circle\nsolver: {kind: particles}\nparticles: {integrator: rk4}\nmodel: {common_noise: {kind: mlp}}\n"),
             Does.Contain("particles.integrator").And.Contain("rk4"));
-        Assert.That(ErrorOf("name: e\nensemble: {paths: 8}\n"), Does.Contain("ensemble.paths").And.Contain("common_noise"));
-        Assert.That(ErrorOf("name: s\nsolver: {stepper: heun}\n"), Does.Contain("solver.stepper").And.Contain("common_noise"));
+        Assert.That(ErrorOf("name: e\ngeometry: circle\nensemble: {paths: 8}\n"), Does.Contain("ensemble.paths").And.Contain("common_noise"));
+        Assert.That(ErrorOf("name: s\ngeometry: circle\nsolver: {stepper: heun}\n"), Does.Contain("solver.stepper").And.Contain("common_noise"));
     }
 }

@@ -43,24 +43,31 @@ public class ConfigLoaderTests
         Assert.That(c.Model.Diffusion, Is.EqualTo(0.01));
         Assert.That(c.Initial.Modes, Is.EqualTo(8));
         Assert.That(c.Solver.Resolution, Is.EqualTo(128));
-        Assert.That(c.Solver.Stepper, Is.EqualTo("rk4"));
+        Assert.That(c.Solver.Stepper, Is.EqualTo(StepperKind.Rk4));
         Assert.That(c.Solver.TEnd, Is.EqualTo(0.5));
         Assert.That(c.Output.Interval, Is.EqualTo(0.05));
         Assert.That(c.Seed, Is.EqualTo(42UL));
     }
 
     [Test]
-    public void EmptyFileGivesDocumentedDefaults()
+    public void EmptyFileIsAnErrorNamingGeometry()
     {
-        var c = Load("");
+        Assert.That(ErrorOf(""), Does.Contain("geometry: missing"));
+        Assert.That(ErrorOf("# nothing but a comment\n"), Does.Contain("geometry: missing"));
+    }
+
+    [Test]
+    public void GeometryAloneGivesDocumentedDefaults()
+    {
+        var c = Load("geometry: circle\n");
         Assert.That(c.Name, Is.EqualTo("test"));
-        Assert.That(c.Geometry, Is.EqualTo("circle"));
+        Assert.That(c.Geometry, Is.EqualTo(GeometryKind.Circle));
         Assert.That(c.Model.Attention, Is.EqualTo(AttentionKind.USA));
         Assert.That(c.Model.Beta, Is.EqualTo(1.0));
-        Assert.That(c.Solver.Stepper, Is.EqualTo("dopri5"));
+        Assert.That(c.Solver.Stepper, Is.EqualTo(StepperKind.Dopri5));
         Assert.That(c.Solver.Tolerance, Is.EqualTo(1e-9));
         Assert.That(c.Output.Directory, Is.EqualTo(Path.Combine("out", "test")));
-        Assert.That(c.Initial.Kind, Is.EqualTo("perturbed_uniform"));
+        Assert.That(c.Initial.Kind, Is.EqualTo(InitialKind.PerturbedUniform));
     }
 
     [Test]
@@ -121,22 +128,22 @@ public class ConfigLoaderTests
     [Test]
     public void OverrideCanCreateAMissingSection()
     {
-        var c = Load("name: x", "initial.kind=fourier", "initial.coefficients=[[3, 0.1, 0.0]]");
-        Assert.That(c.Initial.Kind, Is.EqualTo("fourier"));
+        var c = Load("name: x\ngeometry: circle", "initial.kind=fourier", "initial.coefficients=[[3, 0.1, 0.0]]");
+        Assert.That(c.Initial.Kind, Is.EqualTo(InitialKind.Fourier));
         Assert.That(c.Initial.Coefficients, Is.EqualTo(new[] { new FourierCoefficient(3, 0.1, 0.0) }));
     }
 
     [Test]
     public void VonMisesWeightsMustSumToOne()
     {
-        string text = "initial:\n  kind: von_mises\n  components:\n    - {weight: 0.5, mean: 0, kappa: 3}\n    - {weight: 0.4, mean: 1, kappa: 3}\n";
+        string text = "geometry: circle\ninitial:\n  kind: von_mises\n  components:\n    - {weight: 0.5, mean: 0, kappa: 3}\n    - {weight: 0.4, mean: 1, kappa: 3}\n";
         Assert.That(ErrorOf(text), Does.Contain("initial.components").And.Contain("sum to 1"));
     }
 
     [Test]
     public void FourierCoefficientsAreCheckedAgainstTheResolution()
     {
-        string text = "solver:\n  resolution: 64\ninitial:\n  kind: fourier\n  coefficients:\n    - [30, 0.1, 0]\n";
+        string text = "geometry: circle\nsolver:\n  resolution: 64\ninitial:\n  kind: fourier\n  coefficients:\n    - [30, 0.1, 0]\n";
         Assert.That(ErrorOf(text), Does.Contain("initial.coefficients[0]").And.Contain("21"));
     }
 
@@ -162,7 +169,7 @@ public class ConfigLoaderTests
         Assert.That(again.Initial.Kind, Is.EqualTo(c.Initial.Kind));
         Assert.That(again.Initial.Amplitude, Is.EqualTo(c.Initial.Amplitude));
         Assert.That(again.Initial.Modes, Is.EqualTo(c.Initial.Modes));
-        var vm = Load("initial:\n  kind: von_mises\n  components:\n    - {weight: 0.25, mean: 0.1, kappa: 3}\n    - {weight: 0.75, mean: 1, kappa: 0.3}\n");
+        var vm = Load("geometry: circle\ninitial:\n  kind: von_mises\n  components:\n    - {weight: 0.25, mean: 0.1, kappa: 3}\n    - {weight: 0.75, mean: 1, kappa: 0.3}\n");
         var vmAgain = ConfigLoader.LoadText(ConfigYaml.Write(vm), "r.yaml", "other");
         Assert.That(vmAgain.Initial.Components, Is.EqualTo(vm.Initial.Components));
     }

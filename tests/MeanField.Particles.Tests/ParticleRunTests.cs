@@ -10,6 +10,7 @@ public class ParticleRunTests
 {
     private const string Circle = """
         name: pc
+        geometry: circle
         model:
           attention: usa
           beta: 4.0
@@ -199,7 +200,7 @@ public class ParticleRunTests
         // initial.kind fourier: ρ = (1/2π)(1 + 2 Re(c₃ e^{3iθ})) with c₃ = 0.3 − 0.2i, so ρ̂₃ = c₃/2π. The empirical mode of
         // N = 10⁵ i.i.d. samples has standard deviation ≈ (1/2π)/√N per component.
         const int n = 100_000;
-        string text = "initial:\n  kind: fourier\n  coefficients:\n    - [3, 0.3, -0.2]\nsolver:\n  kind: particles\nparticles:\n  count: 100000\nseed: 4\n";
+        string text = "geometry: circle\ninitial:\n  kind: fourier\n  coefficients:\n    - [3, 0.3, -0.2]\nsolver:\n  kind: particles\nparticles:\n  count: 100000\nseed: 4\n";
         var config = ConfigLoader.LoadText(text, "t.yaml", "t");
         var x = ParticleInitialPositions.Create(config, "t.yaml");
         var modes = ParticleDiagnostics.EmpiricalModes(x, 5);
@@ -208,7 +209,7 @@ public class ParticleRunTests
         Assert.That(modes[3].Imaginary, Is.EqualTo(-0.2 / (2 * Math.PI)).Within(4 * sd));
         Assert.That(modes[1].Magnitude, Is.LessThan(4 * sd));
 
-        var vonMises = ConfigLoader.LoadText("initial:\n  kind: von_mises\n  components:\n    - {weight: 1, mean: 1.0, kappa: 4}\nsolver:\n  kind: particles\nparticles:\n  count: 100000\n", "v.yaml", "v");
+        var vonMises = ConfigLoader.LoadText("geometry: circle\ninitial:\n  kind: von_mises\n  components:\n    - {weight: 1, mean: 1.0, kappa: 4}\nsolver:\n  kind: particles\nparticles:\n  count: 100000\n", "v.yaml", "v");
         var m = ParticleDiagnostics.EmpiricalModes(ParticleInitialPositions.Create(vonMises, "v.yaml"), 3);
         // ρ̂_k = (I_k(κ)/I_0(κ)) e^{−ikμ}/2π.
         double ratio = MeanField.Core.Bessel.ScaledI(1, 4) / MeanField.Core.Bessel.ScaledI(0, 4);
@@ -226,7 +227,7 @@ public class ParticleRunTests
     public void BadParticleConfigsExitWithCode2(string body, string expected)
     {
         string dir = TempDirectory();
-        string text = body.Contains("solver:") ? body : body + "solver:\n  kind: particles\n";
+        string text = (body.Contains("geometry:") ? "" : "geometry: circle\n") + (body.Contains("solver:") ? body : body + "solver:\n  kind: particles\n");
         if (!text.Contains("initial:")) text += "initial:\n  kind: uniform\n";
         var (code, _, stderr) = Cli("run", Write(dir, text), "--out", Path.Combine(dir, "out"));
         Assert.That(code, Is.EqualTo(ExitCodes.ConfigError), stderr);
@@ -242,7 +243,7 @@ public class ParticleRunTests
         var (code, _, stderr) = Cli("run", Write(dir, "geometry: sphere\ndimension: 4\n"));
         Assert.That(code, Is.EqualTo(ExitCodes.ConfigError));
         Assert.That(stderr, Does.Contain("must be 3 for geometry sphere with solver.kind spectral").And.Contain("solver.kind particles"));
-        (code, _, stderr) = Cli("run", Write(dir, "model:\n  value: [[0, 1], [1, 0]]\n"));
+        (code, _, stderr) = Cli("run", Write(dir, "geometry: circle\nmodel:\n  value: [[0, 1], [1, 0]]\n"));
         Assert.That(code, Is.EqualTo(ExitCodes.ConfigError));
         Assert.That(stderr, Does.Contain("model.value").And.Contain("solver.kind: particles"));
     }

@@ -9,6 +9,7 @@ public class CircleRunTests
 {
     private const string Small = """
         name: small
+        geometry: circle
         model:
           attention: usa
           beta: 3.0
@@ -148,7 +149,7 @@ public class CircleRunTests
         int writes = 0;
         // Cancel from the progress stream once the run is under way (as Ctrl-C would, from another thread).
         var output = new CallbackWriter(() => { if (++writes == 3) cancel.Cancel(); });
-        var result = SpectralRun.Execute(config with { Solver = config.Solver with { Stepper = "rk4", Dt = 1e-4 } },
+        var result = SpectralRun.Execute(config with { Solver = config.Solver with { Stepper = StepperKind.Rk4, Dt = 1e-4 } },
             new RunOptions { Output = output, Error = TextWriter.Null, Cancellation = cancel.Token });
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Interrupted));
         using var h5 = H5File.OpenRead(Path.Combine(dir, "out", "small.h5"));

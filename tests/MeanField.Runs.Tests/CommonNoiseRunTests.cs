@@ -11,6 +11,7 @@ public class CommonNoiseRunTests
         ConfigLoader.LoadText(yaml, "noise.yaml", "noise", sets, outDirectory: TempDirectory());
 
     private const string Rotation = """
+        geometry: circle
         model:
           attention: usa
           beta: 1.0

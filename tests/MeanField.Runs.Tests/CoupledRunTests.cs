@@ -7,6 +7,7 @@ public class CoupledRunTests
     // SPDE and particles on one path: USA β = 3 from two von Mises bumps, a rotation plus two cos/sin noise modes.
     private const string Config = """
         name: both
+        geometry: circle
         model:
           beta: 3
           diffusion: 0.05

@@ -8,6 +8,7 @@ public class EnsembleRunTests
     // Attention off, a small noise: each path stays well resolved at n = 128 up to t = 0.2.
     private const string Config = """
         name: ens
+        geometry: circle
         model:
           beta: 1
           attention_scale: 0
@@ -68,7 +69,7 @@ public class EnsembleRunTests
     {
         string dir = RunTestSupport.TempDirectory();
         Assert.That(RunTestSupport.RunCli("run", Write(dir, Config), "--out", Path.Combine(dir, "e"), "--quiet").Code, Is.EqualTo(0));
-        var config = MeanField.IO.Config.ConfigLoader.LoadText(Config, "ens.yaml", "ens", ["ensemble.paths=1"], Path.Combine(dir, "single"));
+        var config = MeanField.IO.Config.ConfigLoader.LoadText(Config, "ens.yaml", "ens", ["ensemble={paths: 1}"], Path.Combine(dir, "single"));
         var result = SpectralRun.Execute(config, new RunOptions { Quiet = true, NoisePath = 2, Output = TextWriter.Null, Error = TextWriter.Null });
         Assert.That(result.ExitCode, Is.EqualTo(0));
         using var single = RunFile.Open(result.Files.Single());

@@ -10,6 +10,7 @@ public class FailureTests
 {
     private const string Config = """
         name: failing
+        geometry: circle
         model: {attention: usa, beta: 2.0}
         initial: {kind: perturbed_uniform, amplitude: 1.0e-2, modes: 4}
         solver: {resolution: 64, t_end: 0.5}

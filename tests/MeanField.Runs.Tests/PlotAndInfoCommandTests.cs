@@ -7,6 +7,7 @@ public class PlotAndInfoCommandTests
 {
     private const string Small = """
         name: small
+        geometry: circle
         model: {attention: usa, beta: 2.0}
         initial: {kind: perturbed_uniform, amplitude: 1.0e-2, modes: 6}
         solver: {resolution: 64, t_end: 0.3}

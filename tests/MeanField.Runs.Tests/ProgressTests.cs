@@ -9,7 +9,7 @@ public class ProgressTests
     {
         string dir = TempDirectory();
         string config = Path.Combine(dir, "p.yaml");
-        File.WriteAllText(config, "name: p\nmodel: {beta: 2.0}\nsolver: {resolution: 64, t_end: 0.5}\noutput: {interval: 0.05}\n");
+        File.WriteAllText(config, "name: p\ngeometry: circle\nmodel: {beta: 2.0}\nsolver: {resolution: 64, t_end: 0.5}\noutput: {interval: 0.05}\n");
         var (code, stdout, stderr) = RunCli("run", config, "--out", dir);   // captured output: not a terminal
         Assert.That(code, Is.EqualTo(0), stderr);
         Assert.That(stdout, Does.Not.Contain("\r"), "no in-place redraws in logs");

@@ -8,6 +8,7 @@ public class ResumeTests
 {
     private const string Config = """
         name: resumable
+        geometry: circle
         model: {attention: usa, beta: 3.0, diffusion: 0.02}
         initial: {kind: perturbed_uniform, amplitude: 1.0e-2, modes: 8}
         solver: {resolution: 64, t_end: 0.3}
@@ -72,6 +73,7 @@ public class ResumeTests
 
     private const string NoiseConfig = """
         name: resumable-noise
+        geometry: circle
         model:
           attention: usa
           beta: 1.0
@@ -139,5 +141,47 @@ public class ResumeTests
         var (changed, _, changedErr) = RunCli("run", path, "--out", Path.Combine(dir, "out"), "--resume", "--quiet", "--set", "model.beta=4");
         Assert.That(changed, Is.EqualTo(ExitCodes.ConfigError));
         Assert.That(changedErr, Does.Contain("beta"));
+    }
+
+    // Every physics key of a noisy run, changed on --resume, is refused by name (the stored /config is parsed and
+    // compared key by key, not line by line).
+    [TestCase("model.attention_scale=-1", "model.attention_scale")]
+    [TestCase("model.common_noise.sigma_u=2", "model.common_noise.sigma_u")]
+    [TestCase("model.common_noise.sigma_w=0.5", "model.common_noise.sigma_w")]
+    [TestCase("model.common_noise.activation=tanh", "model.common_noise.activation")]
+    [TestCase("model.common_noise.modes=3", "model.common_noise.modes")]
+    [TestCase("model.common_noise={kind: fields, amplitudes: [[1, 0.1, 0]]}", "model.common_noise.kind")]
+    [TestCase("solver.stepper=euler_maruyama", "solver.stepper")]
+    [TestCase("solver.dt=5.0e-4", "solver.dt")]
+    [TestCase("seed=12", "seed")]
+    [TestCase("ensemble.paths=2", "ensemble.paths")]
+    [TestCase("output.interval=0.04", "output.interval")]
+    public void Resume_refuses_every_changed_physics_key_by_name(string change, string key)
+    {
+        string dir = TempDirectory();
+        string path = Path.Combine(dir, "resumable-noise.yaml");
+        File.WriteAllText(path, NoiseConfig);
+        string outDir = Path.Combine(dir, "out");
+        Assert.That(RunCli("run", path, "--out", outDir, "--quiet", "--set", "solver.t_end=0.04").Code, Is.EqualTo(0));
+        var (code, _, err) = RunCli("run", path, "--out", outDir, "--resume", "--quiet", "--set", "solver.t_end=0.08", "--set", change);
+        Assert.That(code, Is.EqualTo(ExitCodes.ConfigError), err);
+        Assert.That(err, Does.Contain(key));
+    }
+
+    [Test]
+    public void Resume_with_only_t_end_raised_continues_bit_identically()
+    {
+        string dir = TempDirectory();
+        var config = ConfigLoader.LoadText(NoiseConfig, "resumable-noise.yaml", "resumable-noise");
+        var whole = config with { Output = config.Output with { Directory = Path.Combine(dir, "whole") } };
+        var extended = config with { Solver = config.Solver with { TEnd = 0.1 }, Output = config.Output with { Directory = Path.Combine(dir, "extended") } };
+        Assert.That(Run(whole).ExitCode, Is.EqualTo(0));
+        Assert.That(Run(extended).ExitCode, Is.EqualTo(0));
+        var longer = Run(extended with { Solver = extended.Solver with { TEnd = config.Solver.TEnd } }, resume: true);
+        Assert.That(longer.ExitCode, Is.EqualTo(0), longer.Message);
+        var expected = Contents(whole.Output.Directory);
+        var actual = Contents(extended.Output.Directory);
+        Assert.That(actual.Keys, Is.EquivalentTo(expected.Keys));
+        foreach (var (key, value) in expected) Assert.That(actual[key], Is.EqualTo(value), key);
     }
 }

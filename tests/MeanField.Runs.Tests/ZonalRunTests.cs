@@ -105,7 +105,7 @@ public class ZonalRunTests
     {
         Assert.That(Assert.Throws<ConfigException>(() => ConfigLoader.LoadText(Config.Replace("kind: perturbed_uniform", "kind: fourier"), "z.yaml", "x"))!.Message,
             Does.Contain("initial.kind"));
-        Assert.That(Assert.Throws<ConfigException>(() => ConfigLoader.LoadText("initial: {kind: gegenbauer}", "c.yaml", "x"))!.Message,
+        Assert.That(Assert.Throws<ConfigException>(() => ConfigLoader.LoadText("geometry: circle\ninitial: {kind: gegenbauer}", "c.yaml", "x"))!.Message,
             Does.Contain("initial.kind"));
     }
 }

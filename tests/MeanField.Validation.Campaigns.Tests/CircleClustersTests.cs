@@ -1,3 +1,4 @@
+using MeanField.Analysis;
 using System.Numerics;
 
 namespace MeanField.Validation.Campaigns.Tests;

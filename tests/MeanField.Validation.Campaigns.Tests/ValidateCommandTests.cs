@@ -130,6 +130,7 @@ public class ValidateCommandTests
     [TestCase("06-noisy-transition.yaml")]
     [TestCase("04-stochastic-synchronisation.yaml")]
     [TestCase("07-equiangular.yaml")]
+    [TestCase("08-noisy-bifurcation.yaml")]
     public void QuickCampaignPasses(string file)
     {
         string path = Path.Combine(RepositoryRoot(), "validation", file);

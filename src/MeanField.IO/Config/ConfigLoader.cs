@@ -29,7 +29,10 @@ public static class ConfigLoader
         var root = Parse(text, source);
         foreach (var option in overrides ?? []) ApplyOverride(root, option, sources);
         string baseDirectory = File.Exists(source) ? Path.GetDirectoryName(Path.GetFullPath(source))! : Directory.GetCurrentDirectory();
+        if (!root.Children.ContainsKey(new YamlScalarNode("geometry")))
+            throw new ConfigException($"{source}: geometry: missing; every config names its domain (geometry: circle, sphere or zonal), so that an empty or truncated file cannot run silently with every default");
         var config = Bind(new YamlMappingReader(root, "", sources), defaultName, baseDirectory);
+        ConfigSchema.RejectKeysWithoutEffect(root, config, sources);
         if (outDirectory is not null) config = config with { Output = config.Output with { Directory = outDirectory } };
         return config;
     }
@@ -99,22 +102,22 @@ public static class ConfigLoader
             throw root.Error(root.Node("name"), "name", $"'{name}' is not usable as a file name");
 
         var s = root.Mapping("solver");
-        string kind = s.Choice("kind", "spectral", SolverConfig.Kinds);
+        var kind = s.Choice("kind", SolverKind.Spectral);
         // kind both runs the SPDE/PDE and the particles on one noise path: geometry, dimension and initial law are the
         // spectral solver's (whose laws the particles also sample on S¹ and S²).
-        bool particles = kind == "particles";
-        string geometry = root.Choice("geometry", "circle", ["circle", "sphere", "zonal"]);
-        if (kind == "both" && geometry == "zonal")
+        bool particles = kind == SolverKind.Particles;
+        var geometry = root.Choice("geometry", GeometryKind.Circle);
+        if (kind == SolverKind.Both && geometry == GeometryKind.Zonal)
             throw s.Error(s.Node("kind"), "kind", "both needs geometry circle or sphere (particles cannot follow the axisymmetric zonal reduction)");
-        bool sphereSpectral = geometry == "sphere" && !particles;
-        if (geometry == "zonal" && particles)
+        bool sphereSpectral = geometry == GeometryKind.Sphere && !particles;
+        if (geometry == GeometryKind.Zonal && particles)
             throw root.Error(root.Node("geometry"), "geometry", "geometry zonal is an axisymmetric PDE reduction; particles live on the full sphere: use geometry: sphere with solver.kind particles");
-        bool zonal = geometry == "zonal";
+        bool zonal = geometry == GeometryKind.Zonal;
         int dimension = geometry switch
         {
-            "zonal" => root.Int("dimension", 3, d => d >= 2 && d <= 1 << 16, "must be between 2 and 65536 for geometry zonal"),
-            "sphere" when sphereSpectral => root.Int("dimension", 3, d => d == 3, "must be 3 for geometry sphere with solver.kind spectral (the harmonic solver is on S^2; use geometry zonal for axisymmetric densities on S^(d-1), or solver.kind particles)"),
-            "sphere" => root.Int("dimension", 3, d => d >= 2 && d <= MaxDimension, $"must be between 2 and {MaxDimension} for geometry sphere (S^(d-1) in R^d)"),
+            GeometryKind.Zonal => root.Int("dimension", 3, d => d >= 2 && d <= 1 << 16, "must be between 2 and 65536 for geometry zonal"),
+            GeometryKind.Sphere when sphereSpectral => root.Int("dimension", 3, d => d == 3, "must be 3 for geometry sphere with solver.kind spectral (the harmonic solver is on S^2; use geometry zonal for axisymmetric densities on S^(d-1), or solver.kind particles)"),
+            GeometryKind.Sphere => root.Int("dimension", 3, d => d >= 2 && d <= MaxDimension, $"must be between 2 and {MaxDimension} for geometry sphere (S^(d-1) in R^d)"),
             _ => root.Int("dimension", 2, d => d == 2, "must be 2 for geometry circle (use geometry: sphere or zonal for d ≥ 3)"),
         };
 
@@ -144,20 +147,20 @@ public static class ConfigLoader
                 : sphereSpectral
                     ? s.Int("resolution", 63, n => n >= 2 && n <= 1023, "is lmax for geometry sphere and must lie between 2 and 1023")
                     : s.Int("resolution", 256, n => n >= 8 && n % 2 == 0 && n <= 1 << 22, "must be an even number of grid points between 8 and 4194304"),
-            Stepper = s.Choice("stepper", model.CommonNoise is null ? "dopri5" : "heun", SolverConfig.Steppers),
+            Stepper = s.Choice("stepper", model.CommonNoise is null ? StepperKind.Dopri5 : StepperKind.Heun),
             Dt = s.Double("dt", 1e-3, x => x > 0, "must be > 0"),
             Tolerance = s.Double("tolerance", 1e-9, x => x > 0 && x < 1, "must lie in (0, 1)"),
             TEnd = s.Double("t_end", 1.0, x => x > 0, "must be > 0"),
-            OnUnderresolved = s.Choice("on_underresolved", "stop", SolverConfig.UnderresolvedActions),
+            OnUnderresolved = s.Choice("on_underresolved", UnderresolvedAction.Stop),
             TailTolerance = s.Double("tail_tolerance", 1e-6, x => x > 0 && x < 1, "must lie in (0, 1)"),
             NegativeTolerance = s.Double("negative_tolerance", 1e-6, x => x >= 0, "must be ≥ 0"),
-            Fft = s.Choice("fft", "auto", SolverConfig.FftBackends),
+            Fft = s.Choice("fft", FftChoice.Auto),
         };
         bool stochasticStepper = SolverConfig.StochasticSteppers.Contains(solver.Stepper);
         if (!particles && model.CommonNoise is not null && !stochasticStepper)
-            throw s.Error(s.Node("stepper"), "stepper", $"'{solver.Stepper}' is deterministic and model.common_noise is set; use heun (Stratonovich, default) or euler_maruyama (Itô) with a fixed solver.dt");
+            throw s.Error(s.Node("stepper"), "stepper", $"'{solver.Stepper.Name()}' is deterministic and model.common_noise is set; use heun (Stratonovich, default) or euler_maruyama (Itô) with a fixed solver.dt");
         if (!particles && model.CommonNoise is null && stochasticStepper)
-            throw s.Error(s.Node("stepper"), "stepper", $"'{solver.Stepper}' is a stochastic stepper and needs model.common_noise; use rk4 or dopri5");
+            throw s.Error(s.Node("stepper"), "stepper", $"'{solver.Stepper.Name()}' is a stochastic stepper and needs model.common_noise; use rk4 or dopri5");
         s.Finish();
         // Largest mode an initial law may use: the retained wavenumber (circle) or the largest degree (zonal, sphere).
         int kmax = zonal || sphereSpectral ? solver.Resolution : (solver.Resolution - 1) / 3;
@@ -198,12 +201,12 @@ public static class ConfigLoader
         };
     }
 
-    private static CommonNoiseConfig BindCommonNoise(YamlMappingReader c, string geometry, int dimension, string solverKind)
+    private static CommonNoiseConfig BindCommonNoise(YamlMappingReader c, GeometryKind geometry, int dimension, SolverKind solverKind)
     {
-        if (geometry == "zonal")
+        if (geometry == GeometryKind.Zonal)
             throw c.Error(c.Node("kind"), "common_noise", "common noise breaks axial symmetry, so geometry zonal cannot carry it; use geometry circle, sphere (d = 3), or particles");
-        bool particlesOnly = solverKind == "particles";
-        string kind = c.Choice("kind", "mlp", CommonNoiseConfig.Kinds);
+        bool particlesOnly = solverKind == SolverKind.Particles;
+        var kind = c.Choice("kind", NoiseKind.Mlp);
         string activation = c.Choice("activation", "relu", MlpActivations.Names);
         var config = new CommonNoiseConfig
         {
@@ -212,7 +215,7 @@ public static class ConfigLoader
             SigmaU = c.Double("sigma_u", 0.0, x => x >= 0 && x <= 100, "must lie in [0, 100]"),
             SigmaW = c.Double("sigma_w", 0.0, x => x >= 0 && x <= 100, "must lie in [0, 100]"),
             Modes = c.Int("modes", 16, x => x >= 0 && x <= 512, "must lie between 0 and 512"),
-            Sampler = c.Choice("sampler", dimension >= 4 ? "mlp" : "harmonic", CommonNoiseConfig.Samplers),
+            Sampler = c.Choice("sampler", dimension >= 4 ? NoiseSampler.Mlp : NoiseSampler.Harmonic),
             Width = c.Int("width", 256, x => x >= 1 && x <= 1 << 20, "must lie between 1 and 1048576"),
             Amplitudes = c.List("amplitudes", (node, key) =>
             {
@@ -227,7 +230,7 @@ public static class ConfigLoader
                 return (IReadOnlyList<double>)values;
             }),
         };
-        if (kind == "fields")
+        if (kind == NoiseKind.Fields)
         {
             if (config.Amplitudes.Count == 0)
                 throw c.Error(c.Node("amplitudes") ?? c.Node("kind"), "amplitudes", dimension == 2 ? "kind fields needs rows [m, a_cos, a_sin]" : "kind fields needs rows [n, C_n]");
@@ -235,14 +238,14 @@ public static class ConfigLoader
                 throw c.Error(c.Node("kind"), "kind", $"fields are harmonic amplitudes on S¹ or S²; dimension is {dimension}: use kind mlp (sampler mlp)");
             var duplicate = config.Amplitudes.GroupBy(r => (int)r[0]).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null) throw c.Error(c.Node("amplitudes"), "amplitudes", $"mode {duplicate.Key} is given twice");
-            if (config.Sampler == "mlp") throw c.Error(c.Node("sampler"), "sampler", "sampler mlp draws the random MLP layer and needs kind mlp");
+            if (config.Sampler == NoiseSampler.Mlp) throw c.Error(c.Node("sampler"), "sampler", "sampler mlp draws the random MLP layer and needs kind mlp");
         }
         else if (c.Has("amplitudes"))
             throw c.Error(c.Node("amplitudes"), "amplitudes", "amplitudes are for kind fields; kind mlp computes them from the kernel");
-        if (config.Sampler == "harmonic" && dimension >= 4)
+        if (config.Sampler == NoiseSampler.Harmonic && dimension >= 4)
             throw c.Error(c.Node("sampler"), "sampler", $"a harmonic expansion of the noise is implemented on S¹ and S² only; dimension is {dimension}: use sampler mlp");
-        if (config.Sampler == "mlp" && !particlesOnly)
-            throw c.Error(c.Node("sampler"), "sampler", $"sampler mlp is for solver.kind particles; solver.kind {solverKind} shares the harmonic noise path between SPDE and particles");
+        if (config.Sampler == NoiseSampler.Mlp && !particlesOnly)
+            throw c.Error(c.Node("sampler"), "sampler", $"sampler mlp is for solver.kind particles; solver.kind {solverKind.Name()} shares the harmonic noise path between SPDE and particles");
         c.Finish();
         return config;
     }
@@ -254,20 +257,20 @@ public static class ConfigLoader
         {
             // Absent means "the default 1000, or the file's row count for from_file", so it stays null here.
             Count = p.Node("count") is { } countNode ? p.ParseInt(countNode, "count", n => n >= 1 && n <= 100_000_000, "must be between 1 and 100000000") : null,
-            Integrator = p.Choice("integrator", model.CommonNoise is null ? "rk4" : "heun", ParticlesConfig.Integrators),   // heun: Stratonovich, the default with common noise
+            Integrator = p.Choice("integrator", model.CommonNoise is null ? IntegratorKind.Rk4 : IntegratorKind.Heun),   // heun: Stratonovich, the default with common noise
             Dt = p.Double("dt", 1e-3, x => x > 0, "must be > 0"),
-            Interaction = p.Choice("interaction", "auto", ParticlesConfig.Interactions),
+            Interaction = p.Choice("interaction", InteractionKind.Auto),
             Tolerance = p.Double("tolerance", 1e-12, x => x > 0 && x < 1, "must lie in (0, 1)"),
             Threads = p.Int("threads", 0, x => x >= 0 && x <= 1024, "must be between 0 (one per core) and 1024"),
         };
-        if (model.CommonNoise is not null && config.Integrator == "rk4" && (particles || p.Has("integrator")))
+        if (model.CommonNoise is not null && config.Integrator == IntegratorKind.Rk4 && (particles || p.Has("integrator")))
             throw p.Error(p.Node("integrator"), "integrator", "rk4 is deterministic and model.common_noise is set; use heun (Stratonovich) or layer (the transformer update, Itô)");
-        if (particles && config.Integrator == "rk4" && model.Diffusion > 0)
+        if (particles && config.Integrator == IntegratorKind.Rk4 && model.Diffusion > 0)
             throw p.Error(p.Node("integrator"), "integrator", $"rk4 is deterministic and model.diffusion is {model.Diffusion.ToString("R", CultureInfo.InvariantCulture)}; use heun (Stratonovich, with noise) or layer");
         // V = −I (P2's forward heat phase) only flips the drift's sign, which the spectral sums support.
         bool minusIdentityValue = model.Value is { } v && Enumerable.Range(0, v.Count).All(i => v[i] == (i % (dimension + 1) == 0 ? -1.0 : 0.0));
         bool identity = model.Query is null && model.Key is null && (model.Value is null || minusIdentityValue);
-        if (particles && config.Interaction == "spectral" && !(identity && dimension is 2 or 3))
+        if (particles && config.Interaction == InteractionKind.Spectral && !(identity && dimension is 2 or 3))
             throw p.Error(p.Node("interaction"), "interaction",
                 $"spectral summation is implemented for the identity case (no model.query/key; model.value absent or −I) on the circle (dimension 2) and on S^2 (dimension 3) only; this run has dimension {dimension}{(identity ? "" : " and explicit matrices")}; use dense or auto");
         p.Finish();
@@ -284,19 +287,20 @@ public static class ConfigLoader
         var v = seq.Children.Select(x => r.ParseDouble(x, key, _ => true, "")).ToArray();
         double norm = Math.Sqrt(v.Sum(x => x * x));
         if (!(norm > 0)) throw r.Error(node, key, "must not be the zero vector");
-        return v.Select(x => x / norm).ToArray();
+        // A vector already unit to rounding is kept as given, so that reading the stored /config again is the identity.
+        return Math.Abs(norm - 1) < 1e-15 ? v : v.Select(x => x / norm).ToArray();
     }
 
     // a key only takes effect for the kind that uses it (docs/configuration.md).
-    private static InitialConfig BindInitial(YamlMappingReader r, int kmax, int resolution, string geometry, bool particles, int dimension,
+    private static InitialConfig BindInitial(YamlMappingReader r, int kmax, int resolution, GeometryKind geometry, bool particles, int dimension,
         ParticlesConfig particleConfig, string baseDirectory)
     {
         // Particles on S² (d = 3) take the S² PDE's laws, with the same keys; on S^{d−1}, d ≥ 4, geometry zonal's laws
         // (pole e = e_d). gegenbauer (zonal about e_3) stays available at d = 3, with its [n, c] coefficients.
-        bool zonal = geometry == "zonal", sphere = geometry == "sphere" && (!particles || dimension == 3);
+        bool zonal = geometry == GeometryKind.Zonal, sphere = geometry == GeometryKind.Sphere && (!particles || dimension == 3);
         bool zonalLaws = zonal || (particles && dimension >= 4);
-        string kindValue = r.Choice("kind", "perturbed_uniform", InitialConfig.Kinds);
-        bool gegenbauerPairs = zonalLaws || (particles && dimension == 3 && kindValue == "gegenbauer");
+        var kindValue = r.Choice("kind", InitialKind.PerturbedUniform);
+        bool gegenbauerPairs = zonalLaws || (particles && dimension == 3 && kindValue == InitialKind.Gegenbauer);
         string limit = zonal || (sphere && !particles) ? $"solver.resolution {resolution} is the largest degree"
             : particles && dimension >= 3 ? $"particle runs take degrees up to ⌊(solver.resolution − 1)/3⌋ = {kmax}"
             : $"solver.resolution {resolution} retains wavenumbers up to {kmax}";
@@ -358,14 +362,14 @@ public static class ConfigLoader
         {
             string why = initial.Kind switch
             {
-                "equiangular" or "from_file" => "it gives particle positions and needs solver.kind: particles",
-                "fourier" when particles => $"it is a law on the circle and dimension is {dimension}",
-                "gegenbauer" when particles => $"it is a zonal law on S^(d-1), d ≥ 3, and dimension is {dimension}",
-                _ => particles ? $"particles with dimension {dimension}" : $"geometry {geometry}",
+                InitialKind.Equiangular or InitialKind.FromFile => "it gives particle positions and needs solver.kind: particles",
+                InitialKind.Fourier when particles => $"it is a law on the circle and dimension is {dimension}",
+                InitialKind.Gegenbauer when particles => $"it is a zonal law on S^(d-1), d ≥ 3, and dimension is {dimension}",
+                _ => particles ? $"particles with dimension {dimension}" : $"geometry {geometry.Name()}",
             };
-            throw r.Error(kindNode, "kind", $"'{initial.Kind}' is not one of: {string.Join(", ", kinds)} ({why})");
+            throw r.Error(kindNode, "kind", $"'{initial.Kind.Name()}' is not one of: {string.Join(", ", kinds.Select(k => k.Name()))} ({why})");
         }
-        if (initial.Kind == "equiangular")
+        if (initial.Kind == InitialKind.Equiangular)
         {
             int n = particleConfig.Count ?? 1000;
             if (n > dimension)
@@ -373,7 +377,7 @@ public static class ConfigLoader
             if (n > 1 && !(initial.Rho0 > -1.0 / (n - 1)))
                 throw r.Error(r.Node("rho0"), "rho0", $"must be > −1/(N−1) = {(-1.0 / (n - 1)).ToString("R", CultureInfo.InvariantCulture)} for N = {n} (the Gram matrix must be positive definite), got {initial.Rho0.ToString("R", CultureInfo.InvariantCulture)}");
         }
-        if (initial.Kind == "from_file")
+        if (initial.Kind == InitialKind.FromFile)
         {
             var fileNode = r.Node("file");
             if (string.IsNullOrWhiteSpace(initial.File))
@@ -384,7 +388,7 @@ public static class ConfigLoader
             if (!System.IO.File.Exists(full)) throw r.Error(fileNode, "file", $"'{initial.File}' does not exist (looked for {full})");
             initial = initial with { File = full };
         }
-        if (initial.Kind == "von_mises")
+        if (initial.Kind == InitialKind.VonMises)
         {
             if (initial.Components.Count == 0)
                 throw r.Error(r.Node("components"), "components", "von_mises needs at least one component {weight, mean, kappa}");
@@ -392,7 +396,7 @@ public static class ConfigLoader
             if (Math.Abs(total - 1) > 1e-9)
                 throw r.Error(r.Node("components"), "components", $"weights must sum to 1, they sum to {total:R}");
         }
-        if (initial.Kind == "harmonics")
+        if (initial.Kind == InitialKind.Harmonics)
         {
             if (initial.Harmonics.Count == 0)
                 throw r.Error(r.Node("coefficients"), "coefficients", "harmonics needs a list of [l, m, re, im]");
@@ -400,7 +404,7 @@ public static class ConfigLoader
             if (duplicate is not null)
                 throw r.Error(r.Node("coefficients"), "coefficients", $"(l, m) = {duplicate.Key} is given twice");
         }
-        if (initial.Kind is "fourier" or "gegenbauer")
+        if (initial.Kind is InitialKind.Fourier or InitialKind.Gegenbauer)
         {
             if (initial.Coefficients.Count == 0)
                 throw r.Error(r.Node("coefficients"), "coefficients", gegenbauerPairs ? "gegenbauer needs a list of [n, c]" : "fourier needs a list of [k, re, im]");

@@ -7,7 +7,7 @@ namespace MeanField.IO.Config;
 public sealed record RunConfig
 {
     public required string Name { get; init; }
-    public string Geometry { get; init; } = "circle";
+    public GeometryKind Geometry { get; init; } = GeometryKind.Circle;
     public int Dimension { get; init; } = 2;
     public ModelConfig Model { get; init; } = new();
     public InitialConfig Initial { get; init; } = new();
@@ -50,9 +50,7 @@ public sealed record ModelConfig
 /// </summary>
 public sealed record CommonNoiseConfig
 {
-    public static readonly IReadOnlyList<string> Kinds = ["mlp", "fields"];
-    public static readonly IReadOnlyList<string> Samplers = ["harmonic", "mlp"];
-    public string Kind { get; init; } = "mlp";
+    public NoiseKind Kind { get; init; } = NoiseKind.Mlp;
     public MlpActivation Activation { get; init; } = MlpActivation.Relu;
     public double SigmaU { get; init; }
     public double SigmaW { get; init; }
@@ -61,7 +59,7 @@ public sealed record CommonNoiseConfig
     /// <summary>kind fields: circle rows [m, a_cos, a_sin]; S² rows [n, C_n].</summary>
     public IReadOnlyList<IReadOnlyList<double>> Amplitudes { get; init; } = [];
     /// <summary>Particles: harmonic (default for d = 2, 3) or mlp (the only choice for d ≥ 4).</summary>
-    public string Sampler { get; init; } = "harmonic";
+    public NoiseSampler Sampler { get; init; } = NoiseSampler.Harmonic;
     /// <summary>Sampler mlp: the hidden width m of the random layer.</summary>
     public int Width { get; init; } = 256;
 }
@@ -89,22 +87,21 @@ public sealed record FourierCoefficient(int K, double Re, double Im);
 
 public sealed record InitialConfig
 {
-    public static readonly IReadOnlyList<string> Kinds = ["uniform", "perturbed_uniform", "von_mises", "fourier", "gegenbauer", "harmonics", "equiangular", "from_file"];
     /// <summary>Kinds the spectral solver accepts on the circle.</summary>
-    public static readonly IReadOnlyList<string> CircleKinds = ["uniform", "perturbed_uniform", "von_mises", "fourier"];
-    public static readonly IReadOnlyList<string> ZonalKinds = ["uniform", "perturbed_uniform", "von_mises", "gegenbauer"];
-    public static readonly IReadOnlyList<string> SphereKinds = ["uniform", "perturbed_uniform", "von_mises", "harmonics"];
+    public static readonly IReadOnlyList<InitialKind> CircleKinds = [InitialKind.Uniform, InitialKind.PerturbedUniform, InitialKind.VonMises, InitialKind.Fourier];
+    public static readonly IReadOnlyList<InitialKind> ZonalKinds = [InitialKind.Uniform, InitialKind.PerturbedUniform, InitialKind.VonMises, InitialKind.Gegenbauer];
+    public static readonly IReadOnlyList<InitialKind> SphereKinds = [InitialKind.Uniform, InitialKind.PerturbedUniform, InitialKind.VonMises, InitialKind.Harmonics];
     /// <summary>
     /// Kinds the particle solver accepts: on the circle (d = 2) also the circle laws of the PDE, on S² (d = 3) the S² PDE's
     /// laws (plus gegenbauer, zonal about e_3), on S^{d−1} (d ≥ 4) the zonal laws of geometry zonal (about the pole e = e_d).
     /// </summary>
-    public static IReadOnlyList<string> ParticleKinds(int dimension) => dimension switch
+    public static IReadOnlyList<InitialKind> ParticleKinds(int dimension) => dimension switch
     {
-        2 => ["uniform", "perturbed_uniform", "von_mises", "fourier", "equiangular", "from_file"],
-        3 => ["uniform", "perturbed_uniform", "von_mises", "harmonics", "gegenbauer", "equiangular", "from_file"],
-        _ => ["uniform", "perturbed_uniform", "von_mises", "gegenbauer", "equiangular", "from_file"],
+        2 => [InitialKind.Uniform, InitialKind.PerturbedUniform, InitialKind.VonMises, InitialKind.Fourier, InitialKind.Equiangular, InitialKind.FromFile],
+        3 => [InitialKind.Uniform, InitialKind.PerturbedUniform, InitialKind.VonMises, InitialKind.Harmonics, InitialKind.Gegenbauer, InitialKind.Equiangular, InitialKind.FromFile],
+        _ => [InitialKind.Uniform, InitialKind.PerturbedUniform, InitialKind.VonMises, InitialKind.Gegenbauer, InitialKind.Equiangular, InitialKind.FromFile],
     };
-    public string Kind { get; init; } = "perturbed_uniform";
+    public InitialKind Kind { get; init; } = InitialKind.PerturbedUniform;
     public double Amplitude { get; init; } = 1e-3;
     public int Modes { get; init; } = 32;
     public IReadOnlyList<VonMisesComponent> Components { get; init; } = [];
@@ -120,36 +117,30 @@ public sealed record InitialConfig
 
 public sealed record SolverConfig
 {
-    public static readonly IReadOnlyList<string> Kinds = ["spectral", "particles", "both"];
-    /// <summary>Deterministic steppers, and the fixed-step stochastic ones used when model.common_noise is set.</summary>
-    public static readonly IReadOnlyList<string> Steppers = ["rk4", "dopri5", "heun", "euler_maruyama"];
-    public static readonly IReadOnlyList<string> StochasticSteppers = ["heun", "euler_maruyama"];
-    public static readonly IReadOnlyList<string> UnderresolvedActions = ["stop", "warn"];
-    public static readonly IReadOnlyList<string> FftBackends = ["auto", "fftw", "managed"];
-    public string Kind { get; init; } = "spectral";
+    /// <summary>The fixed-step stochastic steppers, used when model.common_noise is set.</summary>
+    public static readonly IReadOnlyList<StepperKind> StochasticSteppers = [StepperKind.Heun, StepperKind.EulerMaruyama];
+    public SolverKind Kind { get; init; } = SolverKind.Spectral;
     public int Resolution { get; init; } = 256;
-    public string Stepper { get; init; } = "dopri5";
+    public StepperKind Stepper { get; init; } = StepperKind.Dopri5;
     public double Dt { get; init; } = 1e-3;
     public double Tolerance { get; init; } = 1e-9;
     public double TEnd { get; init; } = 1.0;
-    public string OnUnderresolved { get; init; } = "stop";
+    public UnderresolvedAction OnUnderresolved { get; init; } = UnderresolvedAction.Stop;
     /// <summary>Largest acceptable spectral tail (relative L² size of the top third of retained modes).</summary>
     public double TailTolerance { get; init; } = 1e-6;
     /// <summary>Largest acceptable negative density, relative to the uniform density 1/2π.</summary>
     public double NegativeTolerance { get; init; } = 1e-6;
-    public string Fft { get; init; } = "auto";
+    public FftChoice Fft { get; init; } = FftChoice.Auto;
 }
 
 /// <summary>The particle simulator (solver.kind: particles). solver.t_end is the final time for both solvers.</summary>
 public sealed record ParticlesConfig
 {
-    public static readonly IReadOnlyList<string> Integrators = ["rk4", "heun", "layer"];
-    public static readonly IReadOnlyList<string> Interactions = ["auto", "dense", "spectral"];
     /// <summary>N; null = 1000, or the row count of initial.file for from_file.</summary>
     public int? Count { get; init; }
-    public string Integrator { get; init; } = "rk4";
+    public IntegratorKind Integrator { get; init; } = IntegratorKind.Rk4;
     public double Dt { get; init; } = 1e-3;
-    public string Interaction { get; init; } = "auto";
+    public InteractionKind Interaction { get; init; } = InteractionKind.Auto;
     public double Tolerance { get; init; } = 1e-12;
     /// <summary>Worker threads; 0 = one per logical core. Results do not depend on it.</summary>
     public int Threads { get; init; }

@@ -82,9 +82,8 @@ public sealed class YamlMappingReader
         var node = Get(key);
         if (node is null) return fallback;
         string text = Scalar(node, key, "a non-negative integer");
-        // Capped at 2^63 − 1 so the seed is stored as a plain int64 attribute that every HDF5 reader understands.
-        if (!ulong.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong value) || value > long.MaxValue)
-            throw Error(node, key, $"expected an integer from 0 to {long.MaxValue}, got '{text}'");
+        if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
+            throw Error(node, key, $"expected an integer from 0 to {ulong.MaxValue}, got '{text}'");
         return value;
     }
 
@@ -131,6 +130,16 @@ public sealed class YamlMappingReader
         string text = Scalar(node, key, "a string");
         if (!allowed.Contains(text)) throw Error(node, key, $"'{text}' is not one of: {string.Join(", ", allowed)}");
         return text;
+    }
+
+    /// <summary>One of an enum's YAML names (<see cref="YamlNames"/>).</summary>
+    public T Choice<T>(string key, T fallback) where T : struct, Enum
+    {
+        var node = Get(key);
+        if (node is null) return fallback;
+        string text = Scalar(node, key, "a string");
+        if (!YamlNames.TryParse<T>(text, out var value)) throw Error(node, key, $"'{text}' is not one of: {string.Join(", ", YamlNames.All<T>())}");
+        return value;
     }
 
     public YamlMappingReader Mapping(string key)

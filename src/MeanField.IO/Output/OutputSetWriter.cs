@@ -495,9 +495,9 @@ public sealed class OutputSetWriter : IDisposable
                 throw new ArgumentException("Root attribute names must not be empty.");
             if (ReservedRootAttributes.Contains(name))
                 throw new ArgumentException($"Root attribute '{name}' is reserved; the writer sets it.");
-            if (value is not (string or double or long or int or bool))
+            if (value is not (string or double or long or ulong or int or bool))
                 throw new ArgumentException(
-                    $"Root attribute '{name}' has unsupported type {value?.GetType().Name ?? "null"}; use string, double, long, int or bool.");
+                    $"Root attribute '{name}' has unsupported type {value?.GetType().Name ?? "null"}; use string, double, long, ulong, int or bool.");
         }
         return attributes.ToArray();
     }

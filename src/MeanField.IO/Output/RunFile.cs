@@ -127,6 +127,8 @@ public sealed class RunFile : IDisposable
                 {
                     1 => (long)a.Read<byte>(),
                     4 => (long)a.Read<int>(),
+                    // Unsigned 64-bit (the seed): kept as ulong, since values ≥ 2⁶³ do not fit a long.
+                    _ when !a.Type.FixedPoint.IsSigned => a.Read<ulong>(),
                     _ => a.Read<long>(),
                 },
                 _ => a.Read<string>(),

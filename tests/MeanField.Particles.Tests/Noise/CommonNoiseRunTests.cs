@@ -9,6 +9,7 @@ public class CommonNoiseRunTests
 {
     private const string Circle = """
         name: cn
+        geometry: circle
         model:
           attention: usa
           beta: 2.0

@@ -2,7 +2,7 @@ using System.Numerics;
 using MeanField.Core;
 using MeanField.Core.Random;
 
-namespace MeanField.Validation.Tests;
+namespace MeanField.Analysis.Tests;
 
 [TestFixture]
 public class MmdTests

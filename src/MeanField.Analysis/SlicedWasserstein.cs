@@ -1,6 +1,6 @@
 using MeanField.Core.Random;
 
-namespace MeanField.Validation;
+namespace MeanField.Analysis;
 
 /// <summary>
 /// Sliced Wasserstein distance between two clouds on S^{d−1} (row-major N×d arrays):

@@ -1,6 +1,6 @@
 using MeanField.Core.Random;
 
-namespace MeanField.Validation.Tests;
+namespace MeanField.Analysis.Tests;
 
 [TestFixture]
 public class RateFitTests

@@ -1,4 +1,4 @@
-namespace MeanField.Validation;
+namespace MeanField.Analysis;
 
 /// <summary>A smooth function and its derivative at one point.</summary>
 internal delegate (double Value, double Derivative) SmoothFunction(double x);

@@ -1,6 +1,6 @@
 using MeanField.Core;
 
-namespace MeanField.Validation;
+namespace MeanField.Analysis;
 
 /// <summary>
 /// The zonal marginal t = ⟨x, e⟩ of measures on S^{d−1}: the empirical values of a cloud, and W1 on [−1, 1] between

@@ -1,7 +1,7 @@
 using System.Numerics;
 using MeanField.Core;
 
-namespace MeanField.Validation;
+namespace MeanField.Analysis;
 
 /// <summary>
 /// A zonal kernel k(x, y) = k(⟨x, y⟩), stored scaled by e^{−LogScale} so that e^{κ⟨x,y⟩} does not overflow:

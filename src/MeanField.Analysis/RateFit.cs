@@ -1,6 +1,6 @@
 using MathNet.Numerics.Distributions;
 
-namespace MeanField.Validation;
+namespace MeanField.Analysis;
 
 /// <summary>
 /// A fitted rate err ≈ e^a N^p on log–log axes.

@@ -1,4 +1,4 @@
-namespace MeanField.Validation;
+namespace MeanField.Analysis;
 
 /// <summary>W_p between two empirical measures on the real line (any sizes), exactly.</summary>
 public static class LineWasserstein

@@ -1,4 +1,4 @@
-namespace MeanField.Validation;
+namespace MeanField.Analysis;
 
 /// <summary>Fixed Gauss–Legendre rules on [−1, 1], computed once by Newton on the Legendre recurrence.</summary>
 internal static class GaussLegendre

@@ -1,7 +1,7 @@
 using System.Numerics;
 using MathNet.Numerics.IntegralTransforms;
 
-namespace MeanField.Validation;
+namespace MeanField.Analysis;
 
 /// <summary>
 /// W2 between a PDE density and a cloud, with a rigorous bound on the error of the quantile discretisation:

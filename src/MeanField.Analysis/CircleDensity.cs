@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace MeanField.Validation;
+namespace MeanField.Analysis;
 
 /// <summary>
 /// A band-limited density on the circle w.r.t. dθ (docs/output-format.md): ρ(θ) = Σ_{|k|≤K} ρ̂_k e^{ikθ} with

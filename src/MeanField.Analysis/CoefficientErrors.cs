@@ -1,7 +1,7 @@
 using System.Numerics;
 using MeanField.Core;
 
-namespace MeanField.Validation;
+namespace MeanField.Analysis;
 
 /// <summary>
 /// Relative coefficient errors ‖a − b‖/‖b‖ (b is the reference), each in the norm that equals the L² norm of the

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Regenerate the key table of docs/configuration.md from the config schema (meanfield config-keys).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+table=$(dotnet run --project src/MeanField.Cli -c Release -- config-keys)
+python3 - "$table" <<'PY'
+import sys, re
+p = 'docs/configuration.md'
+s = open(p).read()
+begin = '<!-- key table: generated from ConfigSchema.MarkdownTable(); a test keeps it equal -->'
+end = '<!-- end of key table -->'
+i, j = s.index(begin) + len(begin), s.index(end)
+open(p, 'w').write(s[:i] + '\n' + sys.argv[1].strip() + '\n' + s[j:])
+PY
