@@ -96,7 +96,7 @@ public class StochasticPlotTests
     public void EnergyIsClaimedMonotoneOnlyForTheDeterministicAttractiveFlow()
     {
         string dir = TempDirectory();
-        const string circle = "name: sync\nmodel: {attention: usa, beta: 2.0}\ninitial: {kind: perturbed_uniform, amplitude: 1.0e-2, modes: 4}\nsolver: {resolution: 64, t_end: 0.1}\noutput: {interval: 0.05}\nseed: 1\n";
+        const string circle = "name: sync\ngeometry: circle\nmodel: {attention: usa, beta: 2.0}\ninitial: {kind: perturbed_uniform, amplitude: 1.0e-2, modes: 4}\nsolver: {resolution: 64, t_end: 0.1}\noutput: {interval: 0.05}\nseed: 1\n";
         using (var plain = RunFile.Open(RunConfig(dir, "plain", circle)))
             Assert.That(StochasticPlots.EnergyIsMonotone(plain), Is.True);
         using (var diffusive = RunFile.Open(RunConfig(dir, "diffusive", circle, "model.diffusion=0.1")))
