@@ -26,12 +26,12 @@ public class CommonNoiseConfigTests
         Assert.Throws<ConfigException>(() => Load(text, overrides))!.Message;
 
     [Test]
-    public void Reads_the_mlp_noise_and_defaults_to_the_stochastic_heun_stepper()
+    public void Reads_the_mlp_noise_and_defaults_to_the_gauss_splitting_stepper()
     {
         var c = Load(Circle);
         var n = c.Model.CommonNoise!;
         Assert.That((n.Kind, n.Activation, n.SigmaU, n.SigmaW, n.Modes, n.Sampler), Is.EqualTo((NoiseKind.Mlp, MlpActivation.Gelu, 0.1, 0.2, 8, NoiseSampler.Harmonic)));
-        Assert.That(c.Solver.Stepper, Is.EqualTo(StepperKind.Heun));
+        Assert.That(c.Solver.Stepper, Is.EqualTo(StepperKind.GaussSplitting));
         Assert.That(c.Particles.Integrator, Is.EqualTo(IntegratorKind.Heun));
         Assert.That(c.Ensemble.Paths, Is.EqualTo(1));
         Assert.That(Load(Circle, "ensemble.paths=64").Ensemble.Paths, Is.EqualTo(64));

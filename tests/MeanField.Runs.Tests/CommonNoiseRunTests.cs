@@ -49,6 +49,35 @@ public class CommonNoiseRunTests
         for (int w = 0; w < 5; w++) Assert.That(p3[w], Is.EqualTo(0.5 * Math.Exp(1.0) - 1.0 * energy[w]).Within(1e-12));
     }
 
+    [TestCase("gauss_splitting")]
+    [TestCase("midpoint_splitting")]
+    public void ResumedCircleRunWithTheImplicitSplittingIsBitIdentical(string stepper)
+    {
+        const string yaml = """
+            model:
+              attention: usa
+              beta: 1.0
+              diffusion: 0.05
+              common_noise: {kind: fields, amplitudes: [[0, 0.3, 0], [1, 0.5, 0.2], [2, 0.1, 0.1]]}
+            initial: {kind: von_mises, components: [{weight: 1.0, mean: 1.0, kappa: 2.0}]}
+            solver: {resolution: 64, dt: 1.0e-3, t_end: 0.2, tail_tolerance: 0.1}
+            output: {interval: 0.05}
+            seed: 3
+            """;
+        var whole = Load(yaml, $"solver.stepper={stepper}");
+        var split = Load(yaml, $"solver.stepper={stepper}");
+        var quiet = new RunOptions { Output = TextWriter.Null, Error = TextWriter.Null };
+        var first = SpectralRun.Execute(whole, quiet);
+        Assert.That(first.ExitCode, Is.EqualTo(0), first.Message);
+        Assert.That(SpectralRun.Execute(split with { Solver = split.Solver with { TEnd = 0.1 } }, quiet).ExitCode, Is.EqualTo(0));
+        Assert.That(SpectralRun.Execute(split, quiet with { Resume = true }).ExitCode, Is.EqualTo(0));
+        using var a = H5File.OpenRead(Path.Combine(whole.Output.Directory, "noise.h5"));
+        using var b = H5File.OpenRead(Path.Combine(split.Output.Directory, "noise.h5"));
+        Assert.That((string)a.Attribute("stepper").Read<string>(), Is.EqualTo(stepper));
+        foreach (string task in new[] { "state", "noise_increments", "density" })
+            Assert.That(b.Dataset($"tasks/{task}").Read<double[,]>(), Is.EqualTo(a.Dataset($"tasks/{task}").Read<double[,]>()), task);
+    }
+
     [Test]
     public void OutputTimesMustBeWholeStepsAndNoiseModesMustBeResolved()
     {

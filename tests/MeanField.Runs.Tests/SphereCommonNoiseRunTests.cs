@@ -28,6 +28,8 @@ public class SphereCommonNoiseRunTests
 
     [TestCase("heun")]
     [TestCase("euler_maruyama")]
+    [TestCase("midpoint_splitting")]
+    [TestCase("gauss_splitting")]
     public void ResumedNoiseRunIsBitIdenticalAndItsIncrementsReplayThePath(string stepper)
     {
         string dir = RunTestSupport.TempDirectory();

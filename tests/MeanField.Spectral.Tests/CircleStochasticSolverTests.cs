@@ -111,6 +111,8 @@ public class CircleStochasticSolverTests
 
     [TestCase("heun")]
     [TestCase("euler_maruyama")]
+    [TestCase("gauss_splitting")]
+    [TestCase("midpoint_splitting")]
     public void AttentionOffMeanCoefficientsDecayLikeTheTruncatedHeatSemigroup(string scheme)
     {
         // MATH §3.3: with attention off the SPDE is linear and E f̂_k(t) = e^{−(κ_trunc(1)/2) k² t} f̂_k(0) (d = 2:
@@ -158,11 +160,10 @@ public class CircleStochasticSolverTests
     /// RMS over paths of ‖u_h(T) − u_ref(T)‖₂ for h = T/8 … T/64 against h_ref = T/1024 of the same scheme, all on
     /// one nested Brownian path per sample (each coarse step sums the fine increments); returns the fitted order.
     /// </summary>
-    private static double StrongOrder(CircleNoiseField field, string scheme, int paths, double attentionScale = 1)
+    private static double StrongOrder(CircleNoiseField field, string scheme, int paths, double attentionScale = 1, int[]? levels = null, int fine = 1024)
     {
         const double T = 0.5;
-        const int fine = 1024;
-        int[] coarse = [8, 16, 32, 64];
+        int[] coarse = levels ?? [8, 16, 32, 64];
         var model = new MeanFieldModel(AttentionKind.USA, 2.0) { AttentionScale = attentionScale };
         var c = Smooth(4, 0.5);
         var squared = new double[coarse.Length];
@@ -201,7 +202,9 @@ public class CircleStochasticSolverTests
     public void HeunStrongOrderIsOneHalfWithNonCommutingModes()
     {
         // cos θ and sin θ components do not commute ([G_c, G_s] = −a² ∂θ); without Lévy areas Heun drops to 1/2.
-        double order = StrongOrder(Fields([1, 0.3, 0.3]), "heun", 100, attentionScale: 0.2);
+        // Steps T/32 … T/256 (reference T/4096): at T/8 … T/64 the order-1 terms still dominate on some path samples
+        // (fitted 0.86 there on the Brownian-tree path, 0.64 here).
+        double order = StrongOrder(Fields([1, 0.3, 0.3]), "heun", 100, attentionScale: 0.2, levels: [32, 64, 128, 256], fine: 4096);
         Assert.That(order, Is.EqualTo(0.5).Within(0.3));
     }
 

@@ -160,6 +160,10 @@ public sealed class RandomStream
         return (index & 1) == 0 ? z0 : z1;
     }
 
+    /// <summary>z₀ of the Box–Muller pair of one Philox output block (words X0|X1≪32, X2|X3≪32), for keyed trees of draws.</summary>
+    public static double GaussianOfBlock(UInt32x4 block) =>
+        BoxMuller(block.X0 | ((ulong)block.X1 << 32), block.X2 | ((ulong)block.X3 << 32)).Z0;
+
     /// <summary>Philox key for a seed: SplitMix64(seed), low half first.</summary>
     public static UInt32x2 KeyFromSeed(ulong seed)
     {

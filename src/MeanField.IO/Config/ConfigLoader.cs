@@ -147,7 +147,7 @@ public static class ConfigLoader
                 : sphereSpectral
                     ? s.Int("resolution", 63, n => n >= 2 && n <= 1023, "is lmax for geometry sphere and must lie between 2 and 1023")
                     : s.Int("resolution", 256, n => n >= 8 && n % 2 == 0 && n <= 1 << 22, "must be an even number of grid points between 8 and 4194304"),
-            Stepper = s.Choice("stepper", model.CommonNoise is null ? StepperKind.Dopri5 : StepperKind.Heun),
+            Stepper = s.Choice("stepper", model.CommonNoise is null ? StepperKind.Dopri5 : StepperKind.GaussSplitting),
             Dt = s.Double("dt", 1e-3, x => x > 0, "must be > 0"),
             Tolerance = s.Double("tolerance", 1e-9, x => x > 0 && x < 1, "must lie in (0, 1)"),
             TEnd = s.Double("t_end", 1.0, x => x > 0, "must be > 0"),
@@ -158,7 +158,7 @@ public static class ConfigLoader
         };
         bool stochasticStepper = SolverConfig.StochasticSteppers.Contains(solver.Stepper);
         if (!particles && model.CommonNoise is not null && !stochasticStepper)
-            throw s.Error(s.Node("stepper"), "stepper", $"'{solver.Stepper.Name()}' is deterministic and model.common_noise is set; use heun (Stratonovich, default) or euler_maruyama (Itô) with a fixed solver.dt");
+            throw s.Error(s.Node("stepper"), "stepper", $"'{solver.Stepper.Name()}' is deterministic and model.common_noise is set; use gauss_splitting (default), midpoint_splitting, heun (Stratonovich) or euler_maruyama (Itô) with a fixed solver.dt");
         if (!particles && model.CommonNoise is null && stochasticStepper)
             throw s.Error(s.Node("stepper"), "stepper", $"'{solver.Stepper.Name()}' is a stochastic stepper and needs model.common_noise; use rk4 or dopri5");
         s.Finish();

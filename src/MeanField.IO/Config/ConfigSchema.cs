@@ -98,7 +98,7 @@ public static class ConfigSchema
             AppliesTo = $"{SpectralRuns}; particles with initial.kind {string.Join(", ", SampledSpectralLaws.Select(k => k.Name()))}",
             Instead = c => Spectral(c) ? null : $"initial.kind {c.Initial.Kind.Name()} has no expansion to truncate",
         },
-        SpectralKey("solver.stepper", "`dopri5`; `heun` with common noise", "`rk4`, `dopri5`; with common noise `heun`, `euler_maruyama`", "time integrator of the spectral solver", c => c.Solver.Stepper.Name()),
+        SpectralKey("solver.stepper", "`dopri5`; `gauss_splitting` with common noise", "`rk4`, `dopri5`; with common noise `gauss_splitting`, `midpoint_splitting`, `heun`, `euler_maruyama`", "time integrator of the spectral solver (see \"Choosing a stochastic stepper\" below)", c => c.Solver.Stepper.Name()),
         SpectralKey("solver.dt", "`1.0e-3`", "> 0", "rk4 and the stochastic steppers: the (largest) fixed step; dopri5: the first trial step", c => F(c.Solver.Dt),
             c => c.Solver.Kind == SolverKind.Particles ? "particles.dt sets the particles' step" : null),
         new("solver.tolerance", "`1.0e-9`", "(0, 1)", "dopri5: local error per step, relative to the largest coefficient")
@@ -145,7 +145,7 @@ public static class ConfigSchema
         },
         new("output.plots", "`false`", "`true`, `false`", "write the figures of `meanfield plot` next to the output at the end of the run") { Value = c => Bool(c.Output.Plots) },
         new("seed", "`0`", "0 … 2⁶⁴−1", "seeds every random draw (Philox4x32-10, one stream per purpose)") { Value = c => c.Seed.ToString(CultureInfo.InvariantCulture) },
-        new("ensemble.paths", "`1`", "1 … 100000", "independent noise paths (path p uses the Philox stream CommonNoise + p·2³²); the output holds mean and standard error over paths")
+        new("ensemble.paths", "`1`", "1 … 100000", "independent noise paths (path p is Brownian tree p of the seed); the output holds mean and standard error over paths")
         {
             Value = c => Int(c.Ensemble.Paths), Applies = Noise, AppliesTo = "runs with common noise",
             Instead = _ => "without model.common_noise every path is the same deterministic run",

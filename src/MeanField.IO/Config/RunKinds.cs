@@ -9,8 +9,11 @@ public enum GeometryKind { Circle, Sphere, Zonal }
 
 public enum SolverKind { Spectral, Particles, Both }
 
-/// <summary>rk4 and dopri5 are deterministic; heun (Stratonovich) and euler_maruyama (Itô) need common noise.</summary>
-public enum StepperKind { Rk4, Dopri5, Heun, EulerMaruyama }
+/// <summary>
+/// rk4 and dopri5 are deterministic; the others need common noise: heun (Stratonovich), euler_maruyama (Itô), and the
+/// implicit transport-noise splittings midpoint_splitting and gauss_splitting (Stratonovich, stable at any wavenumber).
+/// </summary>
+public enum StepperKind { Rk4, Dopri5, Heun, EulerMaruyama, MidpointSplitting, GaussSplitting }
 
 public enum UnderresolvedAction { Stop, Warn }
 

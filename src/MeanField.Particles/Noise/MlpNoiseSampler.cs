@@ -13,7 +13,7 @@ namespace MeanField.Particles.Noise;
 /// <remarks>
 /// Step s reads standard Gaussians s·P … s·P + P − 1 of the common-noise stream (seed, CommonNoise + path·2³²) in the order
 /// U (m×d, row-major), b_U (m), W (d×m, row-major), b_W (d); P = 2md + m + d rounded up to even. Each step therefore starts
-/// on a Philox block and equals CommonNoisePath(seed, P, 1, path).Increments(s); draws are chunked by position, so they do
+/// on a Philox block (iid draws, not a Brownian path: the weights are fresh every step); draws are chunked by position, so they do
 /// not depend on the thread count. The MLP sampler is particle-only: the SPDE has no finite-width counterpart.
 /// </remarks>
 public sealed class MlpNoiseSampler : ICommonNoiseSampler

@@ -90,6 +90,9 @@ public sealed class CircleNoiseOperator : ICommonNoiseOperator, IDisposable
         AddDerivative(_wind.Spectrum, -1, dudt);
     }
 
+    /// <summary>The implicit noise step as banded solves in Fourier space (bandwidth 2M+1, O(K M²)).</summary>
+    public INoiseStepSolver CreateNoiseStepSolver(int stateLength, NoiseStepRule rule) => new CircleBandedNoiseStepSolver(_basis, Field, rule);
+
     /// <summary>Rotate by fraction · a₀ ΔB₀: f̂_k → e^{−ik α} f̂_k (mass, k = 0, untouched).</summary>
     public void ApplyExactPart(Span<double> u, ReadOnlySpan<double> increments, double fraction)
     {

@@ -36,9 +36,7 @@ public sealed class CircleSpectralSolver : IDisposable
             Noise = new CircleNoiseOperator(Basis, noise, fftBackend);
             if (stochastic.IsIto && !Noise.ItoCorrectionIsDealiased)
                 throw new ArgumentException($"euler_maruyama with a non-stationary noise field needs 2·(noise modes {noise.MaxMode}) ≤ the largest retained wavenumber {Basis.MaxWavenumber} (its Itô correction has modes up to 2M); use heun or a higher resolution.", nameof(noise));
-            var stepper = new StochasticStepper(Operator, Noise, stochastic, Basis.StateFromCoefficients(initialCoefficients), 0.0);
-            Stepper = stepper;
-            NoisePath = stepper.Path;
+            (Stepper, NoisePath) = stochastic.CreateStepper(Operator, Noise, Basis.StateFromCoefficients(initialCoefficients), 0.0);
         }
         catch
         {

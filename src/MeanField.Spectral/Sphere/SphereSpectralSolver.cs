@@ -38,9 +38,7 @@ public sealed class SphereSpectralSolver : IDisposable
         {
             Operator = new SphereMeanFieldOperator(Basis, model);
             Noise = new SphereNoiseOperator(Basis, noise);
-            var stepper = new StochasticStepper(Operator, Noise, options, Basis.StateFromCoefficients(initialCoefficients), 0.0);
-            Stepper = stepper;
-            NoisePath = stepper.Path;
+            (Stepper, NoisePath) = options.CreateStepper(Operator, Noise, Basis.StateFromCoefficients(initialCoefficients), 0.0);
         }
         catch
         {

@@ -34,4 +34,10 @@ public interface ICommonNoiseOperator
         drift.EvaluateNonlinear(t, u, dudt);
         AddNoise(u, weights, dudt);
     }
+
+    /// <summary>
+    /// The solver of the implicit noise step x = R(A(ΔB)) u of <see cref="ImplicitSplittingStepper"/>; by default
+    /// matrix-free GMRES on <see cref="AddNoise"/>, a geometry may solve it directly (the circle's banded system).
+    /// </summary>
+    INoiseStepSolver CreateNoiseStepSolver(int stateLength, NoiseStepRule rule) => new KrylovNoiseStepSolver(this, stateLength, rule);
 }

@@ -3,23 +3,41 @@ using MeanField.Core.Noise;
 namespace MeanField.Spectral.Steppers;
 
 /// <summary>
-/// How a stochastic run steps: scheme heun (Stratonovich) or euler_maruyama (Itô), the fixed step Dt, and the
+/// How a stochastic run steps: scheme heun (Stratonovich), euler_maruyama (Itô), or midpoint_splitting / gauss_splitting
+/// (Stratonovich, <see cref="ImplicitSplittingStepper"/>), the fixed step Dt, and the
 /// common-noise path (seed, path index p of an ensemble). Each step spans <see cref="IncrementsPerStep"/> increments of
 /// the path with step Dt, so solvers with steps Dt, 2Dt, 4Dt, … see one nested Brownian path (strong-order studies).
 /// </summary>
 public sealed record StochasticOptions(string Scheme, double Dt, ulong Seed, int Path = 0)
 {
-    public static readonly IReadOnlyList<string> Schemes = ["heun", "euler_maruyama"];
+    public static readonly IReadOnlyList<string> Schemes = ["heun", "euler_maruyama", "midpoint_splitting", "gauss_splitting"];
 
     public int IncrementsPerStep { get; init; } = 1;
 
     /// <summary>The solver's step: IncrementsPerStep · Dt.</summary>
     public double Step => IncrementsPerStep * Dt;
 
+    /// <summary>
+    /// The stepper of <see cref="Scheme"/> for drift and noise, and the path it reads: <see cref="StochasticStepper"/>
+    /// (heun, euler_maruyama) or <see cref="ImplicitSplittingStepper"/> (midpoint_splitting, gauss_splitting).
+    /// </summary>
+    public (TimeStepper Stepper, CommonNoisePath Path) CreateStepper(ISemilinearSystem drift, ICommonNoiseOperator noise,
+        ReadOnlySpan<double> initialState, double initialTime)
+    {
+        if (NoiseStepRule.Find(Scheme) is { } rule)
+        {
+            var splitting = new ImplicitSplittingStepper(drift, noise, rule, this, initialState, initialTime);
+            return (splitting, splitting.Path);
+        }
+        var stepper = new StochasticStepper(drift, noise, this, initialState, initialTime);
+        return (stepper, stepper.Path);
+    }
+
     public bool IsIto => Scheme switch
     {
         "heun" => false,
         "euler_maruyama" => true,
+        "midpoint_splitting" or "gauss_splitting" => false,
         _ => throw new ArgumentException($"unknown stochastic scheme '{Scheme}'; allowed: {string.Join(", ", Schemes)}"),
     };
 }

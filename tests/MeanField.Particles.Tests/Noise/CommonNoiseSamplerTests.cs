@@ -67,7 +67,7 @@ public class CommonNoiseSamplerTests
         int p = sampler.GaussiansPerStep;
         Assert.That(p, Is.EqualTo(2 * m * d + m + d + 1));   // 71 rounded up to even
         var z = new double[p];
-        new CommonNoisePath(9, p, 1.0, path: 2).Increments(4, z);
+        for (int k = 0; k < p; k++) z[k] = RandomStream.GaussianAt(9, RandomStreams.CommonNoise + (2ul << 32), (ulong)(4 * p + k));
         var x = ParticleSampling.Uniform(3, d, 1);
         var g = new double[x.Length];
         sampler.Draw(4);
