@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MeanField.Core;
 using MeanField.Runs;
 using static MeanField.Cli.CsvOutput;
 using MeanField.Validation.NoisyTransition;
@@ -27,7 +28,7 @@ internal static class NoisyThresholdCommand
             double[] bs = parse.GetValue(betas)!, rs = parse.GetValue(ratios)!;
             int l = parse.GetValue(maxDegree);
             string? bad = ds.Any(d => d < 2) ? "--dimension: every d must be ≥ 2"
-                : bs.Any(b => !(b > 0) || b > 700) ? "--beta: every beta must lie in (0, 700]"
+                : !bs.All(MeanFieldModel.IsValidBeta) ? $"--beta: every beta {MeanFieldModel.BetaRule}"
                 : rs.Any(r => !(r > 0) || !double.IsFinite(r)) ? "--rate-at: every ratio must be > 0"
                 : l < 2 ? $"--max-degree: must be ≥ 2, got {l}"
                 : null;

@@ -9,10 +9,15 @@ public sealed record MeanFieldModel
     /// <summary>Largest β accepted: e^β must stay finite in double precision (USA rates and the energy scale like e^β).</summary>
     public const double MaxBeta = 700;
 
+    /// <summary>β's domain, stated once for the model, the config and every experiment: (0, <see cref="MaxBeta"/>].</summary>
+    public static bool IsValidBeta(double beta) => beta > 0 && beta <= MaxBeta;
+
+    /// <summary>The rule of <see cref="IsValidBeta"/> in words, for error messages.</summary>
+    public static string BetaRule => $"must lie in (0, {MaxBeta}] (e^beta must be finite in double precision)";
+
     public MeanFieldModel(AttentionKind attention, double beta, double diffusion = 0)
     {
-        if (!(beta > 0) || beta > MaxBeta)
-            throw new ArgumentOutOfRangeException(nameof(beta), beta, $"beta must lie in (0, {MaxBeta}] (e^beta must be finite in double precision).");
+        if (!IsValidBeta(beta)) throw new ArgumentOutOfRangeException(nameof(beta), beta, $"beta {BetaRule}.");
         if (!(diffusion >= 0) || !double.IsFinite(diffusion))
             throw new ArgumentOutOfRangeException(nameof(diffusion), diffusion, "diffusion must be finite and ≥ 0.");
         Attention = attention;

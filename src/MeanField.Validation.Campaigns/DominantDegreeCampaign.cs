@@ -46,7 +46,7 @@ public sealed class DominantDegreeCampaign : ICampaign
         var zonal = p.Mapping("zonal");
         bool zonalEnabled = zonal.Bool("enabled", true);
         var zonalDimensions = zonal.Ints("dimensions", [4, 64], x => x >= 3 && x <= 1024, "must be between 3 and 1024");
-        double[]? zonalBetas = zonal.Has("betas") ? zonal.Doubles("betas", [], x => x > 0 && x <= MeanFieldModel.MaxBeta, $"must be in (0, {MeanFieldModel.MaxBeta}]") : null;
+        double[]? zonalBetas = zonal.Has("betas") ? zonal.Doubles("betas", [], MeanFieldModel.IsValidBeta, MeanFieldModel.BetaRule) : null;
         zonal.Finish();
         if (zonalEnabled)
             foreach (int d in zonalDimensions)
@@ -91,7 +91,7 @@ public sealed class DominantDegreeCampaign : ICampaign
 
     private static IReadOnlyList<double> Betas(YamlMappingReader r, GrowthSolver solver, int d) =>
         r.Has("betas")
-            ? r.Doubles("betas", [], x => x > 0 && x <= MeanFieldModel.MaxBeta, $"must be in (0, {MeanFieldModel.MaxBeta}]")
+            ? r.Doubles("betas", [], MeanFieldModel.IsValidBeta, MeanFieldModel.BetaRule)
             : DominantDegreeParameters.Full(solver, d).Betas;
 
     private static void Report(string name, DominantDegreeResult r, CampaignResult result)

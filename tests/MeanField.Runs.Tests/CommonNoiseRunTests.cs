@@ -54,6 +54,7 @@ public class CommonNoiseRunTests
     public void ResumedCircleRunWithTheImplicitSplittingIsBitIdentical(string stepper)
     {
         const string yaml = """
+            geometry: circle
             model:
               attention: usa
               beta: 1.0

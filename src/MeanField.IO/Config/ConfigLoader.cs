@@ -126,7 +126,7 @@ public static class ConfigLoader
         var model = new ModelConfig
         {
             Attention = attention == "sa" ? AttentionKind.SA : AttentionKind.USA,
-            Beta = m.Double("beta", 1.0, b => b > 0 && b <= MeanFieldModel.MaxBeta, $"must be > 0 and ≤ {MeanFieldModel.MaxBeta} (e^beta must be finite)"),
+            Beta = m.Double("beta", 1.0, MeanFieldModel.IsValidBeta, MeanFieldModel.BetaRule),
             Diffusion = m.Double("diffusion", 0.0, d => d >= 0, "must be ≥ 0"),
             AttentionScale = m.Double("attention_scale", 1.0, x => Math.Abs(x) <= 1e6, "must be a finite number (1 attractive, 0 off, −1 repulsive)"),
             Query = m.Matrix("query", dimension),

@@ -268,8 +268,8 @@ public static class DominantDegreeExperiment
         if (p.Solver != GrowthSolver.Zonal && p.Dimension != 3)
             throw new ArgumentException($"solver {p.Solver} works on S² (dimension 3), not dimension {p.Dimension}.");
         if (p.Dimension < 3) throw new ArgumentException("dimension must be ≥ 3 (the circle is campaign 1).");
-        if (p.Betas.Count == 0 || p.Betas.Any(b => !(b > 0 && b <= MeanFieldModel.MaxBeta)))
-            throw new ArgumentException($"betas must be non-empty and lie in (0, {MeanFieldModel.MaxBeta}].");
+        if (p.Betas.Count == 0 || !p.Betas.All(MeanFieldModel.IsValidBeta))
+            throw new ArgumentException($"betas must be non-empty and each {MeanFieldModel.BetaRule}.");
         if (p.Samples < 2 || p.StepsPerSample < 1) throw new ArgumentException("samples must be ≥ 2 and steps per sample ≥ 1.");
         if (!(p.Amplitude > 0 && p.Amplitude < 1e-2)) throw new ArgumentException($"amplitude {p.Amplitude} must lie in (0, 0.01) to stay linear.");
         if (!(p.GrowthLog > 0) || !(p.ParticleWindow > 0 && p.ParticleWindow < 1))

@@ -180,7 +180,7 @@ public static class AlignmentExperiment
 
     private static void Validate(AlignmentParameters p)
     {
-        if (!(p.Beta > 0 && p.Beta <= MeanFieldModel.MaxBeta)) throw new ArgumentException($"beta {p.Beta} must lie in (0, {MeanFieldModel.MaxBeta}].");
+        if (!MeanFieldModel.IsValidBeta(p.Beta)) throw new ArgumentException($"beta {p.Beta} {MeanFieldModel.BetaRule}.");
         foreach (var (a, name) in new[] { (p.Query, "query"), (p.Key, "key"), (p.Value, "value") })
             if (a is not { Length: 9 } || !a.All(double.IsFinite)) throw new ArgumentException($"{name} must hold 3×3 finite numbers (row-major).");
         if (Math.Abs(Matrix<double>.Build.DenseOfRowMajor(3, 3, Multiply(Transpose(p.Key), p.Query)).Determinant()) < 1e-12)

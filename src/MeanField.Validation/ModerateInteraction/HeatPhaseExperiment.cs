@@ -156,7 +156,7 @@ public static class HeatPhaseExperiment
 
     private static void Validate(HeatPhaseParameters p)
     {
-        if (!(p.Beta > 0 && p.Beta <= MeanFieldModel.MaxBeta)) throw new ArgumentException($"beta {p.Beta} must lie in (0, {MeanFieldModel.MaxBeta}].");
+        if (!MeanFieldModel.IsValidBeta(p.Beta)) throw new ArgumentException($"beta {p.Beta} {MeanFieldModel.BetaRule}.");
         if (!(p.InitialSigma > 0 && p.InitialSigma < 1.5)) throw new ArgumentException($"initial sigma {p.InitialSigma} must lie in (0, 1.5) (a cluster, not a near-uniform law).");
         if (p.ParticleCount < 100) throw new ArgumentException("particle count must be ≥ 100.");
         if (!(p.Duration > 0) || !(p.TimeStep > 0) || p.Samples < 1) throw new ArgumentException("duration and time step must be > 0 and samples ≥ 1.");

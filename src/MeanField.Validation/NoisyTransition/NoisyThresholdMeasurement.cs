@@ -119,7 +119,7 @@ public sealed class NoisyThresholdMeasurement(NoisyRateMeasurementOptions option
     private NoisyRateSample MeasureAtDiffusion(int dimension, double beta, double diffusion)
     {
         if (dimension < 2) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "the dimension d must be ≥ 2.");
-        if (!(beta > 0) || beta > MeanFieldModel.MaxBeta) throw new ArgumentOutOfRangeException(nameof(beta), beta, $"β must lie in (0, {MeanFieldModel.MaxBeta}].");
+        if (!MeanFieldModel.IsValidBeta(beta)) throw new ArgumentOutOfRangeException(nameof(beta), beta, $"β {MeanFieldModel.BetaRule}.");
         int l = Options.MaxDegree;
         // Scales (not results): the undamped degree-1 rate sets the duration, the fastest undamped rate the step.
         double rate1 = LinearStability.GrowthRate(AttentionKind.USA, 1, beta, dimension);
