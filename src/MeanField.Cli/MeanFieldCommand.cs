@@ -15,6 +15,7 @@ public static class MeanFieldCommand
         output ??= Console.Out;
         error ??= Console.Error;
         var root = new RootCommand("MeanField: mean-field dynamics of self-attention (tokens on the sphere).");
+        VersionReport.Install(root, output);   // --version: version, commit, backends
         root.Subcommands.Add(RunCommand(output, error));
         root.Subcommands.Add(StabilityCommand(output, error));
         root.Subcommands.Add(InfoCommand.Create(output, error));

@@ -1,6 +1,6 @@
 namespace MeanField.Core;
 
-/// <summary>Attention normalisation (MATH.md §2.1).</summary>
+/// <summary>Attention normalisation (MATH §2.1).</summary>
 public enum AttentionKind
 {
     /// <summary>Self-attention: softmax weights normalised by Z_{β,i}.</summary>

@@ -1,7 +1,7 @@
 namespace MeanField.Core;
 
 /// <summary>
-/// Funk–Hecke eigenvalues of the kernel e^{β⟨x,y⟩} on S^{d−1} (MATH.md §1.1):
+/// Funk–Hecke eigenvalues of the kernel e^{β⟨x,y⟩} on S^{d−1} (MATH §1.1):
 /// Λ_n(β,d) = (2π)^{d/2} β^{1−d/2} I_{n+d/2−1}(β), so that ∫ e^{β⟨x,y⟩} Y_n(y) dσ(y) = Λ_n Y_n(x).
 /// </summary>
 /// <remarks>

@@ -2,7 +2,7 @@ namespace MeanField.Core;
 
 /// <summary>
 /// n-point Gauss–Gegenbauer quadrature (Gauss–Jacobi with α = β = (d−3)/2) for the weight w_d(t) = (1−t²)^{(d−3)/2} on
-/// [−1, 1] (MATH.md §9.3): Σ_j W_j p(t_j) = ∫ p w_d dt for every polynomial p of degree ≤ 2n−1.
+/// [−1, 1] (MATH §9.3): Σ_j W_j p(t_j) = ∫ p w_d dt for every polynomial p of degree ≤ 2n−1.
 /// d = 2 is Gauss–Chebyshev (first kind), d = 3 Gauss–Legendre.
 /// </summary>
 /// <remarks>

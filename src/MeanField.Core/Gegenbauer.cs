@@ -1,7 +1,7 @@
 namespace MeanField.Core;
 
 /// <summary>
-/// Gegenbauer polynomials on [−1, 1] for the sphere S^{d−1} (MATH.md §1, §9.3), d ≥ 2 the ambient dimension.
+/// Gegenbauer polynomials on [−1, 1] for the sphere S^{d−1} (MATH §1, §9.3), d ≥ 2 the ambient dimension.
 /// </summary>
 /// <remarks>
 /// Two normalisations are used:

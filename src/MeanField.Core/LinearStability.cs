@@ -1,7 +1,7 @@
 namespace MeanField.Core;
 
 /// <summary>
-/// Linear stability of the uniform state for the identity case (QᵀK = βI, V = I), MATH.md §4.1–4.3 and §7.
+/// Linear stability of the uniform state for the identity case (QᵀK = βI, V = I), MATH §4.1–4.3 and §7.
 /// </summary>
 /// <remarks>
 /// Degree-n perturbations grow like e^{γ_n t} with γ_n = n(n+d−2) (a_n − D), where D = κ_R^{−1} ≥ 0 is the
@@ -35,7 +35,7 @@ public static class LinearStability
     }
 
     /// <summary>
-    /// The diffusion D = κ_{R,n}^{−1} at which γ_n = 0 (MATH.md §4.3); the κ_R threshold is its reciprocal.
+    /// The diffusion D = κ_{R,n}^{−1} at which γ_n = 0 (MATH §4.3); the κ_R threshold is its reciprocal.
     /// </summary>
     public static double DiffusionThreshold(AttentionKind a, int n, double beta, int d)
         => Math.Exp(LogDiffusionThreshold(a, n, beta, d));
@@ -49,7 +49,7 @@ public static class LinearStability
     }
 
     /// <summary>
-    /// γ_n = λ_n − D·n(n+d−2) (MATH.md §4.1, §4.3 with D = κ_R^{−1}); 0 for n = 0.
+    /// γ_n = λ_n − D·n(n+d−2) (MATH §4.1, §4.3 with D = κ_R^{−1}); 0 for n = 0.
     /// </summary>
     public static double GrowthRate(AttentionKind a, int n, double beta, int d, double diffusion = 0)
     {
@@ -92,7 +92,7 @@ public static class LinearStability
 
     /// <summary>
     /// Mun–Rosenzweig linear-stability threshold K_#^{(d)}(β) = β^{d/2}/(2^{d/2} Γ(d/2) I_{d/2}(β)) = κ_{R,1}^{USA}/2
-    /// (MATH.md §7; K = κ_R/2). Tends to d/2 as β → 0.
+    /// (MATH §7; K = κ_R/2). Tends to d/2 as β → 0.
     /// </summary>
     public static double MunRosenzweigKSharp(double beta, int d)
         => Math.Exp(-Ln2 - LogDiffusionThreshold(AttentionKind.USA, 1, beta, d));

@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace MeanField.Core;
 
-/// <summary>Geometry of the unit sphere S^{d−1} ⊂ R^d (MATH.md §1). d is the ambient dimension, d ≥ 2.</summary>
+/// <summary>Geometry of the unit sphere S^{d−1} ⊂ R^d (MATH §1). d is the ambient dimension, d ≥ 2.</summary>
 public static class SphereGeometry
 {
     private const double LogPi = 1.1447298858494001741;

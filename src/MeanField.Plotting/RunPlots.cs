@@ -21,14 +21,27 @@ public static class RunPlots
         Directory.CreateDirectory(directory);
         string stem = Path.Combine(directory, Path.GetFileNameWithoutExtension(runPath));
         string geometry = run.Attribute("geometry");
+        if (run.Attributes.ContainsKey("ensemble_paths"))
+            return [.. StochasticPlots.Ensemble(run, stem)];
+        var p3 = run.Has("tasks/p3_energy") ? [StochasticPlots.P3Energy(run, stem)] : Array.Empty<string>();
         if (run.Attribute("solver") == "particles")
-            return [.. ParticlePlots(run, stem), Energy(run, stem)];
+            return [.. ParticlePlots(run, stem), Energy(run, stem), .. p3];
+        if (run.Attribute("solver_kind") == "both")
+        {
+            var figures = new List<string> { StochasticPlots.Distances(run, stem) };
+            if (geometry == "circle" && run.Has("tasks/density") && run.Has("tasks/particle_angles"))
+                figures.AddRange(StochasticPlots.HistogramsOverDensity(run, stem));
+            if (geometry == "circle" && run.Has("tasks/density")) figures.AddRange([DensityMap(run, stem), Modes(run, stem)]);
+            if (geometry == "sphere" && run.Has("tasks/sh_coefficients")) figures.AddRange(SphereMaps(run, stem));
+            figures.AddRange([Energy(run, stem), .. p3]);
+            return figures;
+        }
         if (geometry == "circle" && run.Has("tasks/density"))
-            return [DensityMap(run, stem), Energy(run, stem), Modes(run, stem)];
+            return [DensityMap(run, stem), Energy(run, stem), Modes(run, stem), .. p3];
         if (geometry == "zonal" && run.Has("tasks/relative_density"))
             return [ZonalProfiles(run, stem), Energy(run, stem)];
         if (geometry == "sphere" && run.Has("tasks/sh_coefficients"))
-            return [.. SphereMaps(run, stem), Energy(run, stem)];
+            return [.. SphereMaps(run, stem), Energy(run, stem), .. p3];
         throw new OutputException(runPath, $"{runPath}: plots for geometry '{geometry}' with these tasks are not available yet");
     }
 
@@ -120,8 +133,9 @@ public static class RunPlots
 
     /// <summary>
     /// Particle runs: on the circle, the histogram of angles over time (θ × t, like the PDE's density map) and the
-    /// trajectories of up to 200 particles; on S² a longitude–latitude scatter at the first and last write
-    /// (d > 3: the first two coordinates). Both need /tasks/positions (output.positions: true).
+    /// trajectories of up to 200 particles; on S² a longitude–latitude scatter at the first and last write; in d ≥ 4
+    /// the distribution of pairwise cosines over time (coordinates of S^{d−1} say nothing). These need the written
+    /// angles or positions (output.positions: true).
     /// </summary>
     private static IEnumerable<string> ParticlePlots(RunFile run, string stem)
     {
@@ -158,6 +172,10 @@ public static class RunPlots
             trajectories.YLabel("simulation time t");
             yield return Save(trajectories, stem + "_trajectories.png");
         }
+        else if (run.Has("tasks/positions") && long.Parse(run.Attribute("dimension")) >= 4)
+        {
+            yield return StochasticPlots.PairwiseCosines(run, stem);
+        }
         else if (run.Has("tasks/positions"))
         {
             var positions = run.Cube("tasks/positions");   // (writes, N, d)
@@ -168,23 +186,15 @@ public static class RunPlots
                 double[] xs = new double[n], ys = new double[n];
                 for (int j = 0; j < n; j++)
                 {
-                    if (d == 3)
-                    {
-                        xs[j] = (Math.Atan2(positions[w, j, 1], positions[w, j, 0]) * 180 / Math.PI + 360) % 360;
-                        ys[j] = Math.Asin(Math.Clamp(positions[w, j, 2], -1, 1)) * 180 / Math.PI;
-                    }
-                    else
-                    {
-                        xs[j] = positions[w, j, 0];
-                        ys[j] = positions[w, j, 1];
-                    }
+                    xs[j] = (Math.Atan2(positions[w, j, 1], positions[w, j, 0]) * 180 / Math.PI + 360) % 360;
+                    ys[j] = Math.Asin(Math.Clamp(positions[w, j, 2], -1, 1)) * 180 / Math.PI;
                 }
                 var dots = plot.Add.ScatterPoints(xs, ys);
                 dots.MarkerSize = 3;
                 plot.Title($"{run.Attribute("name")}: {n} particles, t = {times[w]:G4}");
-                plot.XLabel(d == 3 ? "longitude (degrees)" : "x₁");
-                plot.YLabel(d == 3 ? "latitude (degrees)" : "x₂");
-                if (d == 3) plot.Axes.SetLimits(0, 360, -90, 90);
+                plot.XLabel("longitude (degrees)");
+                plot.YLabel("latitude (degrees)");
+                plot.Axes.SetLimits(0, 360, -90, 90);
                 yield return Save(plot, $"{stem}_particles_t{times[w]:0.####}.png");
             }
         }
@@ -197,7 +207,9 @@ public static class RunPlots
         var line = plot.Add.Scatter(t, run.Vector("tasks/energy"));
         line.LegendText = "E_β = (1/2β) ∬ e^{β⟨x,y⟩} dμ dμ";
         plot.ShowLegend(Alignment.LowerRight);
-        plot.Title($"{run.Attribute("name")}: energy (non-decreasing without noise)");
+        // Claim monotonicity only where it holds (MATH §3.2): not with noise, repulsion or general Q, K, V.
+        bool monotone = StochasticPlots.EnergyIsMonotone(run);
+        plot.Title($"{run.Attribute("name")}: energy E_β{(monotone ? " (non-decreasing: gradient flow, MATH §3.2)" : "")}");
         plot.XLabel("simulation time t");
         plot.YLabel("energy E_β");
         return Save(plot, stem + "_energy.png");
@@ -265,7 +277,7 @@ public static class RunPlots
     private static double[] Row(double[,] data, int row) =>
         Enumerable.Range(0, data.GetLength(1)).Select(c => data[row, c]).ToArray();
 
-    private static string Save(Plot plot, string path)
+    internal static string Save(Plot plot, string path)
     {
         try
         {

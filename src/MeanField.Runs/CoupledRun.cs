@@ -41,9 +41,11 @@ public static class CoupledRun
             Particles = config.Model.CommonNoise is null ? config.Particles : config.Particles with { Dt = config.Solver.Dt },
             Output = config.Output with { Directory = scratch, Plots = false },
         };
-        var pde = SpectralRun.Execute(pdeConfig, options);
+        // The stages write into the scratch directory, deleted after the merge: their closing lines must not name those files.
+        var stageOptions = options with { ReportFiles = false };
+        var pde = SpectralRun.Execute(pdeConfig, stageOptions);
         if (pde.ExitCode != ExitCodes.Success) return Stopped("PDE", pde, scratch);
-        var particles = ParticleRun.Execute(particleConfig, options);
+        var particles = ParticleRun.Execute(particleConfig, stageOptions);
         if (particles.ExitCode != ExitCodes.Success) return Stopped("particle", particles, scratch);
 
         IReadOnlyList<string> files;
@@ -111,6 +113,7 @@ public static class CoupledRun
             if (!OutputSetWriter.ReservedRootAttributes.Contains(key) && (!attributes.TryGetValue(key, out var v) || !Equals(v, value)))
                 attributes["particle_" + key] = value;
         attributes["solver_kind"] = "both";
+        attributes["name"] = config.Name;   // the run's name, not its PDE stage's (NAME_pde)
 
         var data = sources.ToDictionary(s => s.Name, s => s.Data.Type == "complex128"
             ? (Array)s.File.ComplexFlat(s.Data.Path) : s.File.Flat(s.Data.Path));

@@ -1,4 +1,5 @@
 using MeanField.Core;
+using MeanField.Core.Noise;
 using MeanField.IO.Config;
 using MeanField.IO.Output;
 using MeanField.Particles;
@@ -228,7 +229,7 @@ public static class ParticleRun
         if (d == 2)
         {
             tasks.Add(new("empirical_modes", [WrittenModes], true, "(1/2pi)(1/N) sum_j e^{-ik theta_j}, k = 0..32: the empirical measure's Fourier coefficients, normalised as the PDE's fourier_modes (k=0: 1/2pi)"));
-            tasks.Add(new("net_flux", [], false, "(1/N) sum_i dtheta_i/dt: rate of the mean lifted angle; 0 for USA (MATH 2.5)"));
+            tasks.Add(new("net_flux", [], false, "(1/N) sum_i dtheta_i/dt: rate of the mean lifted angle; 0 for USA (MATH §2.5)"));
         }
         if (d == 3)
         {
@@ -236,10 +237,10 @@ public static class ParticleRun
             tasks.Add(new("empirical_sh_coefficients", [SphericalHarmonics.CountFor(l)], true,
                 $"(1/N) sum_j conj(Y_l^m(x_j)), m >= 0, l <= {l} (output.harmonic_degree): the empirical measure's a_l^m, normalised and laid out as the sphere PDE's sh_coefficients (orthonormal, Condon-Shortley; index(l,m) = m(2L+3-m)/2 + (l-m); a_0^0 = 1/sqrt(4pi))"));
         }
-        tasks.Add(new("energy", [], false, "E = (1/(2 beta N^2)) sum_{i,j} e^{beta <Q x_i, K x_j>} (identity case Q = K = I, MATH 2.5)"));
+        tasks.Add(new("energy", [], false, "E = (1/(2 beta N^2)) sum_{i,j} e^{beta <Q x_i, K x_j>} (identity case Q = K = I, MATH §2.5)"));
         tasks.Add(new("cluster_count", [], false, "connected components of the graph <x_i, x_j> > 1 - output.cluster_epsilon"));
-        tasks.Add(new("rotation_rate", [], false, "|| (1/N) sum_i (v_i x_i^T - x_i v_i^T) ||_F with v_i the drift: 0 for USA (MATH 2.5)"));
-        tasks.Add(new("p3_energy", [], false, "P3 energy (1/2)(e^beta - (1/N^2) sum_{i,j} e^{beta <x_i, x_j>}) >= 0, 0 iff all particles coincide (MATH 3.2, 5)"));
+        tasks.Add(new("rotation_rate", [], false, "|| (1/N) sum_i (v_i x_i^T - x_i v_i^T) ||_F with v_i the drift: 0 for USA (MATH §2.5)"));
+        tasks.Add(new("p3_energy", [], false, "P3 energy (1/2)(e^beta - (1/N^2) sum_{i,j} e^{beta <x_i, x_j>}) >= 0, 0 iff all particles coincide (MATH §3.2, §5)"));
         tasks.Add(new("cosine_mean", [], false, "mean of <x_i, x_j> over pairs i != j: (|sum x_i|^2 - N)/(N(N-1))"));
         tasks.Add(new("cosine_min", [], false, $"min of <x_i, x_j> over pairs i != j of the first min(N, {PairwiseCosines.DefaultPairLimit}) particles"));
         tasks.Add(new("cosine_close_fraction", [], false, $"fraction of those pairs with <x_i, x_j> > 1 - output.cluster_epsilon"));
@@ -267,6 +268,17 @@ public static class ParticleRun
         attributes["noise_components"] = ParticleCommonNoise.Path(noise)?.Components ?? 0;
         attributes["noise_width"] = noise is MlpNoiseSampler mlp ? mlp.Width : 0;
         if (noise is not null) attributes["noise_path"] = options.NoisePath;
+        // The noise's kernel, as SPDE runs write it: figures compute P3's exponents from it (MATH §5).
+        if (c.Model.CommonNoise is { } commonNoise)
+        {
+            attributes["noise_kind"] = commonNoise.Kind.Name();
+            if (commonNoise.Kind == NoiseKind.Mlp)
+            {
+                attributes["noise_activation"] = MlpActivations.Name(commonNoise.Activation);
+                attributes["noise_sigma_u"] = commonNoise.SigmaU;
+                attributes["noise_sigma_w"] = commonNoise.SigmaW;
+            }
+        }
         return attributes;
     }
 }

@@ -43,5 +43,6 @@ public static class Provenance
         ["attention"] = c.Model.Attention == AttentionKind.SA ? "sa" : "usa",
         ["beta"] = c.Model.Beta,
         ["diffusion"] = c.Model.Diffusion,
+        ["attention_scale"] = c.Model.AttentionScale,
     };
 }

@@ -12,7 +12,8 @@ internal static class RunEnding
     public static RunResult Finish(ProgressReporter progress, RunOptions options, OutputSetWriter writer, string? stopReason,
         int exitCode, string details, int writes, long steps, double time)
     {
-        string summary = $"{(stopReason is null ? "done" : "stopped")}: {details}, output {string.Join(", ", writer.CompletedFiles)}";
+        string summary = $"{(stopReason is null ? "done" : "stopped")}: {details}" +
+                         (options.ReportFiles ? $", output {string.Join(", ", writer.CompletedFiles)}" : "");
         if (stopReason is not null) progress.Message(options.Error, $"error: {stopReason}");
         progress.Finish(summary);
         return new RunResult(exitCode, stopReason ?? summary, writer.CompletedFiles, writes, steps, time);

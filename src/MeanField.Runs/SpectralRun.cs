@@ -17,6 +17,8 @@ public sealed record RunOptions
     public bool Resume { get; init; }
     /// <summary>Which common-noise path to follow (stream CommonNoise + p·2³²); set per path by <see cref="EnsembleRun"/>.</summary>
     public int NoisePath { get; init; }
+    /// <summary>Name the written files in the closing "done:" line; false for the stages of a run that merges them (both).</summary>
+    public bool ReportFiles { get; init; } = true;
 }
 
 public sealed record RunResult(int ExitCode, string Message, IReadOnlyList<string> Files, int Writes, long Steps, double FinalTime);

@@ -3,12 +3,13 @@ using System.Text;
 namespace MeanField.Validation.Campaigns;
 
 /// <summary>
-/// `meanfield validate --all`: every validation/*.yaml in name order; with --summary, the table between the markers of
-/// validation/README.md is regenerated from the outcomes (one row per check: result, command, expected, measured, status).
+/// `meanfield validate --all`: every validation/*.yaml in name order; with --summary, a table of the outcomes (one row per
+/// check: result, command, expected, measured, status) is written under --out; with --update-readme, it also replaces
+/// the table between the markers of validation/README.md.
 /// </summary>
 public static class CampaignSuite
 {
-    public const string BeginMarker = "<!-- BEGIN GENERATED SUMMARY (meanfield validate --all --summary) -->";
+    public const string BeginMarker = "<!-- BEGIN GENERATED SUMMARY (meanfield validate --all --update-readme) -->";
     public const string EndMarker = "<!-- END GENERATED SUMMARY -->";
 
     public static IReadOnlyList<string> CampaignFiles(string directory) =>
@@ -35,6 +36,15 @@ public static class CampaignSuite
             }
         }
         return s.ToString();
+    }
+
+    /// <summary>Writes the stamp and the table as a Markdown file of its own (atomically), creating its directory.</summary>
+    public static void WriteSummaryFile(string path, string table, string stamp)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        string temp = path + ".tmp";
+        File.WriteAllText(temp, "# Validation summary\n\n" + stamp + "\n\n" + table);
+        File.Move(temp, path, overwrite: true);
     }
 
     /// <summary>Replaces the text between the markers of <paramref name="readmePath"/> (atomically); the markers must exist.</summary>

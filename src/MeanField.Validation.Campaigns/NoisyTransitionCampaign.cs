@@ -62,7 +62,7 @@ public sealed class NoisyTransitionCampaign : ICampaign
             result.Metric($"k_sharp_at_beta_star_d{d}", MunRosenzweigTheory.KSharp(betaStar, d), "", $"K_#^({d})(β_*) (MATH §7 table)");
             if (MathCritical.TryGetValue(d, out var m))
             {
-                result.Metric($"beta_star_error_d{d}", Math.Abs(betaStar - m.BetaStar), "", $"|β_*^({d}) − {m.BetaStar}| (MATH §7, 10 digits)");
+                result.Metric($"beta_star_error_d{d}", Math.Abs(betaStar - m.BetaStar), "", $"|β_*^({d}) − {m.BetaStar}| (MATH §7; 10 digits)");
                 worstKTable = Math.Max(worstKTable, Math.Abs(MunRosenzweigTheory.KSharp(betaStar, d) - m.KAtBetaStar));
             }
             if (MathKSharp.TryGetValue(d, out var row))

@@ -263,7 +263,7 @@ public class BesselTests
     }
 
     /// <summary>
-    /// e^{−β} i_n(β) for n = 0, 1, 2 from the sinh/cosh closed forms (MATH.md §1.1), without overflow, with the
+    /// e^{−β} i_n(β) for n = 0, 1, 2 from the sinh/cosh closed forms (MATH §1.1), without overflow, with the
     /// condition number Σ|terms|/|value| of the cancellation in the closed form (large for small β).
     /// </summary>
     internal static (double Value, double Condition) ScaledSphericalI(int n, double b)

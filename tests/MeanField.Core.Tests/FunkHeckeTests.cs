@@ -6,7 +6,7 @@ namespace MeanField.Core.Tests;
 [TestFixture]
 public class FunkHeckeTests
 {
-    // MATH.md §10 row 1: d=2, β=3, Λ_n = 2π I_n(β) for n = 0, 1, 2, 5 (10 significant digits).
+    // MATH §10 row 1: d=2, β=3, Λ_n = 2π I_n(β) for n = 0, 1, 2, 5 (10 significant digits).
     [TestCase(0, 30.66692426, 5e-9)]
     [TestCase(1, 24.83975766, 5e-9)]
     [TestCase(2, 14.10708582, 5e-9)]
@@ -14,7 +14,7 @@ public class FunkHeckeTests
     public void Row1CircleEigenvalues(int n, double expected, double halfUlpOfPrint)
         => Assert.That(FunkHecke.Eigenvalue(n, 3.0, 2), Is.EqualTo(expected).Within(halfUlpOfPrint));
 
-    // MATH.md §10 row 2: d=3, β=10, Λ_n = 4π i_n(β).
+    // MATH §10 row 2: d=3, β=10, Λ_n = 4π i_n(β).
     [TestCase(0, 13839.6366, 5e-5)]
     [TestCase(1, 12455.67299, 5e-6)]
     [TestCase(2, 10102.9347, 5e-5)]
@@ -94,7 +94,7 @@ public class FunkHeckeTests
     [Test]
     public void RatioToDegreeZeroIsTheVonMisesFisherMeanResultant()
     {
-        // A_d(β) = I_{d/2}/I_{d/2−1} (MATH.md §1.1, §8): A_3(10) = 0.9000000041, A_2(10) = 0.94860.
+        // A_d(β) = I_{d/2}/I_{d/2−1} (MATH §1.1, §8): A_3(10) = 0.9000000041, A_2(10) = 0.94860.
         Assert.That(FunkHecke.RatioToDegreeZero(1, 10, 3), Is.EqualTo(0.9000000041).Within(5e-11));
         Assert.That(FunkHecke.RatioToDegreeZero(1, 10, 2), Is.EqualTo(0.94860).Within(5e-6));
         Assert.That(FunkHecke.RatioToDegreeZero(0, 10, 7), Is.EqualTo(1.0));

@@ -8,7 +8,7 @@ public class LinearStabilityTests
 {
     private static readonly double[] Row7Betas = [1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100];
 
-    // MATH.md §10 rows 3–6 (d = 2). Tolerance: half a unit in the last printed digit.
+    // MATH §10 rows 3–6 (d = 2). Tolerance: half a unit in the last printed digit.
     [TestCase(USA, 5.0, 2, 14.0045, 5e-5)]   // row 3
     [TestCase(USA, 5.0, 3, 18.5961, 5e-5)]
     [TestCase(USA, 5.0, 4, 16.3464, 5e-5)]
@@ -20,7 +20,7 @@ public class LinearStabilityTests
     public void CircleRatesRows3To6(AttentionKind a, double beta, int k, double expected, double tol)
         => Assert.That(LinearStability.GrowthRate(a, k, beta, 2), Is.EqualTo(expected).Within(tol));
 
-    // MATH.md rows 5 and 6 print 0.60010 and 0.58993; the exact values k²I_k(β)/(βI_0(β)) are
+    // MATH §10 rows 5 and 6 print 0.60010 and 0.58993; the exact values k²I_k(β)/(βI_0(β)) are
     // 0.600089140 (β=5, k=4) and 0.589916666 (β=3, k=3) (mpmath, 30 digits), so the printed last digits are off by one.
     [TestCase(5.0, 4, 0.60008913953451175)]
     [TestCase(3.0, 3, 0.58991666575352565)]

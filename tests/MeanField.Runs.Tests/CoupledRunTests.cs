@@ -51,6 +51,38 @@ public class CoupledRunTests
     }
 
     [Test]
+    public void Printed_paths_are_the_merged_file_not_the_deleted_stage_files()
+    {
+        string dir = RunTestSupport.TempDirectory(), outDir = Path.Combine(dir, "o");
+        string path = Path.Combine(dir, "both.yaml");
+        File.WriteAllText(path, Config);
+        var (code, stdout, err) = RunTestSupport.RunCli("run", path, "--out", outDir, "--set", "solver.t_end=0.1");
+        Assert.That(code, Is.EqualTo(0), err);
+        Assert.That(stdout, Does.Not.Contain(".both-"), "a stage printed a path in the scratch directory");
+        string merged = Path.Combine(outDir, "both.h5");
+        Assert.That(stdout, Does.Contain(merged));
+        var printed = System.Text.RegularExpressions.Regex.Matches(stdout + err, @"\S+\.h5").Select(m => m.Value).Distinct().ToList();
+        Assert.That(printed, Is.Not.Empty);
+        Assert.That(printed.Where(p => !File.Exists(p)), Is.Empty, "every printed file exists after the run");
+    }
+
+    [Test]
+    public void Plot_shows_the_distances_and_the_particles_over_the_density()
+    {
+        string dir = RunTestSupport.TempDirectory();
+        using (var run = Run(dir, "fig"))
+            Assert.That(run.Attribute("name"), Is.EqualTo("fig"), "the merged file carries the run's name, not its PDE stage's");
+        var (code, stdout, err) = RunTestSupport.RunCli("plot", Path.Combine(dir, "fig", "fig.h5"));
+        Assert.That(code, Is.EqualTo(0), err);
+        foreach (var suffix in new[] { "distances", "histogram_t0", "histogram_t0.1", "histogram_t0.3", "density", "energy", "p3_energy" })
+        {
+            string png = Path.Combine(dir, "fig", $"fig_{suffix}.png");
+            Assert.That(stdout, Does.Contain(png));
+            Assert.That(new FileInfo(png).Length, Is.GreaterThan(10_000), png);
+        }
+    }
+
+    [Test]
     public void Resume_and_split_files_are_refused()
     {
         string dir = RunTestSupport.TempDirectory();

@@ -303,7 +303,7 @@ public class SphereTransformTests
             for (int m = 1; m <= n; m++) sum += 2 * (a[sht.Index(n, m)] * yv[sht.Index(n, m)]).Real;
             return 4 * Math.PI / (2 * n + 1) * sum;
         }
-        // MATH.md §10 row 2 (d = 3, β = 10).
+        // MATH §10 row 2 (d = 3, β = 10).
         Assert.That(Lambda(0), Is.EqualTo(13839.6366).Within(5e-5));
         Assert.That(Lambda(1), Is.EqualTo(12455.67299).Within(5e-6));
         Assert.That(Lambda(2), Is.EqualTo(10102.9347).Within(5e-5));

@@ -65,18 +65,61 @@ public class ValidateCommandTests
         Assert.That(stderr, Does.Contain("no_such_metric").And.Contain("small.yaml:"));
     }
 
-    [Test]
-    public void AllWithSummaryRegeneratesTheTableBetweenTheMarkers()
+    private static string ReadmeWithMarkers(string dir)
     {
-        string dir = TempDirectory();
+        string path = Path.Combine(dir, "README.md");
+        File.WriteAllText(path, $"# head\n{CampaignSuite.BeginMarker}\nold table\n{CampaignSuite.EndMarker}\ntail\n");
+        return path;
+    }
+
+    [Test]
+    public void AllWithSummaryWritesOnlyUnderOut()
+    {
+        string dir = TempDirectory(), outDir = Path.Combine(dir, "out");
         SmallCampaign(dir, "  - {metric: angular_velocity_usa, max: 1.0e-12}");
-        File.WriteAllText(Path.Combine(dir, "README.md"), $"# head\n{CampaignSuite.BeginMarker}\nold table\n{CampaignSuite.EndMarker}\ntail\n");
-        var (code, stdout, stderr) = RunCli("validate", "--all", "--quick", "--summary", "--dir", dir, "--out", Path.Combine(dir, "out"));
+        string readme = ReadmeWithMarkers(dir);
+        string before = File.ReadAllText(readme);
+        var (code, stdout, stderr) = RunCli("validate", "--all", "--quick", "--summary", "--dir", dir, "--out", outDir);
         Assert.That(code, Is.EqualTo(ExitCodes.Success), stdout + stderr);
-        string readme = File.ReadAllText(Path.Combine(dir, "README.md"));
-        Assert.That(readme, Does.Not.Contain("old table").And.Contain("| result | command | expected | measured | status |").And.Contain("`angular_velocity_usa`"));
-        Assert.That(readme, Does.StartWith("# head").And.EndWith("tail\n"));
-        Assert.That(File.Exists(Path.Combine(dir, "out", "small", "report.md")));
+        Assert.That(File.ReadAllText(readme), Is.EqualTo(before), "--summary must not touch the campaign directory's README");
+        Assert.That(Directory.GetFileSystemEntries(dir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "small.yaml", "README.md", "out" }),
+            "nothing but --out is written");
+        string summary = File.ReadAllText(Path.Combine(outDir, "summary.md"));
+        Assert.That(summary, Does.Contain("| result | command | expected | measured | status |").And.Contain("`angular_velocity_usa`").And.Contain("with --quick"));
+        Assert.That(File.Exists(Path.Combine(outDir, "small", "report.md")));
+    }
+
+    [Test]
+    public void UpdateReadmeRegeneratesTheTableBetweenTheMarkers()
+    {
+        string dir = TempDirectory(), outDir = Path.Combine(dir, "out");
+        SmallCampaign(dir, "  - {metric: angular_velocity_usa, max: 1.0e-12}");
+        string readme = ReadmeWithMarkers(dir);
+        var (code, stdout, stderr) = RunCli("validate", "--all", "--update-readme", "--dir", dir, "--out", outDir);
+        Assert.That(code, Is.EqualTo(ExitCodes.Success), stdout + stderr);
+        string text = File.ReadAllText(readme);
+        Assert.That(text, Does.Not.Contain("old table").And.Contain("| result | command | expected | measured | status |").And.Contain("`angular_velocity_usa`"));
+        Assert.That(text, Does.Not.Contain("--quick"), "a full run's table");
+        Assert.That(text, Does.StartWith("# head").And.EndWith("tail\n"));
+        Assert.That(File.Exists(Path.Combine(outDir, "summary.md")), "the summary is also kept under --out");
+    }
+
+    [TestCase(true, "cannot be combined with --quick", "--update-readme", "--quick")]
+    [TestCase(false, "goes with --all", "--update-readme")]
+    public void UpdateReadmeRefusesQuickRunsAndSingleCampaigns(bool all, string message, params string[] options)
+    {
+        string dir = TempDirectory(), outDir = Path.Combine(dir, "out");
+        string campaign = SmallCampaign(dir, "  - {metric: angular_velocity_usa, max: 1.0e-12}");
+        string readme = ReadmeWithMarkers(dir);
+        string before = File.ReadAllText(readme);
+        string[] args = all
+            ? ["validate", "--all", .. options, "--dir", dir, "--out", outDir]
+            : ["validate", campaign, .. options, "--out", outDir];
+        var (code, _, stderr) = RunCli(args);
+        Assert.That(code, Is.EqualTo(ExitCodes.ConfigError));
+        Assert.That(File.ReadAllText(readme), Is.EqualTo(before));
+        Assert.That(Directory.Exists(outDir), Is.False, "refused before running anything");
+        Assert.That(stderr, Does.Contain("--update-readme").And.Contain(message));
     }
 
     // CI runs the quick versions of the campaigns through this test (campaigns 2, 3, 5, 6 together take ≈ 12 s).

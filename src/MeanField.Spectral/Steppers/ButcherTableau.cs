@@ -24,7 +24,7 @@ public sealed class ButcherTableau
         B = [1.0 / 6, 1.0 / 3, 1.0 / 3, 1.0 / 6],
     };
 
-    /// <summary>Dormand–Prince 5(4) (Hairer, Nørsett & Wanner, DOPRI5): 5th-order solution, 4th-order embedded estimate, FSAL.</summary>
+    /// <summary>Dormand–Prince 5(4) (Hairer, Nørsett &amp; Wanner, DOPRI5): 5th-order solution, 4th-order embedded estimate, FSAL.</summary>
     public static ButcherTableau DormandPrince54 { get; } = new()
     {
         Name = "dopri5",

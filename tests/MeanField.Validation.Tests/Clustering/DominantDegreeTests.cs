@@ -22,7 +22,7 @@ public class DominantDegreeTests
     public void SphereSolverRatesAreTheLinearRates()
     {
         // β = 5 is 13% above β_2 = 4.425 (gap between the top two rates 7%). The fitted rates carry only the O(ε e^{λT})
-        // quadratic contamination (ε = 1e-9), so they must match λ_n to far better than 1e-4; MATH row 13: λ_3 = 0.672349.
+        // quadratic contamination (ε = 1e-9), so they must match λ_n to far better than 1e-4; MATH §10 row 13: λ_3 = 0.672349.
         var m = DominantDegreeExperiment.Measure(new DominantDegreeParameters { Betas = [5] }, 5);
         Assert.That(m.PredictedDegree, Is.EqualTo(3));
         Assert.That(m.MeasuredDegree, Is.EqualTo(3));
