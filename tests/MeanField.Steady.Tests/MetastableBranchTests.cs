@@ -39,3 +39,46 @@ public class MetastableBranchTests
         Assert.That(geometry.HarmonicAmplitude(branch[^1].State, geometry.MaxDegree), Is.LessThan(1e-8));
     }
 }
+
+public class MetastableTimeDependentTests
+{
+    [Test]
+    public void ThreeClusterSaddle_IsWhereANearUniformRunIsClosestToStationary()
+    {
+        // USA, β = 5, D = 1.2 (between D_4 = 1.022 and D_3 = 2.066): the near-uniform run grows mode 3 fastest, passes close to
+        // the 3-cluster saddle of Newton's branch, lingers (its unstable rates are small) and leaves along modes 1, 2.
+        const double beta = 5, diffusion = 1.2;
+        const int grid = 96;
+        using var geometry = CircleSteadyGeometry.Create(AttentionKind.USA, beta, grid);
+        var basis = geometry.Basis;
+        var c = new System.Numerics.Complex[basis.MaxWavenumber + 1];
+        double f0 = 1 / (2 * Math.PI);
+        c[0] = f0;
+        c[3] = f0 * 1e-3;
+        c[1] = f0 * 1e-8; c[2] = f0 * 1e-8 * System.Numerics.Complex.ImaginaryOne; c[4] = f0 * 1e-8;
+        using var solver = new MeanField.Spectral.Circle.CircleSpectralSolver(new MeanFieldModel(AttentionKind.USA, beta, diffusion), grid, c,
+            new MeanField.Spectral.Steppers.StepperOptions("dopri5", 1e-3, 1e-10));
+        var system = new StationarySystem(geometry, solver.State, phaseConditions: false);
+        double best = double.PositiveInfinity, bestTime = 0;
+        double[] bestState = [];
+        for (double t = 0.02; t <= 12; t += 0.02)
+        {
+            solver.AdvanceTo(t);
+            double r = system.RightHandSideNorm(solver.State, diffusion);
+            if (r < best) { best = r; bestTime = t; bestState = solver.State.ToArray(); }
+        }
+        var steady = SteadyStateSolver.Solve(geometry, bestState, diffusion);
+        Assert.That(steady.Converged, Is.True);
+        Assert.That(steady.Spectrum!.Stable, Is.False, "a saddle");
+        Assert.That(geometry.HarmonicAmplitude(steady.State, 1), Is.LessThan(1e-9), "3-periodic: no mode 1");
+        Assert.That(geometry.HarmonicAmplitude(steady.State, 3), Is.GreaterThan(0.5));
+        // Newton started at the run's closest state stays close to it (same phase; the phase condition removes rotations).
+        var grid1 = new double[grid];
+        var grid2 = new double[grid];
+        geometry.Density(bestState, grid1);
+        geometry.Density(steady.State, grid2);
+        double diff = Math.Sqrt(grid1.Zip(grid2, (a, b) => (a - b) * (a - b)).Sum() / grid2.Select(x => x * x).Sum());
+        TestContext.Out.WriteLine($"closest to stationary at t = {bestTime:F2}: ‖rhs‖ = {best:E2}; relative L² distance to the Newton 3-cluster state {diff:E2}; A_3 run {geometry.HarmonicAmplitude(bestState, 3):F6}, Newton {geometry.HarmonicAmplitude(steady.State, 3):F6}; unstable eigenvalues {string.Join(", ", steady.Spectrum.Eigenvalues.Take(steady.Spectrum.UnstableCount).Select(e => e.Real.ToString("G4")))}");
+        Assert.That(diff, Is.LessThan(1e-3));
+    }
+}
