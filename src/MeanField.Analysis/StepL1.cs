@@ -1,3 +1,4 @@
+using MeanField.Core;
 namespace MeanField.Analysis;
 
 /// <summary>A smooth function and its derivative at one point.</summary>

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using MathNet.Numerics.Integration;
 using MeanField.Spectral.Fft;
 
 using MeanField.Core;
@@ -23,7 +22,7 @@ namespace MeanField.Spectral.Sphere;
 ///   index(l, m) = m(2L+3−m)/2 + (l − m),  0 ≤ m ≤ l ≤ L   (the SHTns "LM" order for mmax = lmax, mres = 1),
 /// so the coefficients of one order m are contiguous, l = m..L.</para>
 ///
-/// <para><b>Grid.</b> nlat (even) Gauss–Legendre nodes in x = cos θ from MathNet's GaussLegendreRule(−1, 1, nlat), ordered by
+/// <para><b>Grid.</b> nlat (even) Gauss–Legendre nodes in x = cos θ from MeanField.Core's GaussLegendre, ordered by
 /// increasing colatitude θ_i ∈ (0, π) (north to south; ring nlat−1−i is the mirror of ring i, cos θ exactly negated), and
 /// nlon (even) equispaced longitudes φ_k = 2πk/nlon. A grid field is row-major: grid[i·nlon + k] = f(θ_i, φ_k).
 /// Quadrature: ∫ g dσ ≈ Σ_i w_i (2π/nlon) Σ_k g(θ_i, φ_k), with w_i the Gauss weights (Σ w_i = 2). Analysis is exact for
@@ -84,9 +83,8 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         _threads = threads;
         _simd = simd && Vector512.IsHardwareAccelerated;
 
-        // Gauss–Legendre nodes; make the two hemispheres exact mirrors.
-        var rule = new GaussLegendreRule(-1, 1, nlat);
-        var nodes = rule.Abscissas.Zip(rule.Weights).OrderByDescending(p => p.First).ToArray();
+        // Gauss–Legendre nodes (machine-accurate, exact mirrors); pair j is the j-th node from the north pole.
+        var (nodes, nodeWeights) = GaussLegendre.Create(nlat);
         Colatitudes = new double[nlat];
         CosColatitudes = new double[nlat];
         SinColatitudes = new double[nlat];
@@ -97,18 +95,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         _w = new double[_npad];
         for (int j = 0; j < _npairs; j++)
         {
-            double x = 0.5 * (nodes[j].First - nodes[nlat - 1 - j].First);
-            // MathNet's nodes are not machine-accurate for every n (e.g. 1e−9 errors in the analysis at n = 602):
-            // polish each node by Newton steps on P_n and recompute its weight 2/((1−x²) P_n'(x)²).
-            double w = 0;
-            for (int it = 0; it < 3; it++)
-            {
-                var (p, dp) = LegendreAndDerivative(nlat, x);
-                double dx = p / dp;
-                x -= dx;
-                w = 2 / ((1 - x) * (1 + x) * dp * dp);
-                if (Math.Abs(dx) < 1e-17) { (_, dp) = LegendreAndDerivative(nlat, x); w = 2 / ((1 - x) * (1 + x) * dp * dp); break; }
-            }
+            double x = nodes[nlat - 1 - j], w = nodeWeights[nlat - 1 - j];
             double s = Math.Sqrt((1 - x) * (1 + x));
             double theta = Math.Atan2(s, x);
             Colatitudes[j] = theta;
@@ -195,19 +182,6 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         }
         _workers = new Worker[threads];
         for (int i = 0; i < threads; i++) _workers[i] = new Worker(lmax, _npad);
-    }
-
-    /// <summary>P_n(x) and P_n'(x) by the three-term recurrence.</summary>
-    private static (double P, double DP) LegendreAndDerivative(int n, double x)
-    {
-        double p0 = 1, p1 = x;
-        for (int k = 2; k <= n; k++)
-        {
-            double p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-            p0 = p1;
-            p1 = p2;
-        }
-        return (p1, n * (x * p1 - p0) / ((x - 1) * (x + 1)));
     }
 
     /// <summary>L, the largest degree.</summary>
