@@ -83,6 +83,12 @@ public static class MeanFieldCommand
                 error.WriteLine($"output error: {e.Message}");
                 return ExitCodes.OutputError;
             }
+            catch (OutOfMemoryException)
+            {
+                // A resolution, particle count or output buffer too large for this machine: say which keys set the size.
+                error.WriteLine("error: out of memory; lower solver.resolution, particles.count or output.max_writes (or output.position_stride), or run on a larger machine");
+                return ExitCodes.NumericalFailure;
+            }
             finally
             {
                 Console.CancelKeyPress -= onCancel;
@@ -107,7 +113,7 @@ public static class MeanFieldCommand
             double b = parse.GetValue(beta), dd = parse.GetValue(diffusion);
             var kind = parse.GetValue(model) == "sa" ? AttentionKind.SA : AttentionKind.USA;
             if (d < 2) { error.WriteLine($"--dimension: must be ≥ 2, got {d}"); return ExitCodes.ConfigError; }
-            if (!(b > 0) || !double.IsFinite(b)) { error.WriteLine($"--beta: must be > 0, got {b}"); return ExitCodes.ConfigError; }
+            if (!MeanFieldModel.IsValidBeta(b)) { error.WriteLine($"--beta: {MeanFieldModel.BetaRule}, got {b.ToString(System.Globalization.CultureInfo.InvariantCulture)}"); return ExitCodes.ConfigError; }
             if (!(dd >= 0) || !double.IsFinite(dd)) { error.WriteLine($"--diffusion: must be ≥ 0, got {dd}"); return ExitCodes.ConfigError; }
             int star = LinearStability.DominantIndex(kind, b, d, dd);
             int last = parse.GetValue(nmax) ?? Math.Max(8, 2 * star + 4);

@@ -44,5 +44,10 @@ public class StabilityCommandTests
         Assert.That(RunCli("stability", "--beta", "-1").Code, Is.EqualTo(ExitCodes.ConfigError));
         Assert.That(RunCli("stability", "--beta", "1", "--model", "xyz").Code, Is.EqualTo(ExitCodes.ConfigError));
         Assert.That(RunCli("stability").Code, Is.EqualTo(ExitCodes.ConfigError));
+        // β = 10⁶ used to print rates of Infinity with exit 0: e^β overflows beyond the model's β range.
+        var (code, stdout, stderr) = RunCli("stability", "--dimension", "2", "--model", "usa", "--beta", "1e6");
+        Assert.That(code, Is.EqualTo(ExitCodes.ConfigError));
+        Assert.That(stderr, Does.Contain("--beta").And.Contain("700"));
+        Assert.That(stdout, Does.Not.Contain("Infinity"));
     }
 }

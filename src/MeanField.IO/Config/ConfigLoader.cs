@@ -39,6 +39,7 @@ public static class ConfigLoader
 
     private static YamlMappingNode Parse(string text, string source)
     {
+        YamlGuard.Check(text, source);
         var stream = new YamlStream();
         try { stream.Load(new StringReader(text)); }
         catch (YamlException e)
@@ -61,6 +62,7 @@ public static class ConfigLoader
         if (eq <= 0) throw new ConfigException($"--set {option}: expected KEY=VALUE, e.g. --set model.beta=7");
         string[] keys = option[..eq].Trim().Split('.');
         if (keys.Any(string.IsNullOrWhiteSpace)) throw new ConfigException($"--set {option}: malformed key '{option[..eq]}'");
+        YamlGuard.Check(option[(eq + 1)..], $"--set {option}");
         YamlNode value;
         try
         {
@@ -161,11 +163,14 @@ public static class ConfigLoader
             throw s.Error(s.Node("stepper"), "stepper", $"'{solver.Stepper.Name()}' is deterministic and model.common_noise is set; use gauss_splitting (default), midpoint_splitting, heun (Stratonovich) or euler_maruyama (Itô) with a fixed solver.dt");
         if (!particles && model.CommonNoise is null && stochasticStepper)
             throw s.Error(s.Node("stepper"), "stepper", $"'{solver.Stepper.Name()}' is a stochastic stepper and needs model.common_noise; use rk4 or dopri5");
+        if (!particles && solver.Stepper != StepperKind.Dopri5)
+            RequireFeasibleSteps(s, "dt", solver.TEnd, solver.Dt);
         s.Finish();
         // Largest mode an initial law may use: the retained wavenumber (circle) or the largest degree (zonal, sphere).
         int kmax = zonal || sphereSpectral ? solver.Resolution : (solver.Resolution - 1) / 3;
 
         var particleConfig = BindParticles(root.Mapping("particles"), particles, model, dimension);
+        if (particles || (kind == SolverKind.Both && model.CommonNoise is null)) RequireFeasibleSteps(root.Mapping("particles"), "dt", solver.TEnd, particleConfig.Dt);
         var initial = BindInitial(root.Mapping("initial"), kmax, solver.Resolution, geometry, particles, dimension, particleConfig, baseDirectory);
 
         var o = root.Mapping("output");
@@ -199,6 +204,17 @@ public static class ConfigLoader
             Name = name, Geometry = geometry, Dimension = dimension, Model = model, Initial = initial,
             Solver = solver, Particles = particleConfig, Output = output, Seed = seed, Ensemble = ensemble,
         };
+    }
+
+    /// <summary>The most fixed steps a run may take to t_end: beyond this a run would not end in any reasonable time.</summary>
+    public const double MaxSteps = 1e9;
+
+    // A fixed step so small that t_end needs more than MaxSteps steps (dt: 1e-300 ran for ever without a progress line).
+    private static void RequireFeasibleSteps(YamlMappingReader r, string key, double tEnd, double dt)
+    {
+        double steps = tEnd / dt;
+        if (steps > MaxSteps)
+            throw r.Error(r.Node(key), key, $"{dt.ToString("R", CultureInfo.InvariantCulture)} needs {steps:G3} steps to solver.t_end = {tEnd.ToString("R", CultureInfo.InvariantCulture)}; at most {MaxSteps:G3} fixed steps are allowed: raise the step or lower t_end");
     }
 
     private static CommonNoiseConfig BindCommonNoise(YamlMappingReader c, GeometryKind geometry, int dimension, SolverKind solverKind)
