@@ -15,7 +15,7 @@ namespace MeanField.Spectral.Steppers;
 /// exact, and commute with the drift. Step s uses ΔB of path step s, as <see cref="StochasticStepper"/> does, so a
 /// resumed run repeats an uninterrupted one bit for bit (the scheme carries no state between steps).
 /// </summary>
-public sealed class ImplicitSplittingStepper : TimeStepper
+public sealed class ImplicitSplittingStepper : NoiseDrivenStepper
 {
     private static ButcherTableau DriftTableau(NoiseStepRule rule) => new()
     {
@@ -24,71 +24,37 @@ public sealed class ImplicitSplittingStepper : TimeStepper
 
     private readonly ICommonNoiseOperator _noise;
     private readonly INoiseStepSolver _solver;
-    private readonly double[] _increments, _half, _noised;
+    private readonly double[] _half, _noised;
 
     public ImplicitSplittingStepper(ISemilinearSystem drift, ICommonNoiseOperator noise, NoiseStepRule rule,
         StochasticOptions options, ReadOnlySpan<double> initialState, double initialTime)
-        : base(drift, DriftTableau(rule), initialState, initialTime)
+        : base(drift, DriftTableau(rule), noise.Components, options, initialState, initialTime)
     {
-        if (!(options.Dt > 0) || !double.IsFinite(options.Dt)) throw new ArgumentOutOfRangeException(nameof(options), options.Dt, "dt must be positive and finite.");
-        if (options.IncrementsPerStep < 1) throw new ArgumentOutOfRangeException(nameof(options), options.IncrementsPerStep, "IncrementsPerStep must be ≥ 1.");
         _noise = noise;
         Rule = rule;
         _solver = noise.CreateNoiseStepSolver(drift.Length, rule);
-        Options = options;
-        Path = new CommonNoisePath(options.Seed, noise.Components, options.Dt, options.Path);
-        _increments = new double[Path.Components];
         _half = new double[U.Length];
         _noised = new double[U.Length];
     }
 
-    public StochasticOptions Options { get; }
-
     public NoiseStepRule Rule { get; }
 
-    /// <summary>The Brownian path the increments come from.</summary>
-    public CommonNoisePath Path { get; }
-
-    /// <summary>The fixed step h = IncrementsPerStep · Dt.</summary>
-    public double Step => Options.Step;
-
-    protected override double[] ControllerMemory() => [0, 0];
-
-    protected override void RestoreControllerMemory(ReadOnlySpan<double> memory) { }
-
-    /// <summary>ΔB over solver step s.</summary>
-    public void Increments(long step, Span<double> increments) =>
-        Path.Increments(step * Options.IncrementsPerStep, Options.IncrementsPerStep, increments);
-
-    public override AdvanceOutcome AdvanceTo(double target, StepObserver? observer = null, CancellationToken cancellation = default)
+    // Drift half-step, exact rotation over ½ΔB, the implicit noise step, rotation, drift half-step (Strang).
+    protected override void TakeStep(double h, ReadOnlySpan<double> increments)
     {
-        double span = target - Time, h = Step;
-        if (span <= 0) return AdvanceOutcome.ReachedTarget;
-        long count = (long)Math.Round(span / h);
-        if (count < 1 || Math.Abs(count * h - span) > 1e-9 * Math.Max(span, h))
-            throw new ArgumentException($"t = {target:R} is not a whole number of stochastic steps h = {h:R} after t = {Time:R}", nameof(target));
-        double start = Time;
-        for (long i = 1; i <= count; i++)
+        Method.Reset();
+        Method.Step(Time, h / 2, U, _half, default);
+        _noise.ApplyExactPart(_half, increments, 0.5);
+        try
         {
-            if (cancellation.IsCancellationRequested) return AdvanceOutcome.Cancelled;
-            Increments(Steps, _increments);
-            Method.Reset();
-            Method.Step(Time, h / 2, U, _half, default);
-            _noise.ApplyExactPart(_half, _increments, 0.5);
-            try
-            {
-                _solver.Solve(_half, _increments, _noised);
-            }
-            catch (InvalidOperationException e)
-            {
-                throw new IntegrationException($"{e.Message} (t = {Time:G6})", Time);
-            }
-            _noise.ApplyExactPart(_noised, _increments, 0.5);
-            Method.Reset();
-            Method.Step(Time + h / 2, h / 2, _noised, UNew, default);
-            Commit(h, i == count ? target : start + i * h);
-            if (observer is not null && !observer(Time, U)) return AdvanceOutcome.StoppedByObserver;
+            _solver.Solve(_half, increments, _noised);
         }
-        return AdvanceOutcome.ReachedTarget;
+        catch (InvalidOperationException e)
+        {
+            throw new IntegrationException($"{e.Message} (t = {Time:G6})", Time);
+        }
+        _noise.ApplyExactPart(_noised, increments, 0.5);
+        Method.Reset();
+        Method.Step(Time + h / 2, h / 2, _noised, UNew, default);
     }
 }

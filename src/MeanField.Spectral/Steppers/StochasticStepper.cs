@@ -56,7 +56,7 @@ public sealed record StochasticOptions(string Scheme, double Dt, ulong Seed, int
 /// comes from <see cref="ICommonNoiseOperator.EvaluateDriftAndNoise"/>, so a geometry may form drift and noise flux in
 /// one grid pass (the sphere).
 /// </summary>
-public sealed class StochasticStepper : TimeStepper
+public sealed class StochasticStepper : NoiseDrivenStepper
 {
     private static readonly ButcherTableau HeunTableau = new()
     {
@@ -69,64 +69,25 @@ public sealed class StochasticStepper : TimeStepper
     };
 
     private readonly SlopeSystem _slope;
-    private readonly double[] _increments;
 
     public StochasticStepper(ISemilinearSystem drift, ICommonNoiseOperator noise, StochasticOptions options,
         ReadOnlySpan<double> initialState, double initialTime)
         : this(new SlopeSystem(drift, noise, options.IsIto), options, initialState, initialTime) { }
 
     private StochasticStepper(SlopeSystem slope, StochasticOptions options, ReadOnlySpan<double> initialState, double initialTime)
-        : base(slope, slope.Ito ? EulerTableau : HeunTableau, initialState, initialTime)
+        : base(slope, slope.Ito ? EulerTableau : HeunTableau, slope.Noise.Components, options, initialState, initialTime)
     {
-        if (!(options.Dt > 0) || !double.IsFinite(options.Dt)) throw new ArgumentOutOfRangeException(nameof(options), options.Dt, "dt must be positive and finite.");
-        if (options.IncrementsPerStep < 1) throw new ArgumentOutOfRangeException(nameof(options), options.IncrementsPerStep, "IncrementsPerStep must be ≥ 1.");
         _slope = slope;
-        Options = options;
-        Path = new CommonNoisePath(options.Seed, slope.Noise.Components, options.Dt, options.Path);
-        _increments = new double[Path.Components];
     }
 
-    public StochasticOptions Options { get; }
-
-    /// <summary>The Brownian path the increments come from (its Dt is the path's step, not necessarily the solver's).</summary>
-    public CommonNoisePath Path { get; }
-
-    /// <summary>The fixed step h = IncrementsPerStep · Dt.</summary>
-    public double Step => Options.Step;
-
-    protected override double[] ControllerMemory() => [0, 0];
-
-    protected override void RestoreControllerMemory(ReadOnlySpan<double> memory) { }
-
-    /// <summary>ΔB over solver step s (the sum of IncrementsPerStep path increments).</summary>
-    public void Increments(long step, Span<double> increments) =>
-        Path.Increments(step * Options.IncrementsPerStep, Options.IncrementsPerStep, increments);
-
-    /// <summary>
-    /// Steps of exactly h up to <paramref name="target"/>, which must lie a whole number of steps ahead (the noise
-    /// increments are tied to the step grid t_s = s·h; the config checks output times against solver.dt).
-    /// </summary>
-    public override AdvanceOutcome AdvanceTo(double target, StepObserver? observer = null, CancellationToken cancellation = default)
+    // The exactly solvable part of the noise (the circle's rotation) is Strang-split around the stepped part.
+    protected override void TakeStep(double h, ReadOnlySpan<double> increments)
     {
-        double span = target - Time, h = Step;
-        if (span <= 0) return AdvanceOutcome.ReachedTarget;
-        long count = (long)Math.Round(span / h);
-        if (count < 1 || Math.Abs(count * h - span) > 1e-9 * Math.Max(span, h))
-            throw new ArgumentException($"t = {target:R} is not a whole number of stochastic steps h = {h:R} after t = {Time:R}", nameof(target));
-        double start = Time;
         var noise = _slope.Noise;
-        for (long i = 1; i <= count; i++)
-        {
-            if (cancellation.IsCancellationRequested) return AdvanceOutcome.Cancelled;
-            Increments(Steps, _increments);
-            noise.ApplyExactPart(U, _increments, 0.5);
-            _slope.SetWeights(_increments, 1 / h);
-            Method.Step(Time, h, U, UNew, default);
-            noise.ApplyExactPart(UNew, _increments, 0.5);
-            Commit(h, i == count ? target : start + i * h);
-            if (observer is not null && !observer(Time, U)) return AdvanceOutcome.StoppedByObserver;
-        }
-        return AdvanceOutcome.ReachedTarget;
+        noise.ApplyExactPart(U, increments, 0.5);
+        _slope.SetWeights(increments, 1 / h);
+        Method.Step(Time, h, U, UNew, default);
+        noise.ApplyExactPart(UNew, increments, 0.5);
     }
 
     /// <summary>K(u) = N(u) [+ the non-diagonal Itô correction] + Σ_j G_j u ΔB^j/h; L (+ the diagonal Itô correction).</summary>
