@@ -46,7 +46,4 @@ public static partial class YamlNames
         value = default;
         return false;
     }
-
-    public static T Parse<T>(string text) where T : struct, Enum =>
-        TryParse<T>(text, out var v) ? v : throw new ArgumentException($"'{text}' is not one of: {string.Join(", ", All<T>())}");
 }

@@ -24,15 +24,14 @@ internal static class YamlGuard
             while (parser.MoveNext())
             {
                 var e = parser.Current!;
-                string where = source.StartsWith("--set", StringComparison.Ordinal) ? source : $"{source}:{e.Start.Line}:{e.Start.Column}";
                 switch (e)
                 {
                     case AnchorAlias:
-                        throw new ConfigException($"{where}: YAML aliases (*name) are not supported in run configs; write the value out");
+                        throw new ConfigException($"{Where(e.Start)}: YAML aliases (*name) are not supported in run configs; write the value out");
                     case NodeEvent { Anchor.IsEmpty: false }:
-                        throw new ConfigException($"{where}: YAML anchors (&name) are not supported in run configs; write the value out");
+                        throw new ConfigException($"{Where(e.Start)}: YAML anchors (&name) are not supported in run configs; write the value out");
                     case SequenceStart or MappingStart when ++depth > MaxDepth:
-                        throw new ConfigException($"{where}: the YAML nests deeper than {MaxDepth} levels (a run config needs at most 4)");
+                        throw new ConfigException($"{Where(e.Start)}: the YAML nests deeper than {MaxDepth} levels (a run config needs at most 4)");
                     case SequenceEnd or MappingEnd:
                         depth--;
                         break;
@@ -41,8 +40,10 @@ internal static class YamlGuard
         }
         catch (YamlException e)
         {
-            string where = source.StartsWith("--set", StringComparison.Ordinal) ? source : $"{source}:{e.Start.Line}:{e.Start.Column}";
-            throw new ConfigException($"{where}: invalid YAML: {e.InnerException?.Message ?? e.Message}");
+            throw new ConfigException($"{Where(e.Start)}: invalid YAML: {e.InnerException?.Message ?? e.Message}");
         }
+
+        // The location is formatted only for the error: a --set value is named by its option, a file by line and column.
+        string Where(Mark mark) => source.StartsWith("--set", StringComparison.Ordinal) ? source : $"{source}:{mark.Line}:{mark.Column}";
     }
 }
