@@ -17,13 +17,39 @@ internal static class PlotCommand
         return command;
     }
 
+    /// <summary>Exit codes as documented: 2 for an input that is not a run file, 5 when the figures cannot be written.</summary>
     public static int Plot(IEnumerable<string> files, string? outDir, TextWriter output, TextWriter error)
     {
+        if (outDir is not null)
+        {
+            try { Directory.CreateDirectory(outDir); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"error: --out {outDir}: cannot create the directory: {e.Message}");
+                return ExitCodes.OutputError;
+            }
+        }
         foreach (var file in files)
         {
+            if (!File.Exists(file))
+            {
+                error.WriteLine($"error: {file}: no such file");
+                return ExitCodes.ConfigError;
+            }
+            bool continuation;
             try
             {
-                if (BifurcationDiagramPlot.IsContinuationFile(file)) output.WriteLine($"wrote {BifurcationDiagramPlot.Write(file, outDir)}");
+                continuation = BifurcationDiagramPlot.IsContinuationFile(file);
+                if (!continuation) { using var _ = RunFile.Open(file); }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                error.WriteLine($"error: {file}: not a MeanField HDF5 run file ({e.Message})");
+                return ExitCodes.ConfigError;
+            }
+            try
+            {
+                if (continuation) output.WriteLine($"wrote {BifurcationDiagramPlot.Write(file, outDir)}");
                 else foreach (var png in RunPlots.Write(file, outDir)) output.WriteLine($"wrote {png}");
             }
             catch (OutputException e)
@@ -31,11 +57,16 @@ internal static class PlotCommand
                 error.WriteLine($"error: {e.Message}");
                 return ExitCodes.OutputError;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"error: cannot write the figures of {file}: {e.Message}");
+                return ExitCodes.OutputError;
+            }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // A file with an unexpected layout (another version, hand-edited) must not end in a stack trace.
+                // A file with an unexpected layout (another version, hand-edited) is bad input, not a crash.
                 error.WriteLine($"error: {file}: cannot plot it: {e.Message}");
-                return ExitCodes.InternalError;
+                return ExitCodes.ConfigError;
             }
         }
         return ExitCodes.Success;

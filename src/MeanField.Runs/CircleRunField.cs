@@ -24,10 +24,14 @@ public sealed class CircleRunField : IRunField
     private readonly CommonNoiseConfig? _noiseConfig;
     private readonly NoiseIncrementsTask? _noiseIncrements;
     private readonly string _stepper;
+    private readonly RunConfig _config;
+    private CircleDiagnostics? _written;
+    private OutputTask[]? _tasks;
 
     public CircleRunField(RunConfig config, string configPath, int noisePath = 0)
     {
         var s = config.Solver;
+        _config = config;
         _stepper = s.Stepper.Name();
         var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion) { AttentionScale = config.Model.AttentionScale };
         var basis = new FourierCircleBasis(s.Resolution);
@@ -91,22 +95,27 @@ public sealed class CircleRunField : IRunField
         }
     }
 
-    public string ResolutionAdvice => $"increase solver.resolution to at least {2 * _resolution}";
+    public string ResolutionAdvice(double time) => SpectralAdvice.Resolution(_config, time, "solver.resolution", _resolution);
 
-    public IReadOnlyList<TaskDefinition> Tasks =>
+    public string NumericalFailureAdvice(IntegrationException failure) => SpectralAdvice.NumericalFailure(_config);
+
+    private CircleDiagnostics Written => _written ?? throw new InvalidOperationException("PrepareWrite first");
+
+    public IReadOnlyList<OutputTask> Tasks => _tasks ??=
     [
-        new("density", [_resolution], false, "density f(theta_j) w.r.t. dtheta on the grid /grid/theta; integral = 1"),
-        new("fourier_modes", [WrittenModes], true, "Fourier coefficients f_k, k = 0..32, f(theta) = sum_k f_k e^{ik theta}, f_0 = 1/2pi; zero above the retained wavenumber"),
-        new("energy", [], false, "E_beta = (1/2beta) iint e^{beta cos(theta-phi)} f f = (2pi^2/beta) sum_k I_|k|(beta) |f_k|^2"),
-        new("mass", [], false, "integral of the density (grid quadrature); 1 up to rounding"),
-        new("spectral_tail", [], false, "sqrt(sum_{2K/3<|k|<=K} |f_k|^2 / sum_{|k|<=K} |f_k|^2), K the largest retained wavenumber"),
-        new("min_density", [], false, "minimum of the density on the grid"),
-        new("net_flux", [], false, "integral of f V dtheta: rate of change of the lifted mean angle; 0 for USA"),
-        new("first_moment", [], true, "integral of e^{i theta} f dtheta (circular first moment / order parameter)"),
-        .. _noise is null ? (TaskDefinition[])[] :
+        OutputTask.Real("density", [_resolution], "density f(theta_j) w.r.t. dtheta on the grid /grid/theta; integral = 1", () => _density),
+        OutputTask.Complex("fourier_modes", [WrittenModes], "Fourier coefficients f_k, k = 0..32, f(theta) = sum_k f_k e^{ik theta}, f_0 = 1/2pi; zero above the retained wavenumber", () => Written.Modes),
+        OutputTask.Scalar("energy", "E_beta = (1/2beta) iint e^{beta cos(theta-phi)} f f = (2pi^2/beta) sum_k I_|k|(beta) |f_k|^2", () => Written.Energy),
+        OutputTask.Scalar("mass", "integral of the density (grid quadrature); 1 up to rounding", () => Written.Mass),
+        OutputTask.Scalar("spectral_tail", "sqrt(sum_{2K/3<|k|<=K} |f_k|^2 / sum_{|k|<=K} |f_k|^2), K the largest retained wavenumber", () => Written.SpectralTail),
+        OutputTask.Scalar("min_density", "minimum of the density on the grid", () => Written.MinDensity),
+        OutputTask.Scalar("net_flux", "integral of f V dtheta: rate of change of the lifted mean angle; 0 for USA", () => Written.NetFlux),
+        OutputTask.ComplexScalar("first_moment", "integral of e^{i theta} f dtheta (circular first moment / order parameter)", () => Written.FirstMoment),
+        .. _noise is null || _noiseIncrements is null ? (OutputTask[])[] :
         [
-            new(NoiseIncrementsTask.Name, [_noise.Components], false, "B(t_write) - B(t_previous write) of the common noise, components j = 0 rotation, 2m-1 cos(m theta), 2m sin(m theta); 0 at the first write"),
-            new("p3_energy", [], false, "P3 energy 1/2 iint (e^beta - e^{beta cos(theta-phi)}) f f = e^beta/2 - beta E_beta (0 only for a Dirac mass)"),
+            OutputTask.Real(NoiseIncrementsTask.Name, [_noise.Components], "B(t_write) - B(t_previous write) of the common noise, components j = 0 rotation, 2m-1 cos(m theta), 2m sin(m theta); 0 at the first write",
+                () => _noiseIncrements.Next(_solver.NoisePath!, _solver.Stepper.Steps)),
+            OutputTask.Scalar("p3_energy", "P3 energy 1/2 iint (e^beta - e^{beta cos(theta-phi)}) f f = e^beta/2 - beta E_beta (0 only for a Dirac mass)", () => _solver.P3Energy(_solver.State)),
         ],
     ];
 
@@ -132,24 +141,11 @@ public sealed class CircleRunField : IRunField
         }
     }
 
-    public FieldSnapshot WriteTasks(OutputSetWriter writer)
+    public WriteSnapshot PrepareWrite()
     {
-        var d = _solver.Diagnose(WrittenModes);
+        var d = _written = _solver.Diagnose(WrittenModes);
         _solver.Density(_density);
-        writer.SetTask("density", _density);
-        writer.SetTask("fourier_modes", d.Modes);
-        writer.SetTask("energy", [d.Energy]);
-        writer.SetTask("mass", [d.Mass]);
-        writer.SetTask("spectral_tail", [d.SpectralTail]);
-        writer.SetTask("min_density", [d.MinDensity]);
-        writer.SetTask("net_flux", [d.NetFlux]);
-        writer.SetTask("first_moment", [d.FirstMoment]);
-        if (_noiseIncrements is not null && _solver.NoisePath is { } path)
-        {
-            _noiseIncrements.Write(writer, path, _solver.Stepper.Steps);
-            writer.SetTask("p3_energy", [_solver.P3Energy(_solver.State)]);
-        }
-        return new FieldSnapshot(d.Energy, d.SpectralTail, d.MinDensity, 1 / (2 * Math.PI));
+        return new WriteSnapshot(d.Energy, d.MinDensity, 1 / (2 * Math.PI));
     }
 
     public void Dispose() => _solver.Dispose();

@@ -89,11 +89,12 @@ public sealed class NoiseIncrementsTask(int components)
     /// <summary>After a restore at solver step <paramref name="steps"/>: the next write sums from there.</summary>
     public void Restore(long steps) => _lastWriteStep = steps;
 
-    public void Write(OutputSetWriter writer, CommonNoisePath path, long steps)
+    /// <summary>The increments since the previous write (zeros at the first), and mark this write.</summary>
+    public double[] Next(CommonNoisePath path, long steps)
     {
         if (steps > _lastWriteStep) path.Increments(_lastWriteStep, checked((int)(steps - _lastWriteStep)), _increments);
         else Array.Clear(_increments);
         _lastWriteStep = steps;
-        writer.SetTask(Name, _increments);
+        return _increments;
     }
 }

@@ -46,7 +46,7 @@ public static class EnsembleRun
                     Output = config.Output with { Directory = pathDirectory, Plots = false },
                     Ensemble = new EnsembleConfig(),
                 };
-                var result = runOnePath(pathConfig, options with { Quiet = true, Interactive = false, NoisePath = p, Output = TextWriter.Null, Error = TextWriter.Null });
+                var result = runOnePath(pathConfig, options with { Quiet = true, Interactive = false, NoisePath = p, Output = TextWriter.Null, Error = TextWriter.Null, ResumeAdvice = false });
                 results[p] = result;
                 if (result.ExitCode != ExitCodes.Success) { state.Stop(); return; }
                 files[p] = result.Files.Single();
@@ -64,7 +64,15 @@ public static class EnsembleRun
             var (r, p) = failed;
             string reason = r is not null ? $"path {p} stopped: {r.Message}" : "interrupted before every path finished";
             int code = r?.ExitCode ?? ExitCodes.Interrupted;
-            options.Error.WriteLine($"error: ensemble: {reason}; the finished paths are in {pathDirectory}");
+            // A path that did not finish leaves no file: the directory holds only complete paths, never a partial one.
+            int complete = 0;
+            for (int q = 0; q < paths; q++)
+            {
+                if (results[q] is { ExitCode: ExitCodes.Success }) { complete++; continue; }
+                foreach (string f in RunResume.ExistingFiles(pathDirectory, $"{config.Name}_p{q:D4}")) File.Delete(f);
+            }
+            options.Error.WriteLine($"error: ensemble: {reason}; {complete} of {paths} paths finished, in {pathDirectory} " +
+                                    "(ensembles cannot be resumed: rerun, every path is reproducible from the seed)");
             return new RunResult(code, reason, [], 0, 0, 0);
         }
 
@@ -90,6 +98,8 @@ public static class EnsembleRun
             double[] times = first.Vector("scales/sim_time");
             long[] iterations = first.IntegerVector("scales/iteration");
             double[] timesteps = first.Vector("scales/timestep");
+            // wall_time of a write: when the slowest path had reached it (paths run concurrently).
+            var wall = runs.Select(r => r.Vector("scales/wall_time")).ToArray();
             int writes = times.Length;
             var grid = first.Grid();
             var sources = first.TaskDatasets().Where(d => !PathOnlyTasks.Contains(RunFile.TaskName(d))).ToArray();
@@ -131,7 +141,7 @@ public static class EnsembleRun
                 var cplx = sources.Where(d => d.Type == "complex128").ToDictionary(d => d.Path, d => runs.Select(r => r.ComplexFlat(d.Path)).ToArray());
                 for (int w = 0; w < writes; w++)
                 {
-                    writer.BeginWrite(new OutputScales(times[w], w + 1, iterations[w], timesteps[w], 0));
+                    writer.BeginWrite(new OutputScales(times[w], w + 1, iterations[w], timesteps[w], wall.Max(v => v[w])));
                     foreach (var d in sources)
                     {
                         string name = RunFile.TaskName(d);

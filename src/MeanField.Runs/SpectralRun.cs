@@ -19,15 +19,29 @@ public sealed record RunOptions
     public int NoisePath { get; init; }
     /// <summary>Name the written files in the closing "done:" line; false for the stages of a run that merges them (both).</summary>
     public bool ReportFiles { get; init; } = true;
+    /// <summary>An interrupted run suggests --resume; false where the caller cannot resume (ensemble paths).</summary>
+    public bool ResumeAdvice { get; init; } = true;
 }
 
 public sealed record RunResult(int ExitCode, string Message, IReadOnlyList<string> Files, int Writes, long Steps, double FinalTime);
 
 /// <summary>
-/// `meanfield run` for the spectral PDE solvers: config → <see cref="IRunField"/> of the geometry → output times with
-/// trackers (spectral tail after every step; negative density, energy monotonicity at writes; non-finite values and
-/// step-size collapse from the stepper) → HDF5 sets (docs/output-format.md), with --resume from the last write.
+/// The spectral geometries by kind: each registers how its PDE/SPDE field is built from a config. A new geometry is its
+/// field adapter (an <see cref="IRunField"/>) plus one line here.
 /// </summary>
+public static class SpectralGeometries
+{
+    public delegate IRunField FieldFactory(RunConfig config, string configPath, int noisePath);
+
+    public static readonly IReadOnlyDictionary<GeometryKind, FieldFactory> All = new Dictionary<GeometryKind, FieldFactory>
+    {
+        [GeometryKind.Circle] = (c, path, p) => new CircleRunField(c, path, p),
+        [GeometryKind.Sphere] = (c, path, p) => new SphereRunField(c, path, p),
+        [GeometryKind.Zonal] = (c, path, _) => new ZonalRunField(c, path),
+    };
+}
+
+/// <summary>`meanfield run` for the spectral PDE solvers: the geometry's field as <see cref="SpectralDynamics"/> through <see cref="Simulation.Run"/>.</summary>
 public static class SpectralRun
 {
     public static RunResult Execute(RunConfig config, RunOptions options)
@@ -36,172 +50,14 @@ public static class SpectralRun
         return Execute(config, field, options);
     }
 
-    public static IRunField CreateField(RunConfig config, string configPath, int noisePath = 0) => config.Geometry switch
-    {
-        GeometryKind.Circle => new CircleRunField(config, configPath, noisePath),
-        GeometryKind.Zonal => new ZonalRunField(config, configPath),
-        GeometryKind.Sphere => new SphereRunField(config, configPath, noisePath),
-        _ => throw new ConfigException($"{configPath}: geometry: '{config.Geometry.Name()}' has no spectral solver yet"),
-    };
+    public static IRunField CreateField(RunConfig config, string configPath, int noisePath = 0) =>
+        SpectralGeometries.All.TryGetValue(config.Geometry, out var create)
+            ? create(config, configPath, noisePath)
+            : throw new ConfigException($"{configPath}: geometry: '{config.Geometry.Name()}' has no spectral solver yet (spectral geometries: {string.Join(", ", SpectralGeometries.All.Keys.Select(k => k.Name()))})");
 
-    public static RunResult Execute(RunConfig config, IRunField field, RunOptions options)
-    {
-        var s = config.Solver;
-        var times = OutputTimes(s.TEnd, config.Output.Interval);
-        var tasks = field.Tasks.Concat(
-        [
-            new TaskDefinition("state", [field.Stepper.State.Length], false, "solver state for --resume (layout: root attribute state_layout)"),
-            new TaskDefinition("stepper_state", [TimeStepper.ControllerStateLength], false, "time-stepper memory for --resume: last step, proposed next step, controller error memory"),
-        ]).ToArray();
-        string configYaml = ConfigYaml.Write(config);
-        bool singleFile = times.Count <= config.Output.MaxWrites;
-        int firstIndex = 0, firstSet = 1, writes = 0;
-        double previousEnergy = double.NegativeInfinity, wallOffset = 0;
-        RunCheckpoint? checkpoint = null;
-        if (options.Resume)
-        {
-            checkpoint = RunResume.Read(config, configYaml);
-            firstIndex = FindTime(times, checkpoint.Time, checkpoint.File) + 1;
-            bool partialSet = singleFile || checkpoint.WritesInFile < config.Output.MaxWrites;
-            firstSet = singleFile ? 1 : checkpoint.SetNumber + (partialSet ? 0 : 1);
-            field.Restore(checkpoint.Time, checkpoint.State, checkpoint.Iteration, checkpoint.ControllerState);
-            writes = checkpoint.WriteNumber;
-            previousEnergy = checkpoint.Energy;
-            wallOffset = checkpoint.WallTime;
-        }
+    public static RunResult Execute(RunConfig config, IRunField field, RunOptions options) =>
+        Simulation.Run(config, new SpectralDynamics(config, field), options);
 
-        var progress = new ProgressReporter(options.Output, options.Interactive, s.TEnd, options.Quiet);
-        var writer = new OutputSetWriter(new OutputSetOptions
-        {
-            Directory = config.Output.Directory,
-            BaseName = config.Name,
-            MaxWritesPerSet = config.Output.MaxWrites,
-            ExpectedWrites = times.Count,
-            RootAttributes = Attributes(config, field, options),
-            ConfigYaml = configYaml,
-            Grid = field.Grid,
-            Tasks = tasks,
-            FirstSetNumber = firstSet,
-        });
-        if (checkpoint is not null && (singleFile || checkpoint.WritesInFile < config.Output.MaxWrites))
-            RunResume.Replay(checkpoint.File, writer, tasks);
-
-        bool warnedUnderresolved = false, warnedEnergy = false;
-        string? stopReason = null;
-        int exitCode = ExitCodes.Success;
-        var stepper = field.Stepper;
-
-        void Warn(string text) => progress.Message(options.Error, $"warning: {text}");
-
-        // Checked after every accepted step: cheap (coefficients only). Stops the stepper when under-resolved.
-        bool Observe(double time, ReadOnlySpan<double> state)
-        {
-            progress.Update(field.Time, stepper.LastStep, stepper.Steps);
-            double tail = field.SpectralTail(state);
-            if (tail <= s.TailTolerance) return true;
-            return Underresolved(field.Time, $"spectral tail {tail:E2} > solver.tail_tolerance {s.TailTolerance:E1}");
-        }
-
-        bool Underresolved(double time, string what)
-        {
-            string text = $"solution under-resolved at t = {time:G6}: {what}; {field.ResolutionAdvice}";
-            if (s.OnUnderresolved == UnderresolvedAction.Stop)
-            {
-                stopReason = text;
-                exitCode = ExitCodes.Underresolved;
-                return false;
-            }
-            if (!warnedUnderresolved) Warn(text + " (continuing: solver.on_underresolved is warn)");
-            warnedUnderresolved = true;
-            return true;
-        }
-
-        void Write(double time)
-        {
-            writer.BeginWrite(new OutputScales(time, writes + 1, stepper.Steps, stepper.LastStep, wallOffset + progress.ElapsedSeconds));
-            var snapshot = field.WriteTasks(writer);
-            writer.SetTask("state", stepper.State);
-            writer.SetTask("stepper_state", stepper.ControllerState);
-            writer.CommitWrite();
-            writes++;
-            // Energy is non-decreasing for SA and USA without noise and with attractive attention (MATH §3.2); allow rounding-level dips.
-            if (config.Model.Diffusion == 0 && config.Model.CommonNoise is null && config.Model.AttentionScale > 0 && snapshot.Energy < previousEnergy * (1 - 1e-10) && !warnedEnergy)
-            {
-                Warn($"energy decreased at t = {time:G6} ({previousEnergy:R} → {snapshot.Energy:R}); the time step may be too large");
-                warnedEnergy = true;
-            }
-            previousEnergy = snapshot.Energy;
-            if (snapshot.MinDensity < -s.NegativeTolerance * snapshot.UniformDensity)
-                Underresolved(time, $"density is negative (min {snapshot.MinDensity:E2} < −solver.negative_tolerance × uniform density)");
-        }
-
-        try
-        {
-            if (checkpoint is null) Write(0);
-            for (int i = Math.Max(firstIndex, 1); i < times.Count && stopReason is null; i++)
-            {
-                var outcome = field.AdvanceTo(times[i], Observe, options.Cancellation);
-                if (outcome == AdvanceOutcome.Cancelled)
-                {
-                    stopReason = $"interrupted at t = {field.Time:G6}; the output holds every write up to t = {times[i - 1]:G6} (continue with --resume)";
-                    exitCode = ExitCodes.Interrupted;
-                    break;
-                }
-                if (outcome == AdvanceOutcome.StoppedByObserver) break;
-                Write(times[i]);
-            }
-        }
-        catch (IntegrationException e)
-        {
-            stopReason = $"numerical failure: {e.Message}; try a smaller solver.dt (rk4) or solver.tolerance (dopri5), or a higher solver.resolution";
-            exitCode = ExitCodes.NumericalFailure;
-        }
-        catch (OutputException e)
-        {
-            stopReason = RunEnding.OutputError(field.Time, e);
-            exitCode = ExitCodes.OutputError;
-        }
-        finally
-        {
-            writer.Close();
-        }
-
-        double wall = progress.ElapsedSeconds;
-        return RunEnding.Finish(progress, options, writer, stopReason, exitCode,
-            $"t = {field.Time:G6}, {writes} writes, {stepper.Steps} steps ({stepper.RejectedSteps} rejected), " +
-            $"{stepper.Evaluations} RHS evaluations in {wall:F2} s ({(wall > 0 ? stepper.Evaluations / wall : 0):F0}/s)",
-            writes, stepper.Steps, field.Time);
-    }
-
-    /// <summary>
-    /// 0, Δ, 2Δ, … up to t_end, each computed as k·Δ, plus t_end itself when it is not a multiple of Δ. A multiple
-    /// within 1e-12 relative of t_end counts as t_end but keeps its k·Δ value, so a run extended with --resume
-    /// passes through exactly the same times as one that went there directly.
-    /// </summary>
-    public static IReadOnlyList<double> OutputTimes(double tEnd, double interval)
-    {
-        long count = (long)Math.Floor(tEnd / interval * (1 + 1e-12));
-        if (count > 10_000_000) throw new ConfigException($"output.interval {interval} gives {count} writes up to t_end {tEnd}; at most 10^7 are allowed");
-        var times = new List<double>();
-        for (long k = 0; k <= count; k++) times.Add(k * interval);
-        if (tEnd - times[^1] > 1e-12 * tEnd) times.Add(tEnd);
-        return times;
-    }
-
-    private static int FindTime(IReadOnlyList<double> times, double time, string file)
-    {
-        for (int i = 0; i < times.Count; i++)
-            if (times[i] == time) return i;
-        throw new ConfigException($"--resume: the last write of {file} is at t = {time:R}, which is not an output time of this config (output.interval changed?)");
-    }
-
-    private static IReadOnlyDictionary<string, object> Attributes(RunConfig c, IRunField field, RunOptions options)
-    {
-        var attributes = Provenance.RunAttributes(c, options.ConfigPath);
-        attributes["stepper"] = c.Solver.Stepper.Name();
-        attributes["dt"] = c.Solver.Dt;
-        attributes["tolerance"] = c.Solver.Tolerance;
-        foreach (var (key, value) in field.Attributes) attributes[key] = value;
-        return attributes;
-    }
+    /// <inheritdoc cref="Simulation.OutputTimes"/>
+    public static IReadOnlyList<double> OutputTimes(double tEnd, double interval) => Simulation.OutputTimes(tEnd, interval);
 }

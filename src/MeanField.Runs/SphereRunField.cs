@@ -21,10 +21,14 @@ public sealed class SphereRunField : IRunField
     private readonly CommonNoiseConfig? _noiseConfig;
     private readonly NoiseIncrementsTask? _noiseIncrements;
     private readonly string _stepper;
+    private readonly RunConfig _config;
+    private SphereDiagnostics? _written;
+    private OutputTask[]? _tasks;
 
     public SphereRunField(RunConfig config, string configPath, int noisePath = 0)
     {
         var s = config.Solver;
+        _config = config;
         _stepper = s.Stepper.Name();
         var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion) { AttentionScale = config.Model.AttentionScale };
         var coefficients = SphereInitialCondition.Coefficients(config.Initial, config.Seed, s.Resolution);
@@ -92,31 +96,35 @@ public sealed class SphereRunField : IRunField
         }
     }
 
-    public string ResolutionAdvice => $"increase solver.resolution (lmax) to at least {2 * _solver.Basis.Lmax}";
+    public string ResolutionAdvice(double time) => SpectralAdvice.Resolution(_config, time, "solver.resolution (lmax)", _solver.Basis.Lmax);
 
-    public IReadOnlyList<TaskDefinition> Tasks
+    public string NumericalFailureAdvice(IntegrationException failure) => SpectralAdvice.NumericalFailure(_config);
+
+    private SphereDiagnostics Written => _written ?? throw new InvalidOperationException("PrepareWrite first");
+
+    public IReadOnlyList<OutputTask> Tasks => _tasks ??= BuildTasks();
+
+    private OutputTask[] BuildTasks()
     {
-        get
-        {
-            var b = _solver.Basis;
-            TaskDefinition[] noise = _solver.Noise is not { } n ? [] :
-            [
-                new(NoiseIncrementsTask.Name, [n.Components], false, "Brownian increments of the common noise summed over the steps since the previous write (0 at the first); component j = 3(n^2 + i) + alpha"),
-                new("p3_energy", [], false, "P3 energy 1/2 iint (e^beta - e^{beta<x,y>}) rho rho = e^beta/2 - beta E_beta"),
-            ];
-            return
-            [
-                new("density", [b.Nlat, b.Nlon], false, "density w.r.t. the surface measure of S^2 on the grid (colatitude, longitude); uniform = 1/4pi"),
-                new("sh_coefficients", [b.Count], true, "a_l^m, m >= 0, of rho = sum a_l^m Y_l^m (orthonormal, Condon-Shortley); index(l,m) = m(2L+3-m)/2 + (l-m); a_l^{-m} = (-1)^m conj(a_l^m)"),
-                new("energy", [], false, "E_beta = (1/2beta) iint e^{beta<x,y>} rho rho = (1/2beta) sum_n Lambda_n sum_m |a_n^m|^2"),
-                new("mass", [], false, "integral of the density over S^2 (1 up to rounding)"),
-                new("spectral_tail", [], false, "relative L2 size of the degrees above 2 lmax/3"),
-                new("min_density", [], false, "minimum of the density on the grid"),
-                new("degree_spectrum", [b.Lmax + 1], false, "S_n = sum_{m=-n}^{n} |a_n^m|^2"),
-                new("first_moment", [3], false, "integral of x rho dsigma (mean position in R^3)"),
-                .. noise,
-            ];
-        }
+        var b = _solver.Basis;
+        OutputTask[] noise = _solver.Noise is not { } n || _noiseIncrements is null ? [] :
+        [
+            OutputTask.Real(NoiseIncrementsTask.Name, [n.Components], "Brownian increments of the common noise summed over the steps since the previous write (0 at the first); component j = 3(n^2 + i) + alpha",
+                () => _noiseIncrements.Next(_solver.NoisePath!, _solver.Stepper.Steps)),
+            OutputTask.Scalar("p3_energy", "P3 energy 1/2 iint (e^beta - e^{beta<x,y>}) rho rho = e^beta/2 - beta E_beta", () => _solver.P3Energy(_solver.State)),
+        ];
+        return
+        [
+            OutputTask.Real("density", [b.Nlat, b.Nlon], "density w.r.t. the surface measure of S^2 on the grid (colatitude, longitude); uniform = 1/4pi", () => _density),
+            OutputTask.Complex("sh_coefficients", [b.Count], "a_l^m, m >= 0, of rho = sum a_l^m Y_l^m (orthonormal, Condon-Shortley); index(l,m) = m(2L+3-m)/2 + (l-m); a_l^{-m} = (-1)^m conj(a_l^m)", () => _solver.Coefficients()),
+            OutputTask.Scalar("energy", "E_beta = (1/2beta) iint e^{beta<x,y>} rho rho = (1/2beta) sum_n Lambda_n sum_m |a_n^m|^2", () => Written.Energy),
+            OutputTask.Scalar("mass", "integral of the density over S^2 (1 up to rounding)", () => Written.Mass),
+            OutputTask.Scalar("spectral_tail", "relative L2 size of the degrees above 2 lmax/3", () => Written.SpectralTail),
+            OutputTask.Scalar("min_density", "minimum of the density on the grid", () => Written.MinDensity),
+            OutputTask.Real("degree_spectrum", [b.Lmax + 1], "S_n = sum_{m=-n}^{n} |a_n^m|^2", () => Written.DegreeSpectrum),
+            OutputTask.Real("first_moment", [3], "integral of x rho dsigma (mean position in R^3)", () => Written.FirstMoment),
+            .. noise,
+        ];
     }
 
     public IReadOnlyDictionary<string, object> Attributes
@@ -144,24 +152,11 @@ public sealed class SphereRunField : IRunField
         ["state_layout"] = "Re a_0, Im a_0, Re a_1, Im a_1, ... over the coefficients of /tasks/sh_coefficients (m-major)",
     };
 
-    public FieldSnapshot WriteTasks(OutputSetWriter writer)
+    public WriteSnapshot PrepareWrite()
     {
-        var d = _solver.Diagnose();
+        var d = _written = _solver.Diagnose();
         _solver.Density(_density);
-        writer.SetTask("density", _density);
-        writer.SetTask("sh_coefficients", _solver.Coefficients());
-        writer.SetTask("energy", [d.Energy]);
-        writer.SetTask("mass", [d.Mass]);
-        writer.SetTask("spectral_tail", [d.SpectralTail]);
-        writer.SetTask("min_density", [d.MinDensity]);
-        writer.SetTask("degree_spectrum", d.DegreeSpectrum);
-        writer.SetTask("first_moment", d.FirstMoment);
-        if (_noiseIncrements is not null && _solver.NoisePath is { } path)
-        {
-            _noiseIncrements.Write(writer, path, _solver.Stepper.Steps);
-            writer.SetTask("p3_energy", [_solver.P3Energy(_solver.State)]);
-        }
-        return new FieldSnapshot(d.Energy, d.SpectralTail, d.MinDensity, 1 / (4 * Math.PI));
+        return new WriteSnapshot(d.Energy, d.MinDensity, 1 / (4 * Math.PI));
     }
 
     public void Dispose() => _solver.Dispose();

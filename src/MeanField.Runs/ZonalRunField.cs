@@ -17,16 +17,22 @@ public sealed class ZonalRunField : IRunField
     private readonly double[] _grid;
     private readonly double _timeScale;   // solver time τ = e^s t (s ≠ 0 only when USA rates would overflow, see the operator)
     private readonly bool _densityRepresentable;
+    private readonly double[] _relative;
+    private readonly RunConfig _config;
+    private ZonalDiagnostics? _written;
+    private OutputTask[]? _tasks;
 
     public ZonalRunField(RunConfig config, string configPath)
     {
         var s = config.Solver;
+        _config = config;
         _dimension = config.Dimension;
         var c = ZonalInitialCondition.Coefficients(config.Initial, config.Seed, _dimension, s.Resolution);
         _solver = new ZonalSpectralSolver(config.Model.Attention, config.Model.Beta, config.Model.Diffusion, _dimension, s.Resolution,
             c, new StepperOptions(s.Stepper.Name(), s.Dt, s.Tolerance), attentionScale: config.Model.AttentionScale);
         _timeScale = Math.Exp(_solver.LogTimeScale);
         _grid = new double[_solver.Nodes.Length];
+        _relative = new double[_solver.Nodes.Length];
         // 1/|S^{d−1}| under- or overflows double for d ≳ 1600: then only the density relative to uniform is written.
         _densityRepresentable = Math.Abs(SphereGeometry.LogSurfaceArea(_dimension)) < 600;
         var d = _solver.Diagnose(1);
@@ -51,27 +57,30 @@ public sealed class ZonalRunField : IRunField
         ["weights"] = _solver.Basis.Weights,
     };
 
-    public string ResolutionAdvice => $"increase solver.resolution (the largest degree) to at least {2 * _solver.Basis.MaxDegree}";
+    public string ResolutionAdvice(double time) => SpectralAdvice.Resolution(_config, time, "solver.resolution (the largest degree)", _solver.Basis.MaxDegree);
 
-    public IReadOnlyList<TaskDefinition> Tasks
+    public string NumericalFailureAdvice(IntegrationException failure) => SpectralAdvice.NumericalFailure(_config);
+
+    private ZonalDiagnostics Written => _written ?? throw new InvalidOperationException("PrepareWrite first");
+
+    public IReadOnlyList<OutputTask> Tasks => _tasks ??= BuildTasks();
+
+    private OutputTask[] BuildTasks()
     {
-        get
+        int m = _grid.Length, l = _solver.Basis.MaxDegree + 1;
+        var tasks = new List<OutputTask>();
+        if (_densityRepresentable)
         {
-            int m = _grid.Length, l = _solver.Basis.MaxDegree + 1;
-            var tasks = new List<TaskDefinition>();
-            if (_densityRepresentable)
-            {
-                tasks.Add(new("density", [m], false, "density g(t_j) w.r.t. the surface measure of S^{d-1} on the nodes /grid/t; uniform = 1/|S^{d-1}|"));
-                tasks.Add(new("gegenbauer_coefficients", [l], false, "g_n with g(t) = sum_n g_n P_n^{(d)}(t), P_n(1) = 1 (MATH §9.3)"));
-            }
-            tasks.Add(new("relative_density", [m], false, "density relative to uniform, g(t_j) |S^{d-1}|, on the nodes /grid/t"));
-            tasks.Add(new("energy", [], false, "E_beta = (1/2beta) iint e^{beta<x,y>} dmu dmu"));
-            tasks.Add(new("mass", [], false, "integral of the density over S^{d-1} (1 up to rounding)"));
-            tasks.Add(new("spectral_tail", [], false, "relative L2 size of the top third of the degrees"));
-            tasks.Add(new("min_relative_density", [], false, "minimum over the significant nodes of the density relative to uniform"));
-            tasks.Add(new("polar_moment", [], false, "E<x, e>: mean of t"));
-            return tasks;
+            tasks.Add(OutputTask.Real("density", [m], "density g(t_j) w.r.t. the surface measure of S^{d-1} on the nodes /grid/t; uniform = 1/|S^{d-1}|", () => _grid));
+            tasks.Add(OutputTask.Real("gegenbauer_coefficients", [l], "g_n with g(t) = sum_n g_n P_n^{(d)}(t), P_n(1) = 1 (MATH §9.3)", () => _solver.GegenbauerCoefficients()));
         }
+        tasks.Add(OutputTask.Real("relative_density", [m], "density relative to uniform, g(t_j) |S^{d-1}|, on the nodes /grid/t", () => _relative));
+        tasks.Add(OutputTask.Scalar("energy", "E_beta = (1/2beta) iint e^{beta<x,y>} dmu dmu", () => Written.Energy));
+        tasks.Add(OutputTask.Scalar("mass", "integral of the density over S^{d-1} (1 up to rounding)", () => Written.Mass));
+        tasks.Add(OutputTask.Scalar("spectral_tail", "relative L2 size of the top third of the degrees", () => Written.SpectralTail));
+        tasks.Add(OutputTask.Scalar("min_relative_density", "minimum over the significant nodes of the density relative to uniform", () => Written.MinRelativeDensity));
+        tasks.Add(OutputTask.Scalar("polar_moment", "E<x, e>: mean of t", () => Written.PolarMoment));
+        return [.. tasks];
     }
 
     public IReadOnlyDictionary<string, object> Attributes => new Dictionary<string, object>
@@ -84,23 +93,12 @@ public sealed class ZonalRunField : IRunField
         ["state_layout"] = "orthonormal Gegenbauer coefficients c_0..c_L of the density relative to uniform: u = g |S^{d-1}| = sum_n c_n sqrt(N_{n,d}) P_n(t); g_n = c_n sqrt(N_{n,d}) / |S^{d-1}|",
     };
 
-    public FieldSnapshot WriteTasks(OutputSetWriter writer)
+    public WriteSnapshot PrepareWrite()
     {
-        var d = _solver.Diagnose(1);
-        if (_densityRepresentable)
-        {
-            _solver.Density(_grid);
-            writer.SetTask("density", _grid);
-            writer.SetTask("gegenbauer_coefficients", _solver.GegenbauerCoefficients());
-        }
-        _solver.RelativeDensity(_grid);
-        writer.SetTask("relative_density", _grid);
-        writer.SetTask("energy", [d.Energy]);
-        writer.SetTask("mass", [d.Mass]);
-        writer.SetTask("spectral_tail", [d.SpectralTail]);
-        writer.SetTask("min_relative_density", [d.MinRelativeDensity]);
-        writer.SetTask("polar_moment", [d.PolarMoment]);
-        return new FieldSnapshot(d.Energy, d.SpectralTail, d.MinRelativeDensity, 1.0);
+        var d = _written = _solver.Diagnose(1);
+        if (_densityRepresentable) _solver.Density(_grid);
+        _solver.RelativeDensity(_relative);
+        return new WriteSnapshot(d.Energy, d.MinRelativeDensity, 1.0);
     }
 
     public void Dispose() { }

@@ -83,7 +83,7 @@ public class CoupledRunTests
     }
 
     [Test]
-    public void Resume_and_split_files_are_refused()
+    public void Resume_is_refused_and_split_files_work()
     {
         string dir = RunTestSupport.TempDirectory();
         string path = Path.Combine(dir, "both.yaml");
@@ -91,8 +91,13 @@ public class CoupledRunTests
         var (code, _, err) = RunTestSupport.RunCli("run", path, "--out", Path.Combine(dir, "o"), "--resume", "--quiet");
         Assert.That(code, Is.EqualTo(ExitCodes.ConfigError));
         Assert.That(err, Does.Contain("solver.kind both"));
+        // One run loop for both: sets of two writes, each a valid file with the PDE's and the particles' tasks.
         (code, _, err) = RunTestSupport.RunCli("run", path, "--out", Path.Combine(dir, "o"), "--set", "output.max_writes=2", "--quiet");
-        Assert.That(code, Is.EqualTo(ExitCodes.ConfigError));
-        Assert.That(err, Does.Contain("output.max_writes"));
+        Assert.That(code, Is.EqualTo(ExitCodes.Success), err);
+        var sets = RunResume.ExistingFiles(Path.Combine(dir, "o"), "both");
+        Assert.That(sets, Has.Count.GreaterThan(1));
+        using var first = MeanField.IO.Output.RunFile.Open(sets[0]);
+        Assert.That(first.Vector("scales/sim_time"), Has.Length.EqualTo(2));
+        Assert.That(first.Has("tasks/pde_particle_l2") && first.Has("tasks/particle_energy"));
     }
 }

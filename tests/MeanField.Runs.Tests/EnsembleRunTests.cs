@@ -1,3 +1,4 @@
+using MeanField.IO.Config;
 using System.Numerics;
 using MeanField.IO.Output;
 
@@ -25,6 +26,40 @@ public class EnsembleRunTests
         string path = Path.Combine(dir, "ens.yaml");
         File.WriteAllText(path, text);
         return path;
+    }
+
+    [Test]
+    public void An_interrupted_ensemble_leaves_only_complete_paths_and_does_not_suggest_resume()
+    {
+        string dir = RunTestSupport.TempDirectory();
+        var config = ConfigLoader.LoadText(Config, "ens.yaml", "ens", ["solver.t_end=5", "solver.dt=1e-4", "output.interval=0.1", "output.max_writes=100", "solver.on_underresolved=warn"], outDirectory: Path.Combine(dir, "out"));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(1500));
+        var error = new StringWriter();
+        var result = RunLauncher.Execute(config, new RunOptions { Quiet = true, Error = error, Cancellation = cancel.Token });
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Interrupted), error.ToString());
+        Assert.That(error.ToString(), Does.Not.Contain("--resume").And.Contain("rerun"));
+        // Whatever is left in paths/ is a finished path: its last write is at t_end.
+        string paths = Path.Combine(dir, "out", "paths");
+        foreach (string f in Directory.Exists(paths) ? Directory.GetFiles(paths) : [])
+        {
+            using var run = RunFile.Open(f);
+            Assert.That(run.Vector("scales/sim_time")[^1], Is.EqualTo(5.0), f);
+        }
+    }
+
+    [Test]
+    public void The_ensemble_file_records_wall_time()
+    {
+        string dir = RunTestSupport.TempDirectory();
+        var (code, _, err) = RunTestSupport.RunCli("run", Write(dir, Config), "--out", Path.Combine(dir, "out"), "--quiet");
+        Assert.That(code, Is.EqualTo(0), err);
+        using var mean = RunFile.Open(Path.Combine(dir, "out", "ens.h5"));
+        var wall = mean.Vector("scales/wall_time");
+        // The slowest path's wall time at each write: non-decreasing and positive after the first step.
+        Assert.That(wall[^1], Is.GreaterThan(0));
+        for (int w = 1; w < wall.Length; w++) Assert.That(wall[w], Is.GreaterThanOrEqualTo(wall[w - 1]));
+        using var path0 = RunFile.Open(Path.Combine(dir, "out", "paths", "ens_p0000.h5"));
+        Assert.That(wall[^1], Is.GreaterThanOrEqualTo(path0.Vector("scales/wall_time")[^1]));
     }
 
     [Test]

@@ -62,8 +62,24 @@ public class PlotAndInfoCommandTests
     public void PlotOfAMissingFileFailsClearly()
     {
         var (code, _, stderr) = RunCli("plot", "/nonexistent/run.h5");
-        Assert.That(code, Is.EqualTo(ExitCodes.OutputError));
-        Assert.That(stderr, Does.Contain("/nonexistent/run.h5"));
+        Assert.That(code, Is.EqualTo(ExitCodes.ConfigError));
+        Assert.That(stderr, Does.Contain("/nonexistent/run.h5").And.Contain("no such file"));
+    }
+
+    [Test]
+    public void Plot_exit_codes_are_the_documented_ones()
+    {
+        string dir = TempDirectory();
+        string junk = Path.Combine(dir, "junk.h5");
+        File.WriteAllText(junk, "not hdf5");
+        var (code, _, stderr) = RunCli("plot", junk);
+        Assert.That(code, Is.EqualTo(ExitCodes.ConfigError), stderr);   // bad input: 2
+        Assert.That(stderr, Does.Contain("junk.h5").And.Contain("not a MeanField HDF5 run file"));
+        string run = SmallRun(dir);
+        // --out below a regular file cannot be created, even by root: an output error, 5.
+        (code, _, stderr) = RunCli("plot", run, "--out", Path.Combine(junk, "figures"));
+        Assert.That(code, Is.EqualTo(ExitCodes.OutputError), stderr);
+        Assert.That(stderr, Does.Contain("--out"));
     }
 
     [Test]

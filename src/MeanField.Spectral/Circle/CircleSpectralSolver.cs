@@ -79,7 +79,8 @@ public sealed class CircleSpectralSolver : IDisposable
             all += a;
             if (k >= first) top += a;
         }
-        return all > 0 ? Math.Sqrt(top / all) : 0;
+        // A non-finite state has a NaN tail (never 0): the run reports a numerical failure, not a resolved state.
+        return all > 0 ? Math.Sqrt(top / all) : double.IsFinite(all) ? 0 : double.NaN;
     }
 
     /// <summary>E_β of a state, from its coefficients (exact for the band-limited density).</summary>

@@ -104,7 +104,8 @@ public sealed class SphereSpectralSolver : IDisposable
             all += s[n];
             if (n >= first) top += s[n];
         }
-        return all > 0 ? Math.Sqrt(top / all) : 0;
+        // A non-finite state has a NaN tail (never 0): the run reports a numerical failure, not a resolved state.
+        return all > 0 ? Math.Sqrt(top / all) : double.IsFinite(all) ? 0 : double.NaN;
     }
 
     /// <summary>E_β = (1/2β) Σ_n Λ_n S_n (exact for the band-limited density).</summary>

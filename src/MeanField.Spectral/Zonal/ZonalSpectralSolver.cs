@@ -109,7 +109,8 @@ public sealed class ZonalSpectralSolver
             all += a;
             if (n >= first) top += a;
         }
-        return all > 0 ? Math.Sqrt(top / all) : 0;
+        // A non-finite state has a NaN tail (never 0): the run reports a numerical failure, not a resolved state.
+        return all > 0 ? Math.Sqrt(top / all) : double.IsFinite(all) ? 0 : double.NaN;
     }
 
     /// <summary>log E_β of a state: E_β = (1/2β)∬ e^{β⟨x,y⟩} dμ dμ = ½ Σ_n a_n c_n² (addition theorem + Funk–Hecke).</summary>
