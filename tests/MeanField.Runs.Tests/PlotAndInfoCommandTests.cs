@@ -1,3 +1,4 @@
+using PureHDF;
 using SkiaSharp;
 using static MeanField.Runs.Tests.RunTestSupport;
 
@@ -96,6 +97,26 @@ public class PlotAndInfoCommandTests
         Assert.That(stdout, Does.Contain("t = 0 .. 0.3"));
         Assert.That(stdout, Does.Match(@"mass: 1(\.0*)?\s"));
         Assert.That(stdout, Does.Contain("beta: 2"));   // from the stored config
+    }
+
+    [Test]
+    public void Info_final_diagnostics_are_those_of_the_last_write()
+    {
+        string dir = TempDirectory();
+        string run = SmallRun(dir);
+        var (code, stdout, stderr) = RunCli("info", run);
+        Assert.That(code, Is.EqualTo(0), stderr);
+        // Read independently of info: the last row of each scalar task, and the one before it (which must not be shown).
+        using var h5 = H5File.OpenRead(run);
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        foreach (string task in new[] { "min_density", "energy", "spectral_tail" })
+        {
+            var values = h5.Dataset($"tasks/{task}").Read<double[]>();
+            Assert.That(values[^1], Is.Not.EqualTo(values[^2]), task);
+            Assert.That(stdout, Does.Contain($"  {task}: {values[^1].ToString("G10", inv)}\n").Or.Contain($"  {task}: {values[^1].ToString("G10", inv)}\r\n"), task);
+        }
+        var t = h5.Dataset("scales/sim_time").Read<double[]>();
+        Assert.That(stdout, Does.Contain($"t = 0 .. {t[^1].ToString("G6", inv)}"));
     }
 
     [Test]
