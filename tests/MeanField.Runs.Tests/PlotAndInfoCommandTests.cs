@@ -120,6 +120,38 @@ public class PlotAndInfoCommandTests
     }
 
     [Test]
+    public void The_density_heat_map_puts_late_times_at_the_top()
+    {
+        // SA at β = 4 from a mode-1 perturbation: nearly uniform at t = 0, one cluster at θ = 0 by t = 8.
+        string dir = TempDirectory();
+        string config = Path.Combine(dir, "peak.yaml");
+        File.WriteAllText(config, """
+            name: peak
+            geometry: circle
+            model: {attention: sa, beta: 4.0}
+            initial: {kind: fourier, coefficients: [[1, 0.05, 0.0]]}
+            solver: {resolution: 128, t_end: 8}
+            output: {interval: 0.5}
+            """);
+        var (code, _, err) = RunCli("run", config, "--out", dir, "--quiet");
+        Assert.That(code, Is.EqualTo(0), err);
+        (code, _, err) = RunCli("plot", Path.Combine(dir, "peak.h5"));
+        Assert.That(code, Is.EqualTo(0), err);
+        using var bitmap = SKBitmap.Decode(Path.Combine(dir, "peak_density.png"));
+        // Brightness varies along θ where the density is clustered (late) and hardly where it is uniform (early).
+        double Spread(double heightFraction)
+        {
+            int y = (int)(heightFraction * bitmap.Height);
+            var row = Enumerable.Range((int)(0.12 * bitmap.Width), (int)(0.68 * bitmap.Width))
+                .Select(x => bitmap.GetPixel(x, y)).Select(c => 0.299 * c.Red + 0.587 * c.Green + 0.114 * c.Blue).ToArray();
+            double mean = row.Average();
+            return Math.Sqrt(row.Average(v => (v - mean) * (v - mean)));
+        }
+        double top = Spread(0.2), bottom = Spread(0.8);
+        Assert.That(top, Is.GreaterThan(3 * bottom), $"spread of brightness along theta: top {top:F1}, bottom {bottom:F1}");
+    }
+
+    [Test]
     public void InfoRejectsAFileThatIsNotARun()
     {
         string dir = TempDirectory();
