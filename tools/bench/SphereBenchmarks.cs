@@ -5,29 +5,23 @@ using MeanField.Spectral.Sphere;
 
 /// <summary>
 /// Spherical harmonic transform and sphere-solver benchmarks (dispatch: <c>sht</c>).
-/// Single-threaded SHT synthesis/analysis at lmax 127, 255, 511 on the Gauss grid nlat = L+1, nlon = 2L+2
-/// against the SHTns 3.5.2 anchor measured on the reference machine, plus one full RHS evaluation of the sphere solver.
+/// Single-threaded SHT synthesis/analysis at lmax 127, 255, 511, 1023 on the Gauss grid nlat = L+1, nlon = 2L+2
+/// side by side with SHTns 3.5.2 (../shared/anchors/shtns-time.sh, run in the same session when present), plus one full RHS evaluation of the sphere solver.
 /// Every figure is the median of several repetitions.
 /// </summary>
 internal static class SphereBenchmarks
 {
     private const int Repetitions = 9;
-
-    // SHTns 3.5.2, one thread, Gauss grid, on the reference 2-core AVX-512 machine (ms): synthesis, analysis.
-    private static readonly Dictionary<int, (double Synthesis, double Analysis)> Shtns = new()
-    {
-        [127] = (0.08, 0.34),
-        [255] = (0.40, 0.48),
-        [511] = (4.7, 6.9),
-    };
+    private static readonly int[] Lmaxes = [127, 255, 511, 1023];
 
     public static void Run()
     {
         Console.WriteLine();
         Console.WriteLine($"## Spherical harmonic transform, one thread (median of {Repetitions} runs of >= 0.3 s each)");
-        Console.WriteLine("| lmax | grid (nlat x nlon) | path | synthesis (ms) | SHTns | ratio | analysis (ms) | SHTns | ratio | Legendre-only synth/anal (ms) |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
-        foreach (int lmax in new[] { 127, 255, 511 })
+        Console.WriteLine("| lmax | grid (nlat x nlon) | path | synthesis (ms) | analysis (ms) | Legendre-only synth/anal (ms) |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        var ours = new Dictionary<int, (double Synthesis, double Analysis)>();
+        foreach (int lmax in Lmaxes)
         foreach (bool simd in new[] { true, false })
         {
             if (!simd && lmax > 255) continue;
@@ -41,10 +35,14 @@ internal static class SphereBenchmarks
             double ta = Time(() => sht.Analyze(grid, back));
             double ls = Time(() => sht.LegendreSynthesis(c, modes));
             double la = Time(() => sht.LegendreAnalysis(modes, back));
-            var (s0, a0) = Shtns[lmax];
             string path = sht.UsesSimd ? "Vector512" : "scalar";
-            Console.WriteLine($"| {lmax} | {nlat} x {nlon} | {path} | {ts * 1e3:F3} | {s0:F2} | {ts * 1e3 / s0:F2} | {ta * 1e3:F3} | {a0:F2} | {ta * 1e3 / a0:F2} | {ls * 1e3:F3} / {la * 1e3:F3} |");
+            if (sht.UsesSimd) ours[lmax] = (ts * 1e3, ta * 1e3);
+            Console.WriteLine($"| {lmax} | {nlat} x {nlon} | {path} | {ts * 1e3:F3} | {ta * 1e3:F3} | {ls * 1e3:F3} / {la * 1e3:F3} |");
         }
+        Console.WriteLine();
+        foreach (var (lmax, (s, a)) in ours)
+            Console.WriteLine(System.FormattableString.Invariant($"sht lmax={lmax} synthesis_ms={s:F4} analysis_ms={a:F4}"));
+        CompareWithShtns(ours);
 
         Console.WriteLine();
         Console.WriteLine($"## Threads over m (lmax 511, {Environment.ProcessorCount} logical cores)");
@@ -52,6 +50,7 @@ internal static class SphereBenchmarks
         Console.WriteLine("|---|---|---|");
         foreach (int threads in new[] { 1, 2 })
         {
+            if (threads > Environment.ProcessorCount) continue;
             using var sht = new SphericalHarmonicTransform(511, 512, 1024, "auto", threads);
             var c = RandomCoefficients(511);
             var grid = new double[sht.GridSize];
@@ -76,6 +75,37 @@ internal static class SphereBenchmarks
             double t = Time(() => op.EvaluateNonlinear(0, u, du));
             Console.WriteLine($"| {lmax} | {basis.Nlat} x {basis.Nlon} | {attention} | {t * 1e3:F3} |");
         }
+    }
+
+    /// <summary>
+    /// Runs ../shared/anchors/shtns-time.sh (SHTns 3.5.2 built from source, same grids, one thread) right after our own
+    /// timings, so both come from one session, and prints the ratios. Nothing is printed when the script is absent.
+    /// </summary>
+    private static void CompareWithShtns(Dictionary<int, (double Synthesis, double Analysis)> ours)
+    {
+        string script = Path.GetFullPath(Path.Combine(Benchmarks.RepositoryRoot(), "..", "shared", "anchors", "shtns-time.sh"));
+        if (!File.Exists(script)) { Console.WriteLine($"(no SHTns anchor: {script} not found)"); return; }
+        var psi = new ProcessStartInfo("bash", [script, .. ours.Keys.Select(k => k.ToString())]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd();
+        string error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) { Console.WriteLine($"(SHTns anchor failed: {error.Trim()})"); return; }
+        Console.WriteLine();
+        Console.WriteLine("## Side by side with SHTns 3.5.2 (same session, one thread, Gauss nlat = L+1, nlon = 2L+2)");
+        Console.WriteLine("| lmax | synthesis ours / SHTns (ms) | ratio | analysis ours / SHTns (ms) | ratio |");
+        Console.WriteLine("|---|---|---|---|---|");
+        var ratios = new List<string>();
+        foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            Console.WriteLine(line);
+            var fields = line.Split(' ').Select(f => f.Split('=')).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);
+            if (!fields.TryGetValue("lmax", out var ls) || !ours.TryGetValue(int.Parse(ls), out var o)) continue;
+            double s = double.Parse(fields["synthesis_ms"], System.Globalization.CultureInfo.InvariantCulture);
+            double a = double.Parse(fields["analysis_ms"], System.Globalization.CultureInfo.InvariantCulture);
+            ratios.Add(System.FormattableString.Invariant($"| {ls} | {o.Synthesis:F3} / {s:F3} | {o.Synthesis / s:F2} | {o.Analysis:F3} / {a:F3} | {o.Analysis / a:F2} |"));
+        }
+        foreach (var r in ratios) Console.WriteLine(r);
     }
 
     private static Complex[] RandomCoefficients(int lmax)

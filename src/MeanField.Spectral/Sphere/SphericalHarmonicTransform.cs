@@ -56,10 +56,13 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     private readonly int[] _segment;               // per m: offset of its recurrence segment (l = m..L+3)
     private readonly double[] _a, _f;              // per (l, m) in segments: recurrence a'_l and scale f_l (P̄ = f z)
     private readonly double[] _cMinus;             // per (l, m) coefficient index: c_lm = √((2l+1)(l²−m²)/(2l−1))
-    private readonly Complex[] _ring, _ring2, _ring3;   // ring Fourier modes, m-major: [m·ModeStride + ring]
+    private readonly Complex[] _ring, _ring2, _ring3;   // ring Fourier modes in _layout
+    private readonly ModeLayout _layout;           // FFTW path: ring-major rows of nlon/2+1 (what the batched FFT reads); else m-major
     private readonly Complex[] _tmpCoeffs, _tmpCoeffs2;
     private const int RingBlock = 8;
-    private readonly IRealFft[][] _ffts;           // per worker, RingBlock FFTs of length nlon
+    private readonly IRealFft[][]? _ffts;          // managed path: per worker, RingBlock FFTs of length nlon
+    private readonly FftwRingTransforms? _ringFft; // FFTW path: all rings of a worker in one strided call, no copies
+    private readonly int[] _ringBounds;            // worker w owns rings _ringBounds[w].._ringBounds[w+1]−1
     private readonly Worker[] _workers;
 
     /// <param name="lmax">L ≥ 1.</param>
@@ -168,17 +171,28 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             }
         }
 
-        int modes = (lmax + 1) * ModeStride;
+        _ringBounds = new int[threads + 1];
+        for (int w = 0; w <= threads; w++) _ringBounds[w] = nlat * w / threads;
+        bool fftw = fftBackend == "fftw" || (fftBackend == "auto" && RealFftFactory.FftwAvailable);
+        if (fftw && !RealFftFactory.FftwAvailable) RealFftFactory.Create(nlon, fftBackend);   // throws the backend's message
+        if (fftBackend is not ("auto" or "fftw" or "managed")) RealFftFactory.Create(nlon, fftBackend);   // throws: unknown backend
+        _layout = fftw ? new ModeLayout(1, nlon / 2 + 1) : new ModeLayout(ModeStride, 1);
+        int modes = fftw ? nlat * (nlon / 2 + 1) : (lmax + 1) * ModeStride;
         _ring = new Complex[modes];
         _ring2 = new Complex[modes];
         _ring3 = new Complex[modes];
         _tmpCoeffs = new Complex[CoefficientCount(lmax)];
         _tmpCoeffs2 = new Complex[CoefficientCount(lmax)];
-        _ffts = new IRealFft[threads][];
-        for (int i = 0; i < threads; i++)
+        if (fftw)
+            _ringFft = new FftwRingTransforms(nlon, _ringBounds);
+        else
         {
-            _ffts[i] = new IRealFft[RingBlock];
-            for (int r = 0; r < RingBlock; r++) _ffts[i][r] = RealFftFactory.Create(nlon, fftBackend);
+            _ffts = new IRealFft[threads][];
+            for (int i = 0; i < threads; i++)
+            {
+                _ffts[i] = new IRealFft[RingBlock];
+                for (int r = 0; r < RingBlock; r++) _ffts[i][r] = RealFftFactory.Create(nlon, fftBackend);
+            }
         }
         _workers = new Worker[threads];
         for (int i = 0; i < threads; i++) _workers[i] = new Worker(lmax, _npad);
@@ -195,7 +209,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     public int Count => CoefficientCount(_lmax);
     /// <summary>True when the Vector512 kernels run (false: scalar reference path).</summary>
     public bool UsesSimd => _simd;
-    public string FftBackend => _ffts[0][0].Backend;
+    public string FftBackend => _ringFft is null ? _ffts![0][0].Backend : "fftw";
 
     /// <summary>
     /// Stride between orders in the ring-mode buffers of <see cref="LegendreSynthesis"/>/<see cref="LegendreAnalysis"/>:
@@ -235,7 +249,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     {
         CheckCoefficients(coefficients);
         CheckGrid(grid);
-        LegendreSynthesis(coefficients, _ring);
+        LegendreSynthesis(coefficients, _ring, _layout);
         RingsInverse(_ring, grid);
     }
 
@@ -245,7 +259,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         CheckCoefficients(coefficients);
         CheckGrid(grid);
         RingsForward(grid, _ring);
-        LegendreAnalysis(_ring, coefficients);
+        LegendreAnalysis(_ring, coefficients, _layout, ForwardScale);
     }
 
     /// <summary>
@@ -269,16 +283,16 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 d[o + l - m] = l < L ? _cMinus[o + l + 1 - m] * coefficients[o + l + 1 - m] : Complex.Zero;
             }
         }
-        LegendreSynthesis(coefficients, _ring);
-        LegendreSynthesis(b, _ring2);
-        LegendreSynthesis(d, _ring3);
+        LegendreSynthesis(coefficients, _ring, _layout);
+        LegendreSynthesis(b, _ring2, _layout);
+        LegendreSynthesis(d, _ring3, _layout);
         int nlat = _nlat;
         // ring2 ← ∂θ modes = (x S_b − S_d)/sin θ ; ring3 ← (im/sin θ) V.
         for (int m = 0; m <= L; m++)
         {
             for (int i = 0; i < nlat; i++)
             {
-                int q = m * ModeStride + i;
+                int q = _layout.Of(m, i);
                 double inv = 1 / SinColatitudes[i];
                 var v = _ring[q];
                 _ring2[q] = (CosColatitudes[i] * _ring2[q] - _ring3[q]) * inv;
@@ -308,7 +322,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         {
             for (int i = 0; i < nlat; i++)
             {
-                int q = m * ModeStride + i;
+                int q = _layout.Of(m, i);
                 double inv = 1 / SinColatitudes[i];
                 var g2 = _ring[q] * inv;
                 _ring[q] = g2;
@@ -319,9 +333,9 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         }
         var a1 = _tmpCoeffs;
         var a2 = _tmpCoeffs2;
-        LegendreAnalysis(_ring2, a1);
-        LegendreAnalysis(_ring, a2);
-        LegendreAnalysis(_ring3, coefficients);   // A3
+        LegendreAnalysis(_ring2, a1, _layout, ForwardScale);
+        LegendreAnalysis(_ring, a2, _layout, ForwardScale);
+        LegendreAnalysis(_ring3, coefficients, _layout, ForwardScale);   // A3
         // div_lm = −(l A1_l − c_lm A2_{l−1} − A3_l)
         for (int m = 0; m <= L; m++)
         {
@@ -390,17 +404,27 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     // FFT stage
     // ------------------------------------------------------------------------------------------------------------
 
+    /// <summary>1/nlon on the FFTW path, whose forward transform is unnormalised (folded into the quadrature weights); else 1.</summary>
+    private double ForwardScale => _ringFft is null ? 1.0 : 1.0 / _nlon;
+
     private void RingsInverse(Complex[] modes, Span<double> grid)
     {
-        if (_threads == 1) { RingsInverse(modes, grid, 0, _nlat, _ffts[0]); return; }
+        if (_ringFft is not null)
+        {
+            // Orders L < m ≤ nlon/2 are zero; c2r destroys its input, so clear them on every call.
+            int row = _layout.RingStride;
+            for (int i = 0; i < _nlat; i++) modes.AsSpan(i * row + _lmax + 1, row - _lmax - 1).Clear();
+            if (_threads == 1) { _ringFft.Inverse(0, modes, grid); return; }
+        }
+        else if (_threads == 1) { RingsInverse(modes, grid, 0, _nlat, _ffts![0]); return; }
         fixed (double* g = grid)
         {
             double* gp = g;
             int len = grid.Length;
             Parallel.For(0, _threads, new ParallelOptions { MaxDegreeOfParallelism = _threads }, w =>
             {
-                int lo = _nlat * w / _threads, hi = _nlat * (w + 1) / _threads;
-                RingsInverse(modes, new Span<double>(gp, len), lo, hi, _ffts[w]);
+                if (_ringFft is not null) _ringFft.Inverse(w, modes, new Span<double>(gp, len));
+                else RingsInverse(modes, new Span<double>(gp, len), _ringBounds[w], _ringBounds[w + 1], _ffts![w]);
             });
         }
     }
@@ -435,15 +459,20 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
 
     private void RingsForward(ReadOnlySpan<double> grid, Complex[] modes)
     {
-        if (_threads == 1) { RingsForward(grid, modes, 0, _nlat, _ffts[0]); return; }
+        if (_threads == 1)
+        {
+            if (_ringFft is not null) _ringFft.Forward(0, grid, modes);
+            else RingsForward(grid, modes, 0, _nlat, _ffts![0]);
+            return;
+        }
         fixed (double* g = grid)
         {
             double* gp = g;
             int len = grid.Length;
             Parallel.For(0, _threads, new ParallelOptions { MaxDegreeOfParallelism = _threads }, w =>
             {
-                int lo = _nlat * w / _threads, hi = _nlat * (w + 1) / _threads;
-                RingsForward(new ReadOnlySpan<double>(gp, len), modes, lo, hi, _ffts[w]);
+                if (_ringFft is not null) _ringFft.Forward(w, new ReadOnlySpan<double>(gp, len), modes);
+                else RingsForward(new ReadOnlySpan<double>(gp, len), modes, _ringBounds[w], _ringBounds[w + 1], _ffts![w]);
             });
         }
     }
@@ -477,6 +506,12 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     // Legendre stage
     // ------------------------------------------------------------------------------------------------------------
 
+    /// <summary>Where the Fourier coefficient of order m on ring i lives in a ring-mode buffer: m·OrderStride + i·RingStride.</summary>
+    private readonly record struct ModeLayout(int OrderStride, int RingStride)
+    {
+        public int Of(int m, int ring) => m * OrderStride + ring * RingStride;
+    }
+
     /// <summary>Per-thread scratch.</summary>
     private sealed class Worker
     {
@@ -497,11 +532,14 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     }
 
     /// <summary>Ring Fourier modes [m·ModeStride + ring] of the field with the given coefficients (Legendre sums only).</summary>
-    public void LegendreSynthesis(ReadOnlySpan<Complex> coefficients, Complex[] modes)
+    public void LegendreSynthesis(ReadOnlySpan<Complex> coefficients, Complex[] modes) =>
+        LegendreSynthesis(coefficients, modes, new ModeLayout(ModeStride, 1));
+
+    private void LegendreSynthesis(ReadOnlySpan<Complex> coefficients, Complex[] modes, ModeLayout layout)
     {
         if (_threads == 1)
         {
-            for (int m = 0; m <= _lmax; m++) SynthesisOrder(m, coefficients, modes, _workers[0]);
+            for (int m = 0; m <= _lmax; m++) SynthesisOrder(m, coefficients, modes, layout, _workers[0]);
             return;
         }
         fixed (Complex* c = coefficients)
@@ -513,17 +551,21 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             {
                 int m;
                 while ((m = Interlocked.Increment(ref next)) <= _lmax)
-                    SynthesisOrder(m, new ReadOnlySpan<Complex>(cp, len), modes, _workers[w]);
+                    SynthesisOrder(m, new ReadOnlySpan<Complex>(cp, len), modes, layout, _workers[w]);
             });
         }
     }
 
     /// <summary>Coefficients from ring Fourier modes [m·ModeStride + ring] (Legendre sums with the Gauss weights and 2π).</summary>
-    public void LegendreAnalysis(Complex[] modes, Span<Complex> coefficients)
+    public void LegendreAnalysis(Complex[] modes, Span<Complex> coefficients) =>
+        LegendreAnalysis(modes, coefficients, new ModeLayout(ModeStride, 1), 1.0);
+
+    /// <summary>As above with the modes scaled by <paramref name="scale"/> (folded into the weights).</summary>
+    private void LegendreAnalysis(Complex[] modes, Span<Complex> coefficients, ModeLayout layout, double scale)
     {
         if (_threads == 1)
         {
-            for (int m = 0; m <= _lmax; m++) AnalysisOrder(m, modes, coefficients, _workers[0]);
+            for (int m = 0; m <= _lmax; m++) AnalysisOrder(m, modes, coefficients, layout, _workers[0], scale);
             return;
         }
         fixed (Complex* c = coefficients)
@@ -535,12 +577,12 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             {
                 int m;
                 while ((m = Interlocked.Increment(ref next)) <= _lmax)
-                    AnalysisOrder(m, modes, new Span<Complex>(cp, len), _workers[w]);
+                    AnalysisOrder(m, modes, new Span<Complex>(cp, len), layout, _workers[w], scale);
             });
         }
     }
 
-    private void SynthesisOrder(int m, ReadOnlySpan<Complex> coefficients, Complex[] modes, Worker wk)
+    private void SynthesisOrder(int m, ReadOnlySpan<Complex> coefficients, Complex[] modes, ModeLayout layout, Worker wk)
     {
         int L = _lmax, n = L - m + 1, seg = _segment[m], o = Index(m, m);
         var cre = wk.Cre;
@@ -564,7 +606,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                     SynthesisLaneScalar(m, L, a, pcr, pci, t[j], st[j], lv[j], out er[j], out ei[j], out or[j], out oi[j]);
         }
 
-        int nlat = _nlat, q = m * ModeStride;
+        int nlat = _nlat, q = m * layout.OrderStride, rs = layout.RingStride;
         var er2 = wk.Er;
         var ei2 = wk.Ei;
         var or2 = wk.Or;
@@ -573,23 +615,23 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         {
             double x = _x[j];
             double ore = x * or2[j], oim = x * oi2[j];
-            modes[q + j] = new Complex(er2[j] + ore, ei2[j] + oim);
-            modes[q + nlat - 1 - j] = new Complex(er2[j] - ore, ei2[j] - oim);
+            modes[q + j * rs] = new Complex(er2[j] + ore, ei2[j] + oim);
+            modes[q + (nlat - 1 - j) * rs] = new Complex(er2[j] - ore, ei2[j] - oim);
         }
     }
 
-    private void AnalysisOrder(int m, Complex[] modes, Span<Complex> coefficients, Worker wk)
+    private void AnalysisOrder(int m, Complex[] modes, Span<Complex> coefficients, ModeLayout layout, Worker wk, double scale)
     {
-        int L = _lmax, n = L - m + 1, seg = _segment[m], o = Index(m, m), nlat = _nlat, q = m * ModeStride;
+        int L = _lmax, n = L - m + 1, seg = _segment[m], o = Index(m, m), nlat = _nlat, q = m * layout.OrderStride, rs = layout.RingStride;
         var er = wk.Er;
         var ei = wk.Ei;
         var or = wk.Or;
         var oi = wk.Oi;
         for (int j = 0; j < _npairs; j++)
         {
-            var north = modes[q + j];
-            var south = modes[q + nlat - 1 - j];
-            double w = _w[j], xw = _x[j] * w;
+            var north = modes[q + j * rs];
+            var south = modes[q + (nlat - 1 - j) * rs];
+            double w = _w[j] * scale, xw = _x[j] * w;
             er[j] = (north.Real + south.Real) * w;
             ei[j] = (north.Imaginary + south.Imaginary) * w;
             or[j] = (north.Real - south.Real) * xw;
@@ -954,6 +996,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
 
     public void Dispose()
     {
-        foreach (var w in _ffts) foreach (var f in w) f.Dispose();
+        _ringFft?.Dispose();
+        if (_ffts is not null) foreach (var w in _ffts) foreach (var f in w) f.Dispose();
     }
 }
