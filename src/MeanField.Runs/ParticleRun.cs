@@ -22,7 +22,7 @@ public static class ParticleRun
             throw new ConfigException($"{options.ConfigPath}: --resume of a particle run needs output.positions: true and output.position_stride: 1 (the written positions are the state to continue from)");
         var p = config.Particles;
         int d = config.Dimension;
-        var x = ParticleInitialPositions.Create(config, options.ConfigPath);
+        var x = InitialLaws.InitialLawMapping.ParticlePositions(config, options.ConfigPath);
         int n = x.Length / d;
         config = config with { Particles = p with { Count = n } };   // the stored config names the N actually run
         var model = new ParticleModel(config.Model.Attention, d, config.Model.Beta, config.Model.Diffusion,
