@@ -1,6 +1,7 @@
 using MeanField.Core;
 using MeanField.IO.Config;
 using MeanField.Runs;
+using MeanField.Runs.InitialLaws;
 using MeanField.Steady;
 using MeanField.Steady.Geometries;
 
@@ -40,7 +41,7 @@ internal static class SteadyConfigAdapter
             case GeometryKind.Circle:
             {
                 var circle = CircleSteadyGeometry.Create(m.Attention, m.Beta, c.Solver.Resolution, m.AttentionScale, c.Solver.Fft.Name());
-                var coefficients = CircleInitialCondition.Coefficients(c.Initial, c.Seed, circle.Basis.MaxWavenumber);
+                var coefficients = InitialLawMapping.FromConfig(c).CircleCoefficients(circle.Basis.MaxWavenumber);
                 if (coefficients.Length > circle.Basis.MaxWavenumber + 1)
                 {
                     circle.Dispose();
@@ -54,12 +55,12 @@ internal static class SteadyConfigAdapter
             {
                 var sphere = new SphereSteadyGeometry(m.Attention, m.Beta, c.Solver.Resolution, m.AttentionScale, c.Solver.Fft.Name());
                 geometry = sphere;
-                start = sphere.Basis.StateFromCoefficients(SphereInitialCondition.Coefficients(c.Initial, c.Seed, c.Solver.Resolution));
+                start = sphere.Basis.StateFromCoefficients(InitialLawMapping.FromConfig(c).SphereCoefficients(c.Solver.Resolution));
                 break;
             }
             case GeometryKind.Zonal:
                 geometry = new ZonalSteadyGeometry(m.Attention, m.Beta, c.Dimension, c.Solver.Resolution, m.AttentionScale);
-                start = ZonalInitialCondition.Coefficients(c.Initial, c.Seed, c.Dimension, c.Solver.Resolution);
+                start = InitialLawMapping.FromConfig(c).ZonalCoefficients(c.Dimension, c.Solver.Resolution);
                 break;
             default:
                 throw new ConfigException($"{path}: geometry: '{c.Geometry.Name()}' is not one of: circle, sphere, zonal");

@@ -35,7 +35,7 @@ public sealed class CircleRunField : IRunField
         _stepper = s.Stepper.Name();
         var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion) { AttentionScale = config.Model.AttentionScale };
         var basis = new FourierCircleBasis(s.Resolution);
-        var coefficients = CircleInitialCondition.Coefficients(config.Initial, config.Seed, basis.MaxWavenumber);
+        var coefficients = InitialLaws.InitialLawMapping.FromConfig(config).CircleCoefficients(basis.MaxWavenumber);
         if (config.Model.CommonNoise is { } noise)
         {
             _noise = CommonNoiseFields.Circle(noise);

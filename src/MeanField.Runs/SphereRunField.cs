@@ -31,7 +31,7 @@ public sealed class SphereRunField : IRunField
         _config = config;
         _stepper = s.Stepper.Name();
         var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion) { AttentionScale = config.Model.AttentionScale };
-        var coefficients = SphereInitialCondition.Coefficients(config.Initial, config.Seed, s.Resolution);
+        var coefficients = InitialLaws.InitialLawMapping.FromConfig(config).SphereCoefficients(s.Resolution);
         _noiseConfig = config.Model.CommonNoise;
         SphereNoiseField? noise = null;
         if (_noiseConfig is not null)

@@ -27,7 +27,7 @@ public sealed class ZonalRunField : IRunField
         var s = config.Solver;
         _config = config;
         _dimension = config.Dimension;
-        var c = ZonalInitialCondition.Coefficients(config.Initial, config.Seed, _dimension, s.Resolution);
+        var c = InitialLaws.InitialLawMapping.FromConfig(config).ZonalCoefficients(_dimension, s.Resolution);
         _solver = new ZonalSpectralSolver(config.Model.Attention, config.Model.Beta, config.Model.Diffusion, _dimension, s.Resolution,
             c, new StepperOptions(s.Stepper.Name(), s.Dt, s.Tolerance), attentionScale: config.Model.AttentionScale);
         _timeScale = Math.Exp(_solver.LogTimeScale);

@@ -5,6 +5,7 @@ using MeanField.Core;
 using MeanField.IO.Config;
 using MeanField.Particles;
 using MeanField.Runs;
+using MeanField.Runs.InitialLaws;
 using MeanField.Spectral.Circle;
 using MeanField.Spectral.Steppers;
 
@@ -78,8 +79,7 @@ public sealed class CircleMetastableCampaign : ICampaign
         int kStar = LinearStability.DominantIndex(AttentionKind.USA, beta, 2);
         var model = new MeanFieldModel(AttentionKind.USA, beta);
         int kmax = (common.Resolution - 1) / 3;
-        var initial = CircleInitialCondition.Coefficients(
-            new InitialConfig { Kind = InitialKind.PerturbedUniform, Amplitude = c.Amplitude, Modes = Math.Min(c.Modes, kmax) }, common.Seed, kmax);
+        var initial = new PerturbedUniformLaw(c.Amplitude, Math.Min(c.Modes, kmax), common.Seed).CircleCoefficients(kmax);
         int smoothModes = CircleClusters.ModesFor(c.Smoothing);
         double stopLevel = c.PeakRatio / (2 * Math.PI);
 
@@ -175,8 +175,7 @@ public sealed class CircleMetastableCampaign : ICampaign
 
         var model = new MeanFieldModel(AttentionKind.USA, beta);
         int kmax = (common.Resolution - 1) / 3;
-        var initial = CircleInitialCondition.Coefficients(
-            new InitialConfig { Kind = InitialKind.PerturbedUniform, Amplitude = g.Amplitude, Modes = Math.Min(2 * maxMode, kmax) }, common.Seed, kmax);
+        var initial = new PerturbedUniformLaw(g.Amplitude, Math.Min(2 * maxMode, kmax), common.Seed).CircleCoefficients(kmax);
         using var solver = new CircleSpectralSolver(model, common.Resolution, initial, new StepperOptions("dopri5", 1e-4, common.Tolerance));
         var pdeLog = new double[g.Modes.Length][];
         for (int m = 0; m < g.Modes.Length; m++) pdeLog[m] = new double[times.Length];

@@ -1,3 +1,4 @@
+using MeanField.Runs.InitialLaws;
 using MeanField.Core;
 using MeanField.Runs.Tests;
 using System.Numerics;
@@ -203,7 +204,7 @@ public class ParticleRunTests
         const int n = 100_000;
         string text = "geometry: circle\ninitial:\n  kind: fourier\n  coefficients:\n    - [3, 0.3, -0.2]\nsolver:\n  kind: particles\nparticles:\n  count: 100000\nseed: 4\n";
         var config = ConfigLoader.LoadText(text, "t.yaml", "t");
-        var x = ParticleInitialPositions.Create(config, "t.yaml");
+        var x = InitialLawMapping.ParticlePositions(config, "t.yaml");
         var modes = ParticleDiagnostics.EmpiricalModes(x, 5);
         double sd = 1 / (2 * Math.PI) / Math.Sqrt(n);
         Assert.That(modes[3].Real, Is.EqualTo(0.3 / (2 * Math.PI)).Within(4 * sd));
@@ -211,7 +212,7 @@ public class ParticleRunTests
         Assert.That(modes[1].Magnitude, Is.LessThan(4 * sd));
 
         var vonMises = ConfigLoader.LoadText("geometry: circle\ninitial:\n  kind: von_mises\n  components:\n    - {weight: 1, mean: 1.0, kappa: 4}\nsolver:\n  kind: particles\nparticles:\n  count: 100000\n", "v.yaml", "v");
-        var m = ParticleDiagnostics.EmpiricalModes(ParticleInitialPositions.Create(vonMises, "v.yaml"), 3);
+        var m = ParticleDiagnostics.EmpiricalModes(InitialLawMapping.ParticlePositions(vonMises, "v.yaml"), 3);
         // ρ̂_k = (I_k(κ)/I_0(κ)) e^{−ikμ}/2π.
         double ratio = MeanField.Core.Bessel.ScaledI(1, 4) / MeanField.Core.Bessel.ScaledI(0, 4);
         Assert.That((m[1] * 2 * Math.PI - Complex.FromPolarCoordinates(ratio, -1.0)).Magnitude, Is.LessThan(6.0 / Math.Sqrt(n)));

@@ -1,3 +1,4 @@
+using MeanField.Runs.InitialLaws;
 using MeanField.Core;
 using System.Numerics;
 using MeanField.IO.Config;
@@ -7,7 +8,7 @@ namespace MeanField.Particles.Tests;
 
 /// <summary>
 /// Particles on S² (dimension 3) sample the S² PDE's initial laws: the empirical moments (1/N) Σ_j conj(Y_l^m(x_j)) of
-/// N i.i.d. samples (fixed seeds) match the PDE's a_l^m = SphereInitialCondition.Coefficients(…) within 5 standard errors
+/// N i.i.d. samples (fixed seeds) match the PDE's a_l^m = InitialLaw.SphereCoefficients(…) within 5 standard errors
 /// (sample standard deviation / √N, real and imaginary parts separately; a chance failure has probability ≈ 6·10⁻⁷ each).
 /// </summary>
 public class SphereSamplingTests
@@ -34,13 +35,13 @@ public class SphereSamplingTests
         var spectral = ConfigLoader.LoadText(SpectralText(initial, seed), "s.yaml", "s");
         Assert.That(particles.Initial.Components.Select(c => c.Direction), Is.EqualTo(spectral.Initial.Components.Select(c => c.Direction)));
         Assert.That(particles.Initial.Harmonics, Is.EqualTo(spectral.Initial.Harmonics));
-        var x = ParticleInitialPositions.Create(particles, "p.yaml");
+        var x = InitialLawMapping.ParticlePositions(particles, "p.yaml");
         Assert.That(x.Length, Is.EqualTo(3 * N));
         for (int i = 0; i < N; i++)
             Assert.That(Math.Sqrt(x[3 * i] * x[3 * i] + x[3 * i + 1] * x[3 * i + 1] + x[3 * i + 2] * x[3 * i + 2]), Is.EqualTo(1).Within(1e-12));
 
         int lmax = spectral.Solver.Resolution;
-        var pde = SphereInitialCondition.Coefficients(spectral.Initial, spectral.Seed, lmax);
+        var pde = InitialLawMapping.FromConfig(spectral).SphereCoefficients(lmax);
         var h = new SphericalHarmonics(L);
         var y = new Complex[h.Count];
         var re = new double[h.Count][];
@@ -68,9 +69,9 @@ public class SphereSamplingTests
     [Test]
     public void SamplesAreReproducibleAndSeedDependent()
     {
-        var a = ParticleInitialPositions.Create(ConfigLoader.LoadText(ParticleText(Harmonics, 1), "p.yaml", "p"), "p.yaml");
-        var b = ParticleInitialPositions.Create(ConfigLoader.LoadText(ParticleText(Harmonics, 1), "p.yaml", "p"), "p.yaml");
-        var c = ParticleInitialPositions.Create(ConfigLoader.LoadText(ParticleText(Harmonics, 2), "p.yaml", "p"), "p.yaml");
+        var a = InitialLawMapping.ParticlePositions(ConfigLoader.LoadText(ParticleText(Harmonics, 1), "p.yaml", "p"), "p.yaml");
+        var b = InitialLawMapping.ParticlePositions(ConfigLoader.LoadText(ParticleText(Harmonics, 1), "p.yaml", "p"), "p.yaml");
+        var c = InitialLawMapping.ParticlePositions(ConfigLoader.LoadText(ParticleText(Harmonics, 2), "p.yaml", "p"), "p.yaml");
         Assert.That(a, Is.EqualTo(b));
         Assert.That(a, Is.Not.EqualTo(c));
     }
@@ -78,7 +79,7 @@ public class SphereSamplingTests
     [Test]
     public void DensityBoundDominatesTheDensity()
     {
-        var a = SphereInitialCondition.Coefficients(ConfigLoader.LoadText(ParticleText(Harmonics, 1), "p.yaml", "p").Initial, 1, 2);
+        var a = InitialLawMapping.FromConfig(ConfigLoader.LoadText(ParticleText(Harmonics, 1), "p.yaml", "p").Initial, 1).SphereCoefficients(2);
         double bound = SphereSampling.DensityBound(a, 2);
         double min = SphereSampling.MinimumDensity(a, 2, out _, out _);
         Assert.That(min, Is.GreaterThan(0));
@@ -98,7 +99,7 @@ public class SphereSamplingTests
     public void BadSphereParticleLawsAreConfigErrors(string initial, string expected)
     {
         var e = Assert.Throws<ConfigException>(() =>
-            ParticleInitialPositions.Create(ConfigLoader.LoadText(ParticleText(initial, 1), "p.yaml", "p"), "p.yaml"));
+            InitialLawMapping.ParticlePositions(ConfigLoader.LoadText(ParticleText(initial, 1), "p.yaml", "p"), "p.yaml"));
         Assert.That(e!.Message, Does.Contain(expected));
     }
 

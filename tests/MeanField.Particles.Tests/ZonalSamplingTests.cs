@@ -1,3 +1,4 @@
+using MeanField.Runs.InitialLaws;
 using MeanField.Core;
 using MeanField.Core.Random;
 using MeanField.IO.Config;
@@ -128,9 +129,9 @@ public class ZonalSamplingTests
     public void GegenbauerMomentsMatchTheLaw(int d, string initial)
     {
         var config = ConfigLoader.LoadText(ParticleConfig(d, initial), "z.yaml", "z");
-        var x = ParticleInitialPositions.Create(config, "z.yaml");
+        var x = InitialLawMapping.ParticlePositions(config, "z.yaml");
         Assert.That(x.Length, Is.EqualTo(N * d));
-        var terms = ParticleInitialPositions.ZonalRelativeCoefficients(config.Initial, config.Seed);
+        var terms = ZonalTerms(InitialLawMapping.FromConfig(config.Initial, config.Seed));
         Assert.That(ZonalSampling.MinimumRelativeDensity(terms, d, out _), Is.GreaterThanOrEqualTo(0), "the test law is a density");
         int top = terms.Max(c => c.Degree) + 2;
         var t = Heights(x, d);
@@ -160,8 +161,8 @@ public class ZonalSamplingTests
         const string initial = "  kind: perturbed_uniform\n  amplitude: 0.05\n  modes: 6\n";
         var zonal = ConfigLoader.LoadText($"geometry: zonal\ndimension: {d}\nsolver:\n  resolution: 64\nseed: 7\ninitial:\n{initial}", "a.yaml", "a");
         var particles = ConfigLoader.LoadText(ParticleConfig(d, initial), "b.yaml", "b");
-        var pde = ZonalInitialCondition.Coefficients(zonal.Initial, zonal.Seed, d, zonal.Solver.Resolution);
-        var eps = ParticleInitialPositions.ZonalRelativeCoefficients(particles.Initial, particles.Seed);
+        var pde = InitialLawMapping.FromConfig(zonal).ZonalCoefficients(d, zonal.Solver.Resolution);
+        var eps = ZonalTerms(InitialLawMapping.FromConfig(particles.Initial, particles.Seed));
         Assert.That(eps.Select(e => e.Degree), Is.EqualTo(Enumerable.Range(1, modes)));
         // PDE state: orthonormal c_n = ε_n/√N_{n,d}; nothing above the perturbed modes.
         var fromParticles = new double[pde.Length];
@@ -173,9 +174,17 @@ public class ZonalSamplingTests
         var rng = new RandomStream(7, RandomStreams.InitialCondition);
         foreach (var (_, e) in eps) Assert.That(e, Is.EqualTo(0.05 * (2 * rng.NextDouble() - 1)).Within(1e-17));
         Assert.That(eps.Select(e => e.Coefficient).Distinct().Count(), Is.EqualTo(modes));
-        var otherSeed = ParticleInitialPositions.ZonalRelativeCoefficients(particles.Initial, 8);
+        var otherSeed = ZonalTerms(InitialLawMapping.FromConfig(particles.Initial, 8));
         Assert.That(otherSeed.Select(e => e.Coefficient), Is.Not.EqualTo(eps.Select(e => e.Coefficient)));
     }
+
+    // The relative-density terms (n, ε_n) a zonal particle law samples.
+    private static (int Degree, double Coefficient)[] ZonalTerms(InitialLaw law) => law switch
+    {
+        PerturbedUniformLaw p => p.ZonalModes(),
+        GegenbauerLaw g => g.Terms(),
+        _ => throw new ArgumentException($"'{law.Kind}' is not given by Gegenbauer coefficients."),
+    };
 
     private static string TempDirectory()
     {

@@ -41,7 +41,7 @@ public sealed class ParticleDynamics : IDynamics
             throw new ConfigException($"{options.ConfigPath}: --resume of a particle run needs output.positions: true and output.position_stride: 1 (the written positions are the state to continue from)");
         var p = config.Particles;
         _d = config.Dimension;
-        _x = ParticleInitialPositions.Create(config, options.ConfigPath);
+        _x = InitialLaws.InitialLawMapping.ParticlePositions(config, options.ConfigPath);
         _n = _x.Length / _d;
         Config = config with { Particles = p with { Count = _n } };   // the stored config names the N actually run
         Dt = dt ?? p.Dt;
