@@ -27,6 +27,7 @@ public static class MeanFieldCommand
         root.Subcommands.Add(ConfigKeysCommand.Create(output));
         root.Subcommands.Add(SteadyCommand.Create(output, error));
         root.Subcommands.Add(ContinueCommand.Create(output, error));
+        root.Subcommands.Add(SweepCommand.Create(output, error));
         var parse = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };
         int code = parse.Invoke(invocation);

@@ -37,6 +37,23 @@ public static class ConfigLoader
         return config;
     }
 
+    /// <summary>A YAML file's root mapping, through the same guard (depth, no aliases) and parser as run configs.</summary>
+    public static YamlMappingNode ParseMapping(string text, string source) => Parse(text, source);
+
+    /// <summary>
+    /// The config text with "dotted.key=value" overrides applied exactly as --set applies them, written back as YAML
+    /// (a sweep point's config). Unvalidated: load the result to check it.
+    /// </summary>
+    public static string ApplyOverrides(string text, string source, IReadOnlyList<string> overrides)
+    {
+        var sources = new YamlSources(source);
+        var root = Parse(text, source);
+        foreach (var option in overrides) ApplyOverride(root, option, sources);
+        var writer = new StringWriter { NewLine = "\n" };
+        new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
+        return writer.ToString();
+    }
+
     private static YamlMappingNode Parse(string text, string source)
     {
         YamlGuard.Check(text, source);
