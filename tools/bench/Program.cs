@@ -90,7 +90,7 @@ internal static class Benchmarks
         double[] Solve(int n, double tolerance, out double seconds, out long evaluations, string backend = "auto")
         {
             var basis = new FourierCircleBasis(n);
-            var c = CircleInitialCondition.Coefficients(config.Initial, config.Seed, basis.MaxWavenumber);
+            var c = MeanField.Runs.InitialLaws.InitialLawMapping.FromConfig(config).CircleCoefficients(basis.MaxWavenumber);
             var sw = Stopwatch.StartNew();
             using var solver = new CircleSpectralSolver(model, n, c, new StepperOptions("dopri5", 1e-3, tolerance), backend);
             solver.AdvanceTo(tEnd);
