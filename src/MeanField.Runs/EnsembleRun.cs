@@ -57,6 +57,11 @@ public static class EnsembleRun
             });
         }
         catch (OperationCanceledException) { }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.FirstOrDefault(x => x is not OperationCanceledException) is { } first)
+        {
+            // A path's config error (the same for every path) or out-of-memory surfaces as itself, not as a crash.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+        }
 
         var failed = results.Select((r, p) => (r, p)).FirstOrDefault(x => x.r is { ExitCode: not ExitCodes.Success });
         if (failed.r is not null || options.Cancellation.IsCancellationRequested || results.Any(r => r is null))

@@ -48,6 +48,16 @@ public class EnsembleRunTests
     }
 
     [Test]
+    public void A_config_error_inside_the_paths_is_a_config_error_not_a_crash()
+    {
+        string dir = RunTestSupport.TempDirectory();
+        // t_end is not a whole number of noise steps: every path refuses it when it builds its noise path.
+        var (code, _, err) = RunTestSupport.RunCli("run", Write(dir, Config), "--out", Path.Combine(dir, "out"), "--quiet", "--set", "solver.t_end=0.20005");
+        Assert.That(code, Is.EqualTo(ExitCodes.ConfigError), err);
+        Assert.That(err, Does.Not.Contain("AggregateException").And.Not.Contain("   at "));
+    }
+
+    [Test]
     public void The_ensemble_file_records_wall_time()
     {
         string dir = RunTestSupport.TempDirectory();
