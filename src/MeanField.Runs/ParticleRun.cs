@@ -87,8 +87,10 @@ public static class ParticleRun
                 : new Dictionary<string, double[]>(),
             Tasks = tasks,
             FirstSetNumber = firstSet,
-        });
-        if (checkpoint is not null && (singleFile || checkpoint.WritesInFile < config.Output.MaxWrites))
+        }.WithOutputKeys(config.Output, append: checkpoint is not null));
+        RunEnding.AnnounceWriter(progress, options, writer, config.Output.SetSeconds);
+        // The native writer continues the interrupted set file in place; the managed one rewrites it.
+        if (checkpoint is not null && (singleFile || checkpoint.WritesInFile < config.Output.MaxWrites) && !writer.AppendsInPlace)
             RunResume.Replay(checkpoint.File, writer, tasks);
 
         var drift = new double[n * d];
@@ -97,7 +99,7 @@ public static class ParticleRun
         var weights = new double[n];
         var positions = new double[written * d];
         bool warnedEnergy = false;
-        string? stopReason = null;
+        string? stopReason = null, failure = null;
         int exitCode = ExitCodes.Success;
 
         void Write(double t)
@@ -181,9 +183,13 @@ public static class ParticleRun
             stopReason = RunEnding.OutputError(time, e);
             exitCode = ExitCodes.OutputError;
         }
+        catch (Exception e) when ((failure = e.Message) is null)
+        {
+            throw; // never reached: the filter only records the message for run_status
+        }
         finally
         {
-            writer.Close();
+            writer.Close(RunEnding.Status(failure, stopReason, exitCode, time));
         }
 
         double wall = progress.ElapsedSeconds;

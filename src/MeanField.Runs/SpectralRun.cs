@@ -82,12 +82,14 @@ public static class SpectralRun
             Grid = field.Grid,
             Tasks = tasks,
             FirstSetNumber = firstSet,
-        });
-        if (checkpoint is not null && (singleFile || checkpoint.WritesInFile < config.Output.MaxWrites))
+        }.WithOutputKeys(config.Output, append: checkpoint is not null));
+        RunEnding.AnnounceWriter(progress, options, writer, config.Output.SetSeconds);
+        // The native writer continues the interrupted set file in place; the managed one rewrites it.
+        if (checkpoint is not null && (singleFile || checkpoint.WritesInFile < config.Output.MaxWrites) && !writer.AppendsInPlace)
             RunResume.Replay(checkpoint.File, writer, tasks);
 
         bool warnedUnderresolved = false, warnedEnergy = false;
-        string? stopReason = null;
+        string? stopReason = null, failure = null;
         int exitCode = ExitCodes.Success;
         var stepper = field.Stepper;
 
@@ -161,9 +163,13 @@ public static class SpectralRun
             stopReason = RunEnding.OutputError(field.Time, e);
             exitCode = ExitCodes.OutputError;
         }
+        catch (Exception e) when ((failure = e.Message) is null)
+        {
+            throw; // never reached: the filter only records the message for run_status
+        }
         finally
         {
-            writer.Close();
+            writer.Close(RunEnding.Status(failure, stopReason, exitCode, field.Time));
         }
 
         double wall = progress.ElapsedSeconds;

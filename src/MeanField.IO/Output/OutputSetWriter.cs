@@ -49,7 +49,7 @@ public sealed class OutputSetWriter : IDisposable
     public const string TempSuffix = ".tmp";
 
     /// <summary>Reserved root attribute names added by the writer.</summary>
-    public static readonly IReadOnlyList<string> ReservedRootAttributes = ["set_number", "writes_in_set", "run_status", "run_id"];
+    public static readonly IReadOnlyList<string> ReservedRootAttributes = ["set_number", "writes_in_set", "run_status", "run_id", "hdf5_backend"];
 
     // ~1 MiB chunks: large enough that per-chunk overhead is negligible, small enough that reading one
     // write does not decompress much more than that write.
@@ -84,6 +84,8 @@ public sealed class OutputSetWriter : IDisposable
     // Native backend: the open set file (created at the first commit of each set) and its column layout.
     private readonly bool _native;
     private readonly int _firstSetNumber;
+    private readonly double _setSeconds;
+    private readonly System.Diagnostics.Stopwatch _sinceFileWritten = System.Diagnostics.Stopwatch.StartNew();
     private readonly bool _append;
     private readonly string _runId;
     private NativeColumn[]? _columns;
@@ -119,6 +121,7 @@ public sealed class OutputSetWriter : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.FirstSetNumber, "FirstSetNumber must be ≥ 1, and 1 in single-file mode.");
         _setsWritten = options.FirstSetNumber - 1;
         _firstSetNumber = options.FirstSetNumber;
+        _setSeconds = options.SetSeconds > 0 ? options.SetSeconds : throw new ArgumentOutOfRangeException(nameof(options), options.SetSeconds, "SetSeconds must be > 0.");
         _compress = options.Compress;
         _configYaml = options.ConfigYaml;
         _rootAttributes = ValidateRootAttributes(options.RootAttributes);
@@ -242,11 +245,20 @@ public sealed class OutputSetWriter : IDisposable
             return;
         }
 
-        if (_pending == _maxWritesPerSet)
+        bool checkpoint = _pending < _maxWritesPerSet && _sinceFileWritten.Elapsed.TotalSeconds >= _setSeconds;
+        if (_pending == _maxWritesPerSet || checkpoint)
         {
             try
             {
-                FlushSet();
+                if (checkpoint)
+                {
+                    // The set so far, under its final name; the rows stay buffered and the file is rewritten later.
+                    int setNumber = _setsWritten + 1;
+                    WriteAtomically(FinalPath(setNumber), BuildFile(setNumber, _pending, RunStatus.Running));
+                    _sinceFileWritten.Restart();
+                }
+                else
+                    FlushSet();
             }
             catch
             {
@@ -431,6 +443,7 @@ public sealed class OutputSetWriter : IDisposable
         yield return new("writes_in_set", 0);
         yield return new("run_status", RunStatus.Running.Text);
         yield return new("run_id", _runId);
+        yield return new("hdf5_backend", Backend);
     }
 
     private NativeColumn[] NativeColumns()
@@ -466,6 +479,7 @@ public sealed class OutputSetWriter : IDisposable
         WriteAtomically(path, BuildFile(setNumber, _pending, status ?? RunStatus.Running));
         _setsWritten = setNumber;
         _pending = 0;
+        _sinceFileWritten.Restart();
         _completedFiles.Add(path);
     }
 
@@ -478,6 +492,7 @@ public sealed class OutputSetWriter : IDisposable
         attributes["writes_in_set"] = rows;
         attributes["run_status"] = status.Text;
         attributes["run_id"] = _runId;
+        attributes["hdf5_backend"] = Backend;
 
         var grid = new H5Group();
         foreach (var (name, values) in _grid)

@@ -122,6 +122,13 @@ public sealed record OutputSetOptions
     /// </summary>
     public bool Append { get; init; }
 
+    /// <summary>
+    /// Managed writer only: after this many wall-clock seconds since a set file was last written, the current set's
+    /// writes so far are written out (the file is rewritten whole, under its final name), so a crash loses at most
+    /// that much. Infinity (the default) writes only full sets and at close.
+    /// </summary>
+    public double SetSeconds { get; init; } = double.PositiveInfinity;
+
     /// <summary>Root attribute <c>run_id</c>; a new GUID when null. An appended file keeps its own.</summary>
     public string? RunId { get; init; }
 }

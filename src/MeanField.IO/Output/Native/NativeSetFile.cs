@@ -120,8 +120,11 @@ internal sealed class NativeSetFile : IDisposable
     {
         lock (Gate)
         {
-            for (int c = 0; c < _columns.Length; c++)
+            // /scales/sim_time last: a process killed mid-row leaves sim_time no longer than any other column, and readers
+            // (RunResume, meanfield info) count writes by it.
+            for (int k = 1; k <= _columns.Length; k++)
             {
+                int c = k % _columns.Length;
                 var col = _columns[c];
                 int rank = 1 + col.Shape.Length;
                 var size = new ulong[rank];
@@ -196,7 +199,9 @@ internal sealed class NativeSetFile : IDisposable
         long dcpl = H5Pcreate(ids.DatasetCreateClass);
         int elementBytes = col.Element switch { NativeElement.Int32 => 4, NativeElement.Complex => 16, _ => 8 };
         H5Pset_chunk(dcpl, rank, chunk(col.Shape, elementBytes));
-        if (compress && col.Group == "tasks") { H5Pset_shuffle(dcpl); H5Pset_deflate(dcpl, 1); }
+        // No deflate: a compressed chunk moves when it grows, and the freed space can be reused before the next flush, so a
+        // kill could corrupt rows already flushed (measured: PureHDF then fails to inflate). Fixed-size chunks never move.
+        _ = compress;
         long type = col.Element switch
         {
             NativeElement.Int32 => ids.NativeInt32, NativeElement.Int64 => ids.NativeInt64,
