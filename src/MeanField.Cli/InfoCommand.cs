@@ -36,9 +36,11 @@ internal static class InfoCommand
     {
         var inv = CultureInfo.InvariantCulture;
         string F(object v) => v is double d ? d.ToString("G10", inv) : Convert.ToString(v, inv) ?? "";
+        // How the run ended comes first: a file of a stopped or killed run must not read as a finished one.
+        o.WriteLine($"status: {(run.Attributes.TryGetValue("run_status", out var status) ? F(status) : "unknown (written before run_status existed)")}");
         o.WriteLine($"file: {run.Path}");
         o.WriteLine("provenance:");
-        foreach (var key in new[] { "format", "format_version", "software_version", "git_commit", "created_utc", "command_line", "config_path", "seed" })
+        foreach (var key in new[] { "format", "format_version", "software_version", "git_commit", "git_dirty", "dotnet_runtime", "hdf5_backend", "run_id", "created_utc", "command_line", "config_path", "seed" })
             if (run.Attributes.TryGetValue(key, out var v)) o.WriteLine($"  {key}: {F(v)}");
         o.WriteLine("model and solver:");
         foreach (var (key, v) in run.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))

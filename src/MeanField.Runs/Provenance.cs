@@ -24,6 +24,17 @@ public static class Provenance
         }
     }
 
+    /// <summary>"true" when tracked files differed from the commit at build time, "false" when clean, "unknown" outside git.</summary>
+    public static string GitDirty
+    {
+        get
+        {
+            var length = typeof(Provenance).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+                .FirstOrDefault(a => a.Key == "GitDirty")?.Value;
+            return int.TryParse(length, out int n) ? (n > 0 ? "true" : "false") : "unknown";
+        }
+    }
+
     public static string CommandLine => string.Join(' ', Environment.GetCommandLineArgs());
 
     /// <summary>Root attributes every run file carries: provenance and the model. Each run kind adds its solver's own.</summary>
@@ -33,6 +44,8 @@ public static class Provenance
         ["format_version"] = FormatVersion,
         ["software_version"] = SoftwareVersion,
         ["git_commit"] = GitCommit,
+        ["git_dirty"] = GitDirty,
+        ["dotnet_runtime"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
         ["created_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
         ["command_line"] = CommandLine,
         ["config_path"] = configPath,

@@ -5,14 +5,24 @@ using static MeanField.IO.Tests.OutputTestSupport;
 
 namespace MeanField.IO.Tests;
 
-public class OutputSetWriterTests
+/// <summary>Every test runs under both writers: the files must read the same through PureHDF (and h5py where present).</summary>
+[TestFixture(Hdf5Library.Managed)]
+[TestFixture(Hdf5Library.Native)]
+public class OutputSetWriterTests(Hdf5Library library)
 {
+    private bool IsNative => library == Hdf5Library.Native;
+
     private const string Config = "run:\n  name: \"test α\"\n  dt: 0.001\ngrid: [64, 32]\n";
 
     private string _dir = null!;
 
     [SetUp]
-    public void SetUp() => _dir = Path.Combine(Path.GetTempPath(), "meanfield-output-tests", Guid.NewGuid().ToString("N"));
+    public void SetUp()
+    {
+        if (IsNative && !OutputSetWriter.NativeAvailable)
+            Assert.Ignore("libhdf5 (Debian libhdf5-103-1) is not installed; .ci/run installs it");
+        _dir = Path.Combine(Path.GetTempPath(), "meanfield-output-tests", Guid.NewGuid().ToString("N"));
+    }
 
     [TearDown]
     public void TearDown()
@@ -50,6 +60,7 @@ public class OutputSetWriterTests
         },
         Tasks = tasks ?? [Density, Modes, Energy, Moment],
         Compress = compress,
+        Library = library,
     };
 
     /// <summary>Makes the writes <paramref name="first"/>..<paramref name="last"/> (write numbers, 1-based) with the standard data.</summary>
@@ -108,7 +119,8 @@ public class OutputSetWriterTests
             Assert.That(dataset.Space.Dimensions, Is.EqualTo(expectedDims), $"{task.Name} dims");
             Assert.That(dataset.Attribute("description").Read<string>(), Is.EqualTo(task.Description));
             // Uncompressed: PureHDF picks contiguous, or compact for small data; both are unchunked.
-            Assert.That(dataset.Layout.Class == H5DataLayoutClass.Chunked, Is.EqualTo(options.Compress), $"{task.Name} layout {dataset.Layout.Class}");
+            // The native writer always chunks: extendable datasets need chunks.
+            Assert.That(dataset.Layout.Class == H5DataLayoutClass.Chunked, Is.EqualTo(options.Compress || options.Library == Hdf5Library.Native), $"{task.Name} layout {dataset.Layout.Class}");
 
             int length = task.Shape.Aggregate(1, (a, b) => a * b);
             if (task.IsComplex)
@@ -272,6 +284,7 @@ public class OutputSetWriterTests
     [Test]
     public void Write_WhenDirectoryVanishes_ThrowsOutputException_LeavesNoFile_AndFaults()
     {
+        if (IsNative) Assert.Ignore("the native writer holds its set file open from the first write: a vanished directory does not stop it");
         var options = Options(2, 4);
         var writer = new OutputSetWriter(options);
         Write(writer, options.Tasks, 1, 1);
@@ -412,7 +425,7 @@ print("OK")
         var result = RunPython(script, path,
             string.Join(",", modes.SelectMany(c => new[] { Hex(c.Real), Hex(c.Imaginary) })),
             string.Join(",", density.Select(Hex)),
-            compress.ToString());
+            (compress && !IsNative).ToString()); // the native writer never compresses (crash safety)
         Assume.That(result, Is.Not.Null, "/usr/bin/python3 not available");
         Assume.That(result!.Value.Output, Does.Not.Contain("NO_H5PY"), "h5py not installed");
         Assert.That(result.Value.ExitCode, Is.EqualTo(0), result.Value.Output);

@@ -201,6 +201,8 @@ public static class ConfigLoader
             ClusterEpsilon = o.Double("cluster_epsilon", 1e-3, x => x > 0 && x < 2, "must lie in (0, 2)"),
             HarmonicDegree = o.Int("harmonic_degree", 16, x => x >= 0 && x <= 1023, "must lie between 0 and 1023"),
             Plots = o.Bool("plots", false),
+            Hdf5Library = o.Choice("hdf5_library", MeanField.IO.Output.Hdf5Library.Auto),
+            SetSeconds = o.Double("set_seconds", 60, x => x > 0 && x <= 1e9, "must lie in (0, 1e9]"),
         };
         if (string.IsNullOrWhiteSpace(output.Directory)) throw o.Error(o.Node("directory"), "directory", "must not be empty");
         o.Finish();

@@ -151,6 +151,10 @@ public sealed record OutputConfig
     public required string Directory { get; init; }
     public double Interval { get; init; } = 0.01;
     public int MaxWrites { get; init; } = 1000;
+    /// <summary>The HDF5 writer: libhdf5 when it loads (auto), or always native / always PureHDF (managed).</summary>
+    public MeanField.IO.Output.Hdf5Library Hdf5Library { get; init; } = MeanField.IO.Output.Hdf5Library.Auto;
+    /// <summary>Managed writer only: wall-clock seconds after which a set is closed, bounding what a crash loses.</summary>
+    public double SetSeconds { get; init; } = 60;
     /// <summary>Particles: write /tasks/positions (and /tasks/angles on the circle).</summary>
     public bool Positions { get; init; } = true;
     /// <summary>Particles: write every k-th particle's position.</summary>

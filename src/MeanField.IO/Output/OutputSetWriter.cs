@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using PureHDF;
 using PureHDF.Filters;
 using PureHDF.VOL.Native;
+using MeanField.IO.Output.Native;
 
 namespace MeanField.IO.Output;
 
@@ -15,7 +16,7 @@ namespace MeanField.IO.Output;
 /// Writes are buffered in managed arrays; when a set reaches <see cref="OutputSetOptions.MaxWritesPerSet"/>
 /// writes, its whole file is written at once (PureHDF 2.2 cannot append to an existing file and keeps
 /// every chunk in memory until the file is disposed anyway, so buffering costs nothing extra and makes the
-/// dataset dims exact, also for a partial last set). <see cref="Close"/> writes the pending partial set.
+/// dataset dims exact, also for a partial last set). <see cref="Close()"/> writes the pending partial set.
 /// </para>
 /// <para>
 /// File naming: if <c>ExpectedWrites &lt;= MaxWritesPerSet</c> the writer is in single-file mode and writes
@@ -27,11 +28,11 @@ namespace MeanField.IO.Output;
 /// Each file is written to <c>&lt;final&gt;.tmp</c> in the same directory, flushed to disk and then renamed over
 /// the final name, so a final name never holds a half-written file. On failure the temporary file is deleted,
 /// an <see cref="OutputException"/> is thrown, and the writer is faulted (later calls throw
-/// <see cref="InvalidOperationException"/>; <see cref="Close"/> does nothing).
+/// <see cref="InvalidOperationException"/>; <see cref="Close()"/> does nothing).
 /// </para>
 /// <para>
-/// If no write was ever committed, <see cref="Close"/> writes no file. A write begun but not committed when
-/// <see cref="Close"/> is called is discarded. Not thread-safe.
+/// If no write was ever committed, <see cref="Close()"/> writes no file. A write begun but not committed when
+/// <see cref="Close()"/> is called is discarded. Not thread-safe.
 /// </para>
 /// <para>
 /// Layout of every file: root attributes (<see cref="OutputSetOptions.RootAttributes"/> plus int32
@@ -48,7 +49,7 @@ public sealed class OutputSetWriter : IDisposable
     public const string TempSuffix = ".tmp";
 
     /// <summary>Reserved root attribute names added by the writer.</summary>
-    public static readonly IReadOnlyList<string> ReservedRootAttributes = ["set_number", "writes_in_set"];
+    public static readonly IReadOnlyList<string> ReservedRootAttributes = ["set_number", "writes_in_set", "run_status", "run_id", "hdf5_backend"];
 
     // ~1 MiB chunks: large enough that per-chunk overhead is negligible, small enough that reading one
     // write does not decompress much more than that write.
@@ -80,6 +81,17 @@ public sealed class OutputSetWriter : IDisposable
     private OutputScales? _openWrite;
     private WriterState _state = WriterState.Open;
 
+    // Native backend: the open set file (created at the first commit of each set) and its column layout.
+    private readonly bool _native;
+    private readonly int _firstSetNumber;
+    private readonly double _setSeconds;
+    private readonly System.Diagnostics.Stopwatch _sinceFileWritten = System.Diagnostics.Stopwatch.StartNew();
+    private readonly bool _append;
+    private readonly string _runId;
+    private NativeColumn[]? _columns;
+    private NativeSetFile? _nativeFile;
+    private string? _nativePath;
+
     private enum WriterState { Open, Closed, Faulted }
 
     /// <summary>
@@ -108,6 +120,8 @@ public sealed class OutputSetWriter : IDisposable
         if (options.FirstSetNumber < 1 || (_singleFile && options.FirstSetNumber != 1))
             throw new ArgumentOutOfRangeException(nameof(options), options.FirstSetNumber, "FirstSetNumber must be ≥ 1, and 1 in single-file mode.");
         _setsWritten = options.FirstSetNumber - 1;
+        _firstSetNumber = options.FirstSetNumber;
+        _setSeconds = options.SetSeconds > 0 ? options.SetSeconds : throw new ArgumentOutOfRangeException(nameof(options), options.SetSeconds, "SetSeconds must be > 0.");
         _compress = options.Compress;
         _configYaml = options.ConfigYaml;
         _rootAttributes = ValidateRootAttributes(options.RootAttributes);
@@ -130,8 +144,29 @@ public sealed class OutputSetWriter : IDisposable
             _tasks[i] = task;
         }
 
+        _native = options.Library switch
+        {
+            Hdf5Library.Managed => false,
+            Hdf5Library.Native => Hdf5Native.IsAvailable ? true : throw new OutputException(options.Directory,
+                "output.hdf5_library is native but libhdf5 (libhdf5_serial.so.103 and libhdf5_serial_hl.so.100, Debian package libhdf5-103-1) does not load; install it or use auto or managed"),
+            _ => Hdf5Native.IsAvailable,
+        };
+        _append = options.Append && _native;
+        _runId = options.RunId ?? Guid.NewGuid().ToString("D");
         _directory = PrepareDirectory(options.Directory, options.BaseName);
     }
+
+    /// <summary>Whether libhdf5 is available to the native writer in this process.</summary>
+    public static bool NativeAvailable => Hdf5Native.IsAvailable;
+
+    /// <summary>The backend in use: <c>libhdf5 1.10.8</c> or <c>purehdf</c> (the provenance attribute <c>hdf5_backend</c>).</summary>
+    public string Backend => _native ? $"libhdf5 {Hdf5Native.Ids!.Version}" : "purehdf";
+
+    /// <summary>Whether the writer is native: rows go to disk at every commit and <see cref="OutputSetOptions.Append"/> continues a file in place.</summary>
+    public bool AppendsInPlace => _native;
+
+    /// <summary>The run_id written at the root of new files.</summary>
+    public string RunId => _runId;
 
     /// <summary>Full paths of the files written so far, in order.</summary>
     public IReadOnlyList<string> CompletedFiles => _completedFiles;
@@ -143,7 +178,7 @@ public sealed class OutputSetWriter : IDisposable
         ThrowIfNotOpen();
         if (_openWrite is not null)
             throw new InvalidOperationException("BeginWrite called while a write is already open; call CommitWrite first.");
-        if (_singleFile && _setsWritten > 0)
+        if (_singleFile && (_setsWritten > 0 || (_nativeFile?.Rows ?? 0) >= _maxWritesPerSet))
             throw new InvalidOperationException(
                 $"Single-file output '{FinalPath(1)}' is already complete with {_maxWritesPerSet} writes; " +
                 $"ExpectedWrites ({_expectedWrites}) was too small for the writes being made.");
@@ -194,11 +229,36 @@ public sealed class OutputSetWriter : IDisposable
         _totalCommitted++;
         _openWrite = null;
 
-        if (_pending == _maxWritesPerSet)
+        if (_native)
         {
             try
             {
-                FlushSet();
+                AppendNativeRow();
+            }
+            catch
+            {
+                _state = WriterState.Faulted;
+                ReleaseBuffers();
+                CloseNativeFile(null);
+                throw;
+            }
+            return;
+        }
+
+        bool checkpoint = _pending < _maxWritesPerSet && _sinceFileWritten.Elapsed.TotalSeconds >= _setSeconds;
+        if (_pending == _maxWritesPerSet || checkpoint)
+        {
+            try
+            {
+                if (checkpoint)
+                {
+                    // The set so far, under its final name; the rows stay buffered and the file is rewritten later.
+                    int setNumber = _setsWritten + 1;
+                    WriteAtomically(FinalPath(setNumber), BuildFile(setNumber, _pending, RunStatus.Running));
+                    _sinceFileWritten.Restart();
+                }
+                else
+                    FlushSet();
             }
             catch
             {
@@ -213,8 +273,15 @@ public sealed class OutputSetWriter : IDisposable
     /// Writes the pending partial set, if any committed writes are pending; discards an uncommitted write.
     /// Idempotent. Writes nothing if no write was ever committed.
     /// </summary>
-    public void Close()
+    public void Close() => Close(RunStatus.Completed);
+
+    /// <summary>
+    /// As <see cref="Close()"/>, writing <paramref name="status"/> as the root attribute <c>run_status</c> of the last
+    /// file (earlier sets keep <c>running</c>). A faulted native writer still records the status in its open file when it can.
+    /// </summary>
+    public void Close(RunStatus status)
     {
+        ArgumentNullException.ThrowIfNull(status);
         if (_state != WriterState.Open)
         {
             _state = WriterState.Closed;
@@ -225,8 +292,10 @@ public sealed class OutputSetWriter : IDisposable
         _openWrite = null;
         try
         {
-            if (_pending > 0)
-                FlushSet();
+            if (_native)
+                CloseNativeFile(status);
+            else if (_pending > 0)
+                FlushSet(status);
         }
         finally
         {
@@ -234,7 +303,7 @@ public sealed class OutputSetWriter : IDisposable
         }
     }
 
-    /// <summary>Calls <see cref="Close"/>; may therefore throw <see cref="OutputException"/>.</summary>
+    /// <summary>Calls <see cref="Close()"/>; may therefore throw <see cref="OutputException"/>.</summary>
     public void Dispose() => Close();
 
     private TaskBuffer TaskForSet(string name, int length, bool complex)
@@ -271,7 +340,7 @@ public sealed class OutputSetWriter : IDisposable
         if (rows <= _capacity)
             return;
         // First allocation: the rows this set is expected to hold; then double (capped at a full set).
-        int expectedInSet = (int)Math.Clamp(_expectedWrites - (_totalCommitted - _pending), 1, _maxWritesPerSet);
+        int expectedInSet = _native ? 1 : (int)Math.Clamp(_expectedWrites - (_totalCommitted - _pending), 1, _maxWritesPerSet);
         int capacity = _capacity == 0 ? expectedInSet : (int)Math.Min((long)_capacity * 2, _maxWritesPerSet);
         capacity = Math.Max(capacity, rows);
 
@@ -301,23 +370,129 @@ public sealed class OutputSetWriter : IDisposable
     private string FinalPath(int setNumber) =>
         Path.Combine(_directory, _singleFile ? $"{_baseName}.h5" : $"{_baseName}_s{setNumber}.h5");
 
-    private void FlushSet()
+    private void AppendNativeRow()
+    {
+        if (_nativeFile is null)
+        {
+            int setNumber = _setsWritten + 1;
+            string path = FinalPath(setNumber);
+            _columns ??= NativeColumns();
+            try
+            {
+                bool append = _append && setNumber == _firstSetNumber && File.Exists(path);
+                _nativeFile = append
+                    ? NativeSetFile.Open(path, _columns)
+                    : NativeSetFile.Create(path, NativeRootAttributes(setNumber), _configYaml, _grid, _columns, _compress,
+                        (shape, bytes) => ChunkDims(Math.Min(_maxWritesPerSet, 64), shape, bytes).Select(c => (ulong)c).ToArray());
+                if (append) _nativeFile.SetAttribute("run_status", RunStatus.Running.Text);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new OutputException(path, $"Could not write HDF5 output file '{path}': {Describe(ex)}", ex);
+            }
+            _nativePath = path;
+        }
+        var rows = new List<Array>(5 + _tasks.Length) { _simTime, _writeNumber, _iteration, _timestep, _wallTime };
+        foreach (var task in _tasks)
+            rows.Add(task.IsComplex ? task.Complex : task.Real);
+        try
+        {
+            _nativeFile.Append(rows, _pending - 1);
+        }
+        catch (IOException ex)
+        {
+            throw new OutputException(_nativePath!, $"Could not write HDF5 output file '{_nativePath}': {Describe(ex)}", ex);
+        }
+        _pending = 0;
+        if (_nativeFile.Rows >= _maxWritesPerSet && !_singleFile)
+            CloseNativeFile(RunStatus.Running);
+    }
+
+    /// <summary>Records writes_in_set and the status, closes the set file and counts it complete.</summary>
+    private void CloseNativeFile(RunStatus? status)
+    {
+        var file = _nativeFile;
+        if (file is null) return;
+        _nativeFile = null;
+        try
+        {
+            if (status is not null)
+            {
+                file.SetAttribute("writes_in_set", (int)file.Rows);
+                file.SetAttribute("run_status", status.Text);
+            }
+        }
+        finally
+        {
+            try { file.Dispose(); }
+            catch (IOException ex) when (status is not null)
+            {
+                throw new OutputException(_nativePath!, $"Could not close HDF5 output file '{_nativePath}': {Describe(ex)}", ex);
+            }
+            catch (IOException) { }
+        }
+        _setsWritten++;
+        _completedFiles.Add(_nativePath!);
+    }
+
+    private IEnumerable<KeyValuePair<string, object>> NativeRootAttributes(int setNumber)
+    {
+        foreach (var (name, value) in _rootAttributes)
+            yield return new(name, value);
+        yield return new("set_number", setNumber);
+        yield return new("writes_in_set", 0);
+        yield return new("run_status", RunStatus.Running.Text);
+        yield return new("run_id", _runId);
+        yield return new("hdf5_backend", Backend);
+    }
+
+    private NativeColumn[] NativeColumns()
+    {
+        var columns = new List<NativeColumn>
+        {
+            new("scales", "sim_time", [], NativeElement.Float64, null, "1", "simulation time", []),
+            new("scales", "write_number", [], NativeElement.Int32, null, "1", "write number", []),
+            new("scales", "iteration", [], NativeElement.Int64, null, "1", "accepted time steps", []),
+            new("scales", "timestep", [], NativeElement.Float64, null, "1", "last accepted step", []),
+            new("scales", "wall_time", [], NativeElement.Float64, null, "s", "wall-clock time since the start of the run", []),
+        };
+        foreach (var task in _tasks)
+            columns.Add(new("tasks", task.Name, task.Shape, task.IsComplex ? NativeElement.Complex : NativeElement.Float64,
+                task.Description, task.Units, task.LongName, AxisScales(task)));
+        return columns.ToArray();
+    }
+
+    private string?[] AxisScales(TaskBuffer task)
+    {
+        if (task.AxisNames is { } given) return given.ToArray();
+        return task.Shape.Select(n =>
+        {
+            var matches = _grid.Where(g => g.Key != "weights" && g.Value.Length == n).ToList();
+            return matches.Count == 1 ? matches[0].Key : null;
+        }).ToArray();
+    }
+
+    private void FlushSet(RunStatus? status = null)
     {
         int setNumber = _setsWritten + 1;
         string path = FinalPath(setNumber);
-        WriteAtomically(path, BuildFile(setNumber, _pending));
+        WriteAtomically(path, BuildFile(setNumber, _pending, status ?? RunStatus.Running));
         _setsWritten = setNumber;
         _pending = 0;
+        _sinceFileWritten.Restart();
         _completedFiles.Add(path);
     }
 
-    private H5File BuildFile(int setNumber, int rows)
+    private H5File BuildFile(int setNumber, int rows, RunStatus status)
     {
         var attributes = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var (name, value) in _rootAttributes)
             attributes[name] = value is bool b ? (byte)(b ? 1 : 0) : value;
         attributes["set_number"] = setNumber;
         attributes["writes_in_set"] = rows;
+        attributes["run_status"] = status.Text;
+        attributes["run_id"] = _runId;
+        attributes["hdf5_backend"] = Backend;
 
         var grid = new H5Group();
         foreach (var (name, values) in _grid)
@@ -540,12 +715,18 @@ public sealed class OutputSetWriter : IDisposable
             IsComplex = definition.IsComplex;
             Description = definition.Description;
             RowLength = (int)rowLength;
+            Units = definition.Units ?? "1";
+            LongName = definition.LongName ?? definition.Name.Replace('_', ' ');
+            AxisNames = definition.AxisNames;
         }
 
         public string Name { get; }
         public int[] Shape { get; }
         public bool IsComplex { get; }
         public string Description { get; }
+        public string Units { get; }
+        public string LongName { get; }
+        public IReadOnlyList<string?>? AxisNames { get; }
         public int RowLength { get; }
         public bool SetThisWrite { get; set; }
         public double[] Real = [];

@@ -5,7 +5,64 @@ namespace MeanField.IO.Output;
 /// An empty <see cref="Shape"/> means one scalar per write. Values are float64, or complex128 when
 /// <see cref="IsComplex"/> (HDF5 compound {"r": float64, "i": float64}, which h5py reads as complex128).
 /// </summary>
-public sealed record TaskDefinition(string Name, int[] Shape, bool IsComplex, string Description);
+public sealed record TaskDefinition(string Name, int[] Shape, bool IsComplex, string Description)
+{
+    /// <summary>The dataset's <c>units</c> attribute (UDUNITS spelling); "1" (dimensionless) when not given.</summary>
+    public string Units { get; init; } = "1";
+
+    /// <summary>The dataset's <c>long_name</c> attribute; the name with spaces for underscores when not given.</summary>
+    public string? LongName { get; init; }
+
+    /// <summary>
+    /// For each axis after the write axis, the <c>/grid</c> array that is its coordinate (a dimension scale), or null.
+    /// When not given, an axis gets the one grid array of its length (other than <c>weights</c>), if exactly one has it.
+    /// </summary>
+    public IReadOnlyList<string?>? AxisNames { get; init; }
+}
+
+/// <summary>Which HDF5 writer <see cref="OutputSetWriter"/> uses (config key <c>output.hdf5_library</c>).</summary>
+public enum Hdf5Library
+{
+    /// <summary>libhdf5 when it loads, else the managed writer.</summary>
+    Auto,
+    /// <summary>libhdf5 (row by row, flushed after every write); an error when it does not load.</summary>
+    Native,
+    /// <summary>PureHDF: whole sets written at once, set by set.</summary>
+    Managed,
+}
+
+/// <summary>How a run stands, written as the root attribute <c>run_status</c> of its files.</summary>
+public abstract record RunStatus
+{
+    /// <summary>The attribute's text.</summary>
+    public abstract string Text { get; }
+
+    public static readonly RunStatus Running = new RunningStatus();
+    public static readonly RunStatus Completed = new CompletedStatus();
+
+    public sealed override string ToString() => Text;
+
+    private sealed record RunningStatus : RunStatus { public override string Text => "running"; }
+    private sealed record CompletedStatus : RunStatus { public override string Text => "completed"; }
+}
+
+/// <summary>The run stopped itself (under-resolution, numerical failure, output error) with an exit code at a time.</summary>
+public sealed record StoppedStatus(string Cause, int ExitCode, double Time) : RunStatus
+{
+    public override string Text => $"stopped: {Cause} (exit {ExitCode} at t = {Time:G6})";
+}
+
+/// <summary>SIGINT/SIGTERM (exit 130).</summary>
+public sealed record InterruptedStatus(int ExitCode, double Time) : RunStatus
+{
+    public override string Text => $"interrupted (exit {ExitCode} at t = {Time:G6})";
+}
+
+/// <summary>An unexpected error ended the run.</summary>
+public sealed record FailedStatus(string Message) : RunStatus
+{
+    public override string Text => $"failed: {Message}";
+}
 
 /// <summary>Per-write bookkeeping stored under <c>/scales</c> (one entry per write in the file).</summary>
 public sealed record OutputScales(double SimTime, int WriteNumber, long Iteration, double Timestep, double WallTime);
@@ -55,6 +112,25 @@ public sealed record OutputSetOptions
     /// interrupted in, after replaying that set's earlier writes, so earlier complete sets are left untouched.
     /// </summary>
     public int FirstSetNumber { get; init; } = 1;
+
+    /// <summary>The HDF5 writer to use.</summary>
+    public Hdf5Library Library { get; init; } = Hdf5Library.Auto;
+
+    /// <summary>
+    /// Continue the file of set <see cref="FirstSetNumber"/> in place when it exists (native writer only, see
+    /// <see cref="OutputSetWriter.AppendsInPlace"/>; the managed writer needs its writes replayed instead).
+    /// </summary>
+    public bool Append { get; init; }
+
+    /// <summary>
+    /// Managed writer only: after this many wall-clock seconds since a set file was last written, the current set's
+    /// writes so far are written out (the file is rewritten whole, under its final name), so a crash loses at most
+    /// that much. Infinity (the default) writes only full sets and at close.
+    /// </summary>
+    public double SetSeconds { get; init; } = double.PositiveInfinity;
+
+    /// <summary>Root attribute <c>run_id</c>; a new GUID when null. An appended file keeps its own.</summary>
+    public string? RunId { get; init; }
 }
 
 /// <summary>An output file could not be created or written. <see cref="Path"/> names the file or directory.</summary>

@@ -52,11 +52,14 @@ public static class Simulation
             Grid = dynamics.Grid,
             Tasks = definitions,
             FirstSetNumber = firstSet,
-        });
-        if (checkpoint is not null && (singleFile || checkpoint.WritesInFile < config.Output.MaxWrites))
+        }.WithOutputKeys(config.Output, append: checkpoint is not null));
+        RunEnding.AnnounceWriter(progress, options, writer, config.Output.SetSeconds);
+        // The native writer continues the interrupted set file in place; the managed one rewrites it.
+        if (checkpoint is not null && (singleFile || checkpoint.WritesInFile < config.Output.MaxWrites) && !writer.AppendsInPlace)
             RunResume.Replay(checkpoint.File, writer, definitions);
 
         StopVerdict? stop = null;
+        string? failure = null;
         void Warn(string text) => progress.Message(options.Error, $"warning: {text}");
 
         // Every tracker runs; the first stop wins, warnings are printed as they come.
@@ -116,9 +119,13 @@ public static class Simulation
         {
             stop = new StopVerdict(RunEnding.OutputError(dynamics.Time, e), ExitCodes.OutputError);
         }
+        catch (Exception e) when ((failure = e.Message) is null)
+        {
+            throw;   // never reached: the filter only records an unexpected error's message for run_status
+        }
         finally
         {
-            writer.Close();
+            writer.Close(RunEnding.Status(failure, stop?.Cause, stop?.ExitCode ?? ExitCodes.Success, dynamics.Time));
         }
 
         return RunEnding.Finish(progress, options, writer, stop?.Cause, stop?.ExitCode ?? ExitCodes.Success,
