@@ -2,7 +2,9 @@
 # Regenerate the key table of docs/configuration.md from the config schema (meanfield config-keys).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-table=$(dotnet run --project src/MeanField.Cli -c Release -- config-keys)
+# Build first, quietly: build warnings go to stdout and must not end up in the table.
+dotnet build src/MeanField.Cli -c Release -nologo -v q >/dev/null
+table=$(dotnet run --no-build --project src/MeanField.Cli -c Release -- config-keys)
 python3 - "$table" <<'PY'
 import sys, re
 p = 'docs/configuration.md'

@@ -12,10 +12,10 @@ public class ConfigRerunTests
         Directory.GetFiles(Path.Combine(RunTestSupport.RepositoryRoot(), "configs"), "*.yaml").OrderBy(f => f)
             .Select(f => new TestCaseData(f).SetArgDisplayNames(Path.GetFileName(f)));
 
-    // Provenance that legitimately differs between two runs of one config. A both-run file carries the particle
+    // Provenance that legitimately differs between two runs of one config (run_id is drawn anew for every run). A both-run file carries the particle
     // stage's provenance as particle_<name> only where it differs from the PDE stage's (created_utc: when the two
     // stages start in different seconds), so those are skipped too.
-    private static readonly string[] VaryingAttributes = ["created_utc", "command_line", "config_path"];
+    private static readonly string[] VaryingAttributes = ["created_utc", "command_line", "config_path", "run_id"];
 
     private static bool Varies(string attribute) => VaryingAttributes.Any(v => attribute == v || attribute == "particle_" + v);
 

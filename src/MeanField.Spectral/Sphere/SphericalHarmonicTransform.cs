@@ -212,7 +212,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     public string FftBackend => _ringFft is null ? _ffts![0][0].Backend : "fftw";
 
     /// <summary>
-    /// Stride between orders in the ring-mode buffers of <see cref="LegendreSynthesis"/>/<see cref="LegendreAnalysis"/>:
+    /// Stride between orders in the ring-mode buffers of <c>LegendreSynthesis</c>/<c>LegendreAnalysis</c>:
     /// the Fourier coefficient of order m on ring i is modes[m·ModeStride + i] (nlat rounded up to odd, so that
     /// consecutive orders do not alias in the cache). Buffers hold (L+1)·ModeStride entries.
     /// </summary>
