@@ -99,7 +99,8 @@ public sealed class CircleRunField : IRunField
 
     public string NumericalFailureAdvice(IntegrationException failure) => SpectralAdvice.NumericalFailure(_config);
 
-    private CircleDiagnostics Written => _written ?? throw new InvalidOperationException("PrepareWrite first");
+    /// <summary>The diagnostics of the current write (after <see cref="PrepareWrite"/>): what its tasks hold.</summary>
+    internal CircleDiagnostics Written => _written ?? throw new InvalidOperationException("PrepareWrite first");
 
     public IReadOnlyList<OutputTask> Tasks => _tasks ??=
     [

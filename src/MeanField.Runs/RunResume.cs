@@ -4,10 +4,9 @@ using MeanField.IO.Output;
 
 namespace MeanField.Runs;
 
-/// <summary>The last complete write of an interrupted run: enough to continue it exactly.</summary>
+/// <summary>The last complete write of an interrupted run: where it is; the dynamics reads its own state from there.</summary>
 public sealed record RunCheckpoint(
-    string File, int SetNumber, int WritesInFile, double Time, int WriteNumber, long Iteration, double WallTime,
-    double[] State, double[] ControllerState, double Energy);
+    string File, int SetNumber, int WritesInFile, double Time, int WriteNumber, long Iteration, double WallTime, double Energy);
 
 /// <summary>
 /// `meanfield run CONFIG --resume`: finds the run's files in the output directory, checks that they belong to the
@@ -32,17 +31,8 @@ public static partial class RunResume
             .Select(x => x.File).ToArray();
     }
 
-    /// <summary>The last write of a spectral run: its solver state and controller memory are tasks.</summary>
-    public static RunCheckpoint Read(RunConfig config, string currentConfigYaml) =>
-        Read(config, currentConfigYaml, (run, w) =>
-        {
-            if (!run.Has("tasks/state") || !run.Has("tasks/stepper_state"))
-                throw new ConfigException($"--resume: {run.Path} holds no solver state (written by an older version?)");
-            return (Row(run.Matrix("tasks/state"), w), Row(run.Matrix("tasks/stepper_state"), w));
-        });
-
-    /// <summary>The last write of a run; <paramref name="readState"/> reads the state and controller state of write w.</summary>
-    public static RunCheckpoint Read(RunConfig config, string currentConfigYaml, Func<RunFile, int, (double[] State, double[] Controller)> readState)
+    /// <summary>The last write of the run's files, after checking that they belong to the same config.</summary>
+    public static RunCheckpoint Read(RunConfig config, string currentConfigYaml)
     {
         var files = ExistingFiles(config.Output.Directory, config.Name);
         if (files.Count == 0)
@@ -53,11 +43,9 @@ public static partial class RunResume
         var times = run.Vector("scales/sim_time");
         if (times.Length == 0) throw new ConfigException($"--resume: {last} holds no writes");
         int w = times.Length - 1;
-        var (state, controller) = readState(run, w);
         return new RunCheckpoint(
             last, (int)(long)run.Attributes["set_number"], times.Length, times[w], (int)run.IntegerVector("scales/write_number")[w],
-            run.IntegerVector("scales/iteration")[w], run.Vector("scales/wall_time")[w],
-            state, controller, run.Vector("tasks/energy")[w]);
+            run.IntegerVector("scales/iteration")[w], run.Vector("scales/wall_time")[w], run.Vector("tasks/energy")[w]);
     }
 
     /// <summary>Write every write of <paramref name="file"/> again through <paramref name="writer"/>.</summary>

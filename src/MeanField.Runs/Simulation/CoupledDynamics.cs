@@ -65,9 +65,10 @@ public sealed class CoupledDynamics : IDynamics
 
     private Func<(double, double)> CircleDistance(RunConfig config)
     {
-        var solver = ((CircleRunField)_pde.Field).Solver;
+        var field = (CircleRunField)_pde.Field;
         int stride = config.Output.PositionStride;
-        return () => CoupledRun.CircleDistances(solver.Diagnose(CircleRunField.WrittenModes).Modes,
+        // The PDE's modes of this write, as its fourier_modes task holds them (PrepareWrite has computed them).
+        return () => CoupledRun.CircleDistances(field.Written.Modes,
             ParticleDiagnostics.EmpiricalModes(_particles.Positions.ToArray(), CircleRunField.WrittenModes),
             ParticleDiagnostics.Angles(_particles.Positions.ToArray(), stride));
     }

@@ -25,7 +25,7 @@ public static class Simulation
         RunCheckpoint? checkpoint = null;
         if (options.Resume)
         {
-            checkpoint = RunResume.Read(config, configYaml, (_, _) => ([], []));   // the dynamics reads its own state
+            checkpoint = RunResume.Read(config, configYaml);
             firstIndex = FindTime(times, checkpoint.Time, checkpoint.File) + 1;
             bool partialSet = singleFile || checkpoint.WritesInFile < config.Output.MaxWrites;
             firstSet = singleFile ? 1 : checkpoint.SetNumber + (partialSet ? 0 : 1);
