@@ -149,60 +149,10 @@ public static class ParticleDiagnostics
     }
 
     /// <summary>
-    /// Number of connected components of the graph with an edge i–j when ⟨x_i, x_j⟩ &gt; 1 − ε. Circle: O(N log N) by
-    /// sorting angles (consecutive gaps decide); d ≥ 3: a sweep over the first coordinate (|x_{i,0} − x_{j,0}| &lt; √(2ε)
-    /// is necessary for an edge) with union–find, O(N²) in the worst case.
+    /// Number of connected components of the graph with an edge i–j when ⟨x_i, x_j⟩ &gt; 1 − ε, by the manifold's method
+    /// (<see cref="ParticleManifold.ClusterCount"/>: sorted angles on the circle, a coordinate sweep with union–find otherwise).
     /// </summary>
-    public static int ClusterCount(ReadOnlySpan<double> x, int d, double epsilon)
-    {
-        int n = x.Length / d;
-        if (n == 0) return 0;
-        double threshold = 1 - epsilon;
-        if (d == 2)
-        {
-            var theta = Angles(x, 1);
-            Array.Sort(theta);
-            // Components are runs of sorted angles whose consecutive pairs are joined: with two or more missing consecutive
-            // edges, both arcs between points of different runs contain a gap too wide for an edge.
-            int breaks = 0;
-            for (int i = 0; i < n; i++)
-            {
-                double next = i + 1 < n ? theta[i + 1] : theta[0] + 2 * Math.PI;
-                if (!(Math.Cos(next - theta[i]) > threshold)) breaks++;
-            }
-            return Math.Max(breaks, 1);
-        }
-
-        var order = new int[n];
-        var key = new double[n];
-        for (int i = 0; i < n; i++) { order[i] = i; key[i] = x[i * d]; }
-        Array.Sort(key, order);
-        var parent = new int[n];
-        for (int i = 0; i < n; i++) parent[i] = i;
-        int Find(int a)
-        {
-            while (parent[a] != a) { parent[a] = parent[parent[a]]; a = parent[a]; }
-            return a;
-        }
-        double window = Math.Sqrt(2 * epsilon);
-        int components = n;
-        for (int s = 0; s < n; s++)
-        {
-            int i = order[s];
-            var xi = x.Slice(i * d, d);
-            for (int t = s + 1; t < n && key[t] - key[s] < window; t++)
-            {
-                int j = order[t];
-                int ri = Find(i), rj = Find(j);
-                if (ri == rj) continue;
-                var xj = x.Slice(j * d, d);
-                double dot = 0;
-                for (int c = 0; c < d; c++) dot += xi[c] * xj[c];
-                if (dot > threshold) { parent[ri] = rj; components--; }
-            }
-        }
-        return components;
-    }
+    public static int ClusterCount(ReadOnlySpan<double> x, int d, double epsilon) => ParticleManifold.For(d).ClusterCount(x, epsilon);
 }
 
 /// <summary>Pairwise cosine statistics (<see cref="ParticleDiagnostics.Cosines"/>); Min and CloseFraction over the first Sampled particles.</summary>

@@ -26,6 +26,7 @@ public sealed record ParticleModel
                 throw new ArgumentException($"{name} must hold {dimension}×{dimension} finite numbers (row-major).", name);
         Attention = attention;
         Dimension = dimension;
+        Manifold = ParticleManifold.For(dimension);
         Beta = beta;
         Diffusion = diffusion;
         Query = IsIdentity(query, dimension) ? null : (double[])query!.Clone();
@@ -35,6 +36,9 @@ public sealed record ParticleModel
 
     public AttentionKind Attention { get; }
     public int Dimension { get; }
+
+    /// <summary>S^{d−1} with what depends on d (retraction, cluster count, spectral sums, per-dimension observables).</summary>
+    public ParticleManifold Manifold { get; }
     public double Beta { get; }
     public double Diffusion { get; }
     public double[]? Query { get; }

@@ -37,6 +37,8 @@ public sealed class ParticleStepper
     private const int ChunkSize = 512;
 
     private readonly ParticleModel _model;
+    private readonly ParticleManifold _manifold;
+    private readonly CircleManifold? _circle;   // S¹ integrates common noise on the angle (exact rotations)
     private readonly IParticleInteraction _interaction;
     private readonly ParticleIntegrator _integrator;
     private readonly int _n, _d;
@@ -56,6 +58,8 @@ public sealed class ParticleStepper
         if (commonNoise is not null && commonNoise.Dimension != model.Dimension)
             throw new ArgumentException($"the common noise is for dimension {commonNoise.Dimension}, the model has {model.Dimension}.", nameof(commonNoise));
         _model = model;
+        _manifold = model.Manifold;
+        _circle = _manifold as CircleManifold;
         _interaction = interaction;
         _integrator = integrator;
         _n = count;
@@ -68,7 +72,7 @@ public sealed class ParticleStepper
         _k4 = integrator == ParticleIntegrator.Rk4 ? new double[size] : [];
         _stage = integrator == ParticleIntegrator.Layer ? [] : new double[size];
         _noise = model.Diffusion > 0 ? new double[size] : [];
-        _w1 = model.Diffusion > 0 || (commonNoise is not null && model.Dimension == 2) ? new double[size] : [];
+        _w1 = model.Diffusion > 0 || (commonNoise is not null && _circle is not null) ? new double[size] : [];
         _w2 = model.Diffusion > 0 && integrator == ParticleIntegrator.Heun ? new double[size] : [];
         _common = commonNoise;
         bool heunCommon = commonNoise is not null && integrator == ParticleIntegrator.Heun;
@@ -110,7 +114,7 @@ public sealed class ParticleStepper
                 Evaluate(_stage, _k4);
                 for (int a = 0; a < x.Length; a++) x[a] += h / 6 * (_k1[a] + 2 * (_k2[a] + _k3[a]) + _k4[a]);
                 break;
-            case ParticleIntegrator.Heun when _common is not null && _d == 2:
+            case ParticleIntegrator.Heun when _common is not null && _circle is not null:
                 CircleHeun(x, h, noisy);
                 break;
             case ParticleIntegrator.Heun when _common is not null:
@@ -121,14 +125,14 @@ public sealed class ParticleStepper
                 Combine(_stage, x, h, _k1);
                 if (noisy)
                 {
-                    ProjectNoise(x, _noise, _w1);
+                    _manifold.ProjectTangent(x, _noise, _w1);
                     for (int a = 0; a < x.Length; a++) _stage[a] += _w1[a];
                 }
                 Evaluate(_stage, _k2);
                 for (int a = 0; a < x.Length; a++) x[a] += 0.5 * h * (_k1[a] + _k2[a]);
                 if (noisy)
                 {
-                    ProjectNoise(_stage, _noise, _w2);
+                    _manifold.ProjectTangent(_stage, _noise, _w2);
                     for (int a = 0; a < x.Length; a++) x[a] += 0.5 * (_w1[a] + _w2[a]);
                 }
                 break;
@@ -136,7 +140,7 @@ public sealed class ParticleStepper
                 Evaluate(x, _k1);
                 if (noisy)
                 {
-                    ProjectNoise(x, _noise, _w1);
+                    _manifold.ProjectTangent(x, _noise, _w1);
                     for (int a = 0; a < x.Length; a++) x[a] += _w1[a];
                 }
                 if (_common is not null)
@@ -147,7 +151,7 @@ public sealed class ParticleStepper
                 for (int a = 0; a < x.Length; a++) x[a] += h * _k1[a];
                 break;
         }
-        Normalise(x);
+        _manifold.Retract(x);
         Steps++;
     }
 
@@ -156,23 +160,23 @@ public sealed class ParticleStepper
     {
         Evaluate(x, _k1);
         _common!.Evaluate(x, _c1);
-        ProjectNoise(x, _c1, _c1);
+        _manifold.ProjectTangent(x, _c1, _c1);
         Combine(_stage, x, h, _k1);
         for (int a = 0; a < x.Length; a++) _stage[a] += _c1[a];
         if (noisy)
         {
-            ProjectNoise(x, _noise, _w1);
+            _manifold.ProjectTangent(x, _noise, _w1);
             for (int a = 0; a < x.Length; a++) _stage[a] += _w1[a];
         }
         _stage.CopyTo(_hat, 0);
-        Normalise(_hat);
+        _manifold.Retract(_hat);
         Evaluate(_hat, _k2);
         _common.Evaluate(_hat, _c2);
-        ProjectNoise(_hat, _c2, _c2);
+        _manifold.ProjectTangent(_hat, _c2, _c2);
         for (int a = 0; a < x.Length; a++) x[a] += 0.5 * (h * (_k1[a] + _k2[a]) + _c1[a] + _c2[a]);
         if (noisy)
         {
-            ProjectNoise(_hat, _noise, _w2);
+            _manifold.ProjectTangent(_hat, _noise, _w2);
             for (int a = 0; a < x.Length; a++) x[a] += 0.5 * (_w1[a] + _w2[a]);
         }
     }
@@ -190,28 +194,21 @@ public sealed class ParticleStepper
         for (int i = 0; i < n; i++)
         {
             double x0 = x[2 * i], x1 = x[2 * i + 1];
-            double delta = AngularRate(x0, x1, h * _k1[2 * i] + _c1[2 * i], h * _k1[2 * i + 1] + _c1[2 * i + 1]);
-            if (noisy) delta += AngularRate(x0, x1, _noise[2 * i], _noise[2 * i + 1]);
+            double delta = CircleManifold.AngularRate(x0, x1, h * _k1[2 * i] + _c1[2 * i], h * _k1[2 * i + 1] + _c1[2 * i + 1]);
+            if (noisy) delta += CircleManifold.AngularRate(x0, x1, _noise[2 * i], _noise[2 * i + 1]);
             _w1[2 * i] = delta;   // Δ₁ (angle) kept in the first slot
-            var (sin, cos) = Math.SinCos(delta);
-            _hat[2 * i] = cos * x0 - sin * x1;
-            _hat[2 * i + 1] = sin * x0 + cos * x1;
+            (_hat[2 * i], _hat[2 * i + 1]) = CircleManifold.Rotate(x0, x1, delta);
         }
         Evaluate(_hat, _k2);
         _common.Evaluate(_hat, _c2);
         for (int i = 0; i < n; i++)
         {
             double y0 = _hat[2 * i], y1 = _hat[2 * i + 1];
-            double delta = AngularRate(y0, y1, h * _k2[2 * i] + _c2[2 * i], h * _k2[2 * i + 1] + _c2[2 * i + 1]);
-            if (noisy) delta += AngularRate(y0, y1, _noise[2 * i], _noise[2 * i + 1]);
-            var (sin, cos) = Math.SinCos(0.5 * (_w1[2 * i] + delta));
-            double x0 = x[2 * i], x1 = x[2 * i + 1];
-            x[2 * i] = cos * x0 - sin * x1;
-            x[2 * i + 1] = sin * x0 + cos * x1;
+            double delta = CircleManifold.AngularRate(y0, y1, h * _k2[2 * i] + _c2[2 * i], h * _k2[2 * i + 1] + _c2[2 * i + 1]);
+            if (noisy) delta += CircleManifold.AngularRate(y0, y1, _noise[2 * i], _noise[2 * i + 1]);
+            (x[2 * i], x[2 * i + 1]) = CircleManifold.Rotate(x[2 * i], x[2 * i + 1], 0.5 * (_w1[2 * i] + delta));
         }
     }
-
-    private static double AngularRate(double x0, double x1, double v0, double v1) => x0 * v1 - x1 * v0;
 
     private void Evaluate(double[] x, double[] k)
     {
@@ -243,34 +240,5 @@ public sealed class ParticleStepper
                     _noise[i * d + c] = sigma * RandomStream.GaussianAt(_seed, RandomStreams.IdiosyncraticNoise, first + (ulong)c);
             }
         });
-    }
-
-    /// <summary>projected_i = P_{x̂_i} field_i with x̂_i = x_i/|x_i| (x may be an off-sphere stage point; projected may be field).</summary>
-    private void ProjectNoise(double[] x, double[] field, double[] projected)
-    {
-        int d = _d;
-        for (int i = 0; i < _n; i++)
-        {
-            var xi = x.AsSpan(i * d, d);
-            var f = field.AsSpan(i * d, d);
-            var p = projected.AsSpan(i * d, d);
-            double norm2 = 0, radial = 0;
-            for (int c = 0; c < d; c++) { norm2 += xi[c] * xi[c]; radial += xi[c] * f[c]; }
-            radial /= norm2;
-            for (int c = 0; c < d; c++) p[c] = f[c] - radial * xi[c];
-        }
-    }
-
-    private void Normalise(double[] x)
-    {
-        int d = _d;
-        for (int i = 0; i < _n; i++)
-        {
-            var xi = x.AsSpan(i * d, d);
-            double s = 0;
-            for (int c = 0; c < d; c++) s += xi[c] * xi[c];
-            double inv = 1 / Math.Sqrt(s);
-            for (int c = 0; c < d; c++) xi[c] *= inv;
-        }
     }
 }

@@ -1,7 +1,10 @@
+using System.Numerics;
+using MeanField.Analysis;
 using MeanField.Core;
 using MeanField.Core.Noise;
 using MeanField.IO.Config;
 using MeanField.IO.Output;
+using MeanField.Particles;
 using MeanField.Spectral.Circle;
 using MeanField.Spectral.Steppers;
 
@@ -140,6 +143,25 @@ public sealed class CircleRunField : IRunField
             }
             return attributes;
         }
+    }
+
+    /// <summary>Exact W1 between the density and the written particles (CircleWasserstein), and the L² distance of modes |k| ≤ 32.</summary>
+    public ParticleDistance ParticleDistance(RunConfig config)
+    {
+        int stride = config.Output.PositionStride;
+        return new ParticleDistance(
+            "W1 between the PDE density and the empirical measure of the written particles (exact, via the CDF of the band-limited density)",
+            "L2(dtheta) norm of the difference of the projections of PDE density and empirical measure on modes |k| <= 32",
+            ComputesW1: true,
+            x => Distances(Written.Modes, ParticleDiagnostics.EmpiricalModes(x, WrittenModes), ParticleDiagnostics.Angles(x, stride)));
+    }
+
+    internal static (double W1, double L2) Distances(Complex[] pde, Complex[] empirical, ReadOnlySpan<double> angles)
+    {
+        double sum = 0;
+        for (int k = 0; k < WrittenModes; k++) sum += (k == 0 ? 1 : 2) * (pde[k] - empirical[k]).Magnitude * (pde[k] - empirical[k]).Magnitude;
+        double w1 = CircleWasserstein.W1(new CircleDensity(pde), angles);
+        return (w1, Math.Sqrt(2 * Math.PI * sum));
     }
 
     public WriteSnapshot PrepareWrite()

@@ -7,19 +7,6 @@ using MeanField.Analysis;
 namespace MeanField.Runs;
 
 /// <summary>
-/// solver.kind: both — the PDE/SPDE and the particle system from the same initial law, on one common-noise path, in one
-/// file, with their distance at every write: what conditional propagation of chaos is checked on (MATH §3.3).
-/// </summary>
-/// <remarks>
-/// The two runs are the ordinary spectral and particle runs (so each behaves exactly as on its own), written to a
-/// temporary directory and merged: the PDE's tasks keep their names, the particles' get the prefix particle_, and
-/// /tasks/noise_increments, which both write, must agree bit for bit (checked: it proves the path is shared). With
-/// common noise the particles step with solver.dt, the SPDE's step, because the path is keyed by step on that grid.
-/// Distances: circle, the exact W1 between the PDE density and the empirical measure of the written particles
-/// (CircleWasserstein) and the L² norm of the difference of the projections on modes |k| ≤ 32; S², the L² norm of the
-/// difference of the projections on degrees ≤ min(lmax, output.harmonic_degree).
-/// </remarks>
-/// <summary>
 /// solver.kind: both — the PDE/SPDE and the particle system from the same initial law, on one common-noise path,
 /// advanced together through <see cref="Simulation.Run"/> as one <see cref="CoupledDynamics"/>, in one file, with their
 /// distance at every write: what conditional propagation of chaos is checked on (MATH §3.3).
@@ -27,10 +14,10 @@ namespace MeanField.Runs;
 /// <remarks>
 /// The PDE's tasks keep their names, the particles' get the prefix particle_, and /tasks/noise_increments, which both
 /// draw, must agree bit for bit at every write (checked: it proves the path is shared). With common noise the
-/// particles step with solver.dt, the SPDE's step, because the path is keyed by step on that grid. Distances: circle,
-/// the exact W1 between the PDE density and the empirical measure of the written particles (CircleWasserstein) and
-/// the L² norm of the difference of the projections on modes |k| ≤ 32; S², the L² norm of the difference of the
-/// projections on degrees ≤ min(lmax, output.harmonic_degree).
+/// particles step with solver.dt, the SPDE's step, because the path is keyed by step on that grid. The distances are
+/// the geometry's (<see cref="IRunField.ParticleDistance"/>): circle, the exact W1 between the PDE density and the
+/// empirical measure of the written particles and the L² norm of the difference of the projections on modes |k| ≤ 32;
+/// S², the L² norm of the difference of the projections on degrees ≤ min(lmax, output.harmonic_degree).
 /// </remarks>
 public static class CoupledRun
 {
@@ -48,29 +35,5 @@ public static class CoupledRun
         var particles = new ParticleDynamics(particleConfig, options, config.Model.CommonNoise is null ? null : config.Solver.Dt);
         using var coupled = new CoupledDynamics(config, pde, particles);
         return Simulation.Run(config with { Particles = config.Particles with { Count = particles.Count } }, coupled, options);
-    }
-
-    /// <summary>Circle: exact W1 between the PDE density and the written particles, and the L² distance of modes |k| ≤ 32.</summary>
-    internal static (double W1, double L2) CircleDistances(Complex[] pde, Complex[] empirical, ReadOnlySpan<double> angles)
-    {
-        int modes = CircleRunField.WrittenModes;
-        double sum = 0;
-        for (int k = 0; k < modes; k++) sum += (k == 0 ? 1 : 2) * (pde[k] - empirical[k]).Magnitude * (pde[k] - empirical[k]).Magnitude;
-        double w1 = CircleWasserstein.W1(new CircleDensity(pde), angles);
-        return (w1, Math.Sqrt(2 * Math.PI * sum));
-    }
-
-    /// <summary>S²: the L² distance of the projections on degrees ≤ min(lmax, lp); W1 is not computed (NaN).</summary>
-    internal static (double W1, double L2) SphereDistances(Complex[] a, int lmax, Complex[] b, int lp)
-    {
-        int l = Math.Min(lmax, lp);
-        double sum = 0;
-        for (int m = 0; m <= l; m++)
-            for (int n = m; n <= l; n++)
-            {
-                var diff = a[SphericalHarmonics.Index(lmax, n, m)] - b[SphericalHarmonics.Index(lp, n, m)];
-                sum += (m == 0 ? 1 : 2) * diff.Magnitude * diff.Magnitude;
-            }
-        return (double.NaN, Math.Sqrt(sum));
     }
 }

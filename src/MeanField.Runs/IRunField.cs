@@ -41,7 +41,19 @@ public interface IRunField : IDisposable
 
     /// <summary>Advice after a numerical failure of the stepper.</summary>
     string NumericalFailureAdvice(IntegrationException failure);
+
+    /// <summary>
+    /// solver.kind both: how this geometry measures the distance between its density at the current write (after
+    /// <see cref="PrepareWrite"/>) and the empirical measure of the particles; null where particles cannot follow it.
+    /// </summary>
+    ParticleDistance? ParticleDistance(RunConfig config) => null;
 }
+
+/// <summary>
+/// A geometry's PDE–particle distances at a write (solver.kind both): W1 where it is computed (else NaN, documented as
+/// not computed) and an L² distance of projections, each with the description its task carries.
+/// </summary>
+public sealed record ParticleDistance(string W1Description, string L2Description, bool ComputesW1, Func<double[], (double W1, double L2)> Measure);
 
 /// <summary>The advice the PDE runs give when they stop, shared by every geometry.</summary>
 internal static class SpectralAdvice

@@ -152,6 +152,30 @@ public sealed class SphereRunField : IRunField
         ["state_layout"] = "Re a_0, Im a_0, Re a_1, Im a_1, ... over the coefficients of /tasks/sh_coefficients (m-major)",
     };
 
+    /// <summary>W1 is not computed on S² (NaN); the L² distance of the projections on degrees ≤ min(lmax, output.harmonic_degree).</summary>
+    public ParticleDistance ParticleDistance(RunConfig config)
+    {
+        int lp = config.Output.HarmonicDegree;
+        return new ParticleDistance(
+            "not computed on S^2 (NaN); see pde_particle_l2",
+            "L2(sigma) norm of the difference of the projections of PDE density and empirical measure on degrees <= min(lmax, output.harmonic_degree)",
+            ComputesW1: false,
+            x => (double.NaN, L2Distance(_solver.Coefficients(), _solver.Basis.Lmax, SphericalHarmonics.EmpiricalCoefficients(x, lp), lp)));
+    }
+
+    internal static double L2Distance(Complex[] a, int lmax, Complex[] b, int lp)
+    {
+        int l = Math.Min(lmax, lp);
+        double sum = 0;
+        for (int m = 0; m <= l; m++)
+            for (int n = m; n <= l; n++)
+            {
+                var diff = a[SphericalHarmonics.Index(lmax, n, m)] - b[SphericalHarmonics.Index(lp, n, m)];
+                sum += (m == 0 ? 1 : 2) * diff.Magnitude * diff.Magnitude;
+            }
+        return Math.Sqrt(sum);
+    }
+
     public WriteSnapshot PrepareWrite()
     {
         var d = _written = _solver.Diagnose();

@@ -179,16 +179,20 @@ public sealed class YamlSources(string file)
 {
     private readonly Dictionary<YamlNode, string> _overrides = new(ReferenceEqualityComparer.Instance);
 
-    public void MarkOverride(YamlNode node, string option)
+    /// <summary>The node (and its children) came from <c>--set option</c>: errors name that instead of a line.</summary>
+    public void MarkOverride(YamlNode node, string option) => MarkOrigin(node, $"--set {option}");
+
+    /// <summary>The node (and its children) came from <paramref name="origin"/> (e.g. a command-line option): errors name it.</summary>
+    public void MarkOrigin(YamlNode node, string origin)
     {
-        _overrides[node] = option;
-        foreach (var child in node.AllNodes) _overrides[child] = option;
+        _overrides[node] = origin;
+        foreach (var child in node.AllNodes) _overrides[child] = origin;
     }
 
     public string Locate(YamlNode? node)
     {
         if (node is null) return file;
-        if (_overrides.TryGetValue(node, out var option)) return $"--set {option}";
+        if (_overrides.TryGetValue(node, out var origin)) return origin;
         return $"{file}:{node.Start.Line}:{node.Start.Column}";
     }
 }

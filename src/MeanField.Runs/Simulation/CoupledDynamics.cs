@@ -24,7 +24,8 @@ public sealed class CoupledDynamics : IDynamics
     {
         _pde = pde;
         _particles = particles;
-        bool circle = config.Geometry == GeometryKind.Circle;
+        var distance = pde.Field.ParticleDistance(config)
+            ?? throw new ConfigException($"solver.kind both: geometry {config.Geometry.Name()} has no PDE–particle distance (particles cannot follow it)");
         var particleTasks = particles.Tasks.ToDictionary(t => t.Name);
         var tasks = new List<OutputTask>();
         foreach (var task in pde.Tasks)
@@ -36,15 +37,11 @@ public sealed class CoupledDynamics : IDynamics
         }
         foreach (var task in particleTasks.Values.OrderBy(t => particles.Tasks.ToList().IndexOf(t)))
             tasks.Add(Prefixed(task));
-        tasks.Add(OutputTask.Scalar("pde_particle_w1", circle
-            ? "W1 between the PDE density and the empirical measure of the written particles (exact, via the CDF of the band-limited density)"
-            : "not computed on S^2 (NaN); see pde_particle_l2", () => _distance.W1) with { NaNMeansNotComputed = !circle });
-        tasks.Add(OutputTask.Scalar("pde_particle_l2", circle
-            ? "L2(dtheta) norm of the difference of the projections of PDE density and empirical measure on modes |k| <= 32"
-            : "L2(sigma) norm of the difference of the projections of PDE density and empirical measure on degrees <= min(lmax, output.harmonic_degree)", () => _distance.L2));
+        tasks.Add(OutputTask.Scalar("pde_particle_w1", distance.W1Description, () => _distance.W1) with { NaNMeansNotComputed = !distance.ComputesW1 });
+        tasks.Add(OutputTask.Scalar("pde_particle_l2", distance.L2Description, () => _distance.L2));
         _tasks = [.. tasks];
         _trackers = [.. pde.Trackers, .. particles.Trackers.Select(t => (ITracker)new ParticleTracker(t, this))];
-        Distance = circle ? CircleDistance(config) : SphereDistance(config);
+        Distance = () => distance.Measure(_particles.Positions.ToArray());
     }
 
     private Func<(double, double)> Distance { get; }
@@ -62,24 +59,6 @@ public sealed class CoupledDynamics : IDynamics
 
     private static double[] SameIncrements(double[] pde, double[] particles) =>
         pde.AsSpan().SequenceEqual(particles) ? pde : throw new InvalidOperationException("the PDE and the particles drew different noise increments");
-
-    private Func<(double, double)> CircleDistance(RunConfig config)
-    {
-        var field = (CircleRunField)_pde.Field;
-        int stride = config.Output.PositionStride;
-        // The PDE's modes of this write, as its fourier_modes task holds them (PrepareWrite has computed them).
-        return () => CoupledRun.CircleDistances(field.Written.Modes,
-            ParticleDiagnostics.EmpiricalModes(_particles.Positions.ToArray(), CircleRunField.WrittenModes),
-            ParticleDiagnostics.Angles(_particles.Positions.ToArray(), stride));
-    }
-
-    private Func<(double, double)> SphereDistance(RunConfig config)
-    {
-        var solver = ((SphereRunField)_pde.Field).Solver;
-        int lp = config.Output.HarmonicDegree;
-        return () => CoupledRun.SphereDistances(solver.Coefficients(), solver.Basis.Lmax,
-            MeanField.Core.SphericalHarmonics.EmpiricalCoefficients(_particles.Positions.ToArray(), lp), lp);
-    }
 
     public double Time => _pde.Time;
     public long Steps => _pde.Steps;

@@ -137,7 +137,7 @@ public sealed class ParticleDynamics : IDynamics
 
     public string Summary(double wall)
     {
-        string kernel = _interaction.SpectralModes > 0 ? $"spectral, {(_d == 3 ? "L" : "K")} = {_interaction.SpectralModes}" : "dense";
+        string kernel = _interaction.SpectralModes > 0 ? $"spectral, {_model.Manifold.SpectralOrderSymbol} = {_interaction.SpectralModes}" : "dense";
         return $"t = {Time:G6}, N = {_n}, {_stepper.Steps} {Config.Particles.Integrator.Name()} steps, " +
                $"{_stepper.Evaluations} drift evaluations ({kernel}) in {wall:F2} s ({(wall > 0 ? _stepper.Evaluations / wall : 0):F0}/s)";
     }
@@ -154,23 +154,20 @@ public sealed class ParticleDynamics : IDynamics
                 for (int i = 0, w = 0; i < _n; i += _stride, w++) _x.AsSpan(i * d, d).CopyTo(_positions.AsSpan(w * d, d));
                 return _positions;
             }));
-            if (d == 2) tasks.Add(OutputTask.Real("angles", [written], "theta_i = atan2(x_i1, x_i0) in [0, 2pi), same particles as positions", () => ParticleDiagnostics.Angles(_x, _stride)));
         }
-        if (d == 2)
+        // What exists in this dimension only (angles and Fourier modes on S¹, a_l^m on S²) comes from the manifold.
+        var options = new ObservableOptions(c.Output.Positions, _stride, written, ParticleRun.WrittenModes, c.Output.HarmonicDegree);
+        var snapshot = new ParticleSnapshot(_x, _drift);
+        foreach (var o in _model.Manifold.Observables(options))
         {
-            tasks.Add(OutputTask.Complex("empirical_modes", [ParticleRun.WrittenModes], "(1/2pi)(1/N) sum_j e^{-ik theta_j}, k = 0..32: the empirical measure's Fourier coefficients, normalised as the PDE's fourier_modes (k=0: 1/2pi)",
-                () => ParticleDiagnostics.EmpiricalModes(_x, ParticleRun.WrittenModes)));
-            tasks.Add(OutputTask.Scalar("net_flux", "(1/N) sum_i dtheta_i/dt: rate of the mean lifted angle; 0 for USA (MATH §2.5)", () => ParticleDiagnostics.NetFlux(_x, _drift)));
-        }
-        if (d == 3)
-        {
-            int l = c.Output.HarmonicDegree;
-            tasks.Add(OutputTask.Complex("empirical_sh_coefficients", [SphericalHarmonics.CountFor(l)],
-                $"(1/N) sum_j conj(Y_l^m(x_j)), m >= 0, l <= {l} (output.harmonic_degree): the empirical measure's a_l^m, normalised and laid out as the sphere PDE's sh_coefficients (orthonormal, Condon-Shortley; index(l,m) = m(2L+3-m)/2 + (l-m); a_0^0 = 1/sqrt(4pi))",
-                () => SphericalHarmonics.EmpiricalCoefficients(_x, l)));
+            tasks.Add(o.ComplexValue is { } complex
+                ? OutputTask.Complex(o.Name, o.Shape, o.Description, () => complex(snapshot))
+                : o.Shape.Length == 0
+                    ? OutputTask.Scalar(o.Name, o.Description, () => o.RealValue!(snapshot)[0])
+                    : OutputTask.Real(o.Name, o.Shape, o.Description, () => o.RealValue!(snapshot)));
         }
         tasks.Add(OutputTask.Scalar("energy", "E = (1/(2 beta N^2)) sum_{i,j} e^{beta <Q x_i, K x_j>} (identity case Q = K = I, MATH §2.5)", () => _energy));
-        tasks.Add(OutputTask.Scalar("cluster_count", "connected components of the graph <x_i, x_j> > 1 - output.cluster_epsilon", () => ParticleDiagnostics.ClusterCount(_x, d, eps)));
+        tasks.Add(OutputTask.Scalar("cluster_count", "connected components of the graph <x_i, x_j> > 1 - output.cluster_epsilon", () => _model.Manifold.ClusterCount(_x, eps)));
         tasks.Add(OutputTask.Scalar("rotation_rate", "|| (1/N) sum_i (v_i x_i^T - x_i v_i^T) ||_F with v_i the drift: 0 for USA (MATH §2.5)", () => ParticleDiagnostics.RotationRate(_x, _drift, d)));
         tasks.Add(OutputTask.Scalar("p3_energy", "P3 energy (1/2)(e^beta - (1/N^2) sum_{i,j} e^{beta <x_i, x_j>}) >= 0, 0 iff all particles coincide (MATH §3.2, §5)", () => P3Energy(_x, d, _model, _energy)));
         tasks.Add(OutputTask.Scalar("cosine_mean", "mean of <x_i, x_j> over pairs i != j: (|sum x_i|^2 - N)/(N(N-1))", () => Cosines.Mean));
