@@ -112,7 +112,7 @@ public static class ConfigLoader
     }
 
     /// <summary>Largest ambient dimension accepted for geometry sphere.</summary>
-    public const int MaxDimension = 4096;
+    public const int MaxDimension = GeometryRules.MaxParticleDimension;
 
     private static RunConfig Bind(YamlMappingReader root, string defaultName, string baseDirectory)
     {
@@ -126,19 +126,14 @@ public static class ConfigLoader
         // spectral solver's (whose laws the particles also sample on S¹ and S²).
         bool particles = kind == SolverKind.Particles;
         var geometry = root.Choice("geometry", GeometryKind.Circle);
-        if (kind == SolverKind.Both && geometry == GeometryKind.Zonal)
-            throw s.Error(s.Node("kind"), "kind", "both needs geometry circle or sphere (particles cannot follow the axisymmetric zonal reduction)");
-        bool sphereSpectral = geometry == GeometryKind.Sphere && !particles;
-        if (geometry == GeometryKind.Zonal && particles)
-            throw root.Error(root.Node("geometry"), "geometry", "geometry zonal is an axisymmetric PDE reduction; particles live on the full sphere: use geometry: sphere with solver.kind particles");
-        bool zonal = geometry == GeometryKind.Zonal;
-        int dimension = geometry switch
-        {
-            GeometryKind.Zonal => root.Int("dimension", 3, d => d >= 2 && d <= 1 << 16, "must be between 2 and 65536 for geometry zonal"),
-            GeometryKind.Sphere when sphereSpectral => root.Int("dimension", 3, d => d == 3, "must be 3 for geometry sphere with solver.kind spectral (the harmonic solver is on S^2; use geometry zonal for axisymmetric densities on S^(d-1), or solver.kind particles)"),
-            GeometryKind.Sphere => root.Int("dimension", 3, d => d >= 2 && d <= MaxDimension, $"must be between 2 and {MaxDimension} for geometry sphere (S^(d-1) in R^d)"),
-            _ => root.Int("dimension", 2, d => d == 2, "must be 2 for geometry circle (use geometry: sphere or zonal for d ≥ 3)"),
-        };
+        var rules = GeometryRules.All[geometry];
+        if (kind == SolverKind.Both && rules.ParticlesRefusal is { } refusal)
+            throw s.Error(s.Node("kind"), "kind", $"both needs a geometry particles can follow ({refusal}); use geometry circle or sphere");
+        if (particles && rules.ParticlesRefusal is { } refused)
+            throw root.Error(root.Node("geometry"), "geometry", $"{refused}: use geometry: sphere with solver.kind particles");
+        var (dimensionRule, resolutionRule) = particles ? rules.Particles!.Value : (rules.Dimension, rules.Resolution);
+        bool zonal = geometry == GeometryKind.Zonal, sphereSpectral = geometry == GeometryKind.Sphere && !particles;
+        int dimension = root.Int("dimension", dimensionRule.Default, dimensionRule.Valid, dimensionRule.Requirement);
 
         var m = root.Mapping("model");
         string attention = m.Choice("attention", "usa", ["sa", "usa"]);
@@ -161,11 +156,7 @@ public static class ConfigLoader
         var solver = new SolverConfig
         {
             Kind = kind,
-            Resolution = zonal
-                ? s.Int("resolution", 64, n => n >= 2 && n <= 4096, "is the largest Gegenbauer degree for geometry zonal and must lie between 2 and 4096")
-                : sphereSpectral
-                    ? s.Int("resolution", 63, n => n >= 2 && n <= 1023, "is lmax for geometry sphere and must lie between 2 and 1023")
-                    : s.Int("resolution", 256, n => n >= 8 && n % 2 == 0 && n <= 1 << 22, "must be an even number of grid points between 8 and 4194304"),
+            Resolution = s.Int("resolution", resolutionRule.Default, resolutionRule.Valid, resolutionRule.Requirement),
             Stepper = s.Choice("stepper", model.CommonNoise is null ? StepperKind.Dopri5 : StepperKind.GaussSplitting),
             Dt = s.Double("dt", 1e-3, x => x > 0, "must be > 0"),
             Tolerance = s.Double("tolerance", 1e-9, x => x > 0 && x < 1, "must lie in (0, 1)"),
