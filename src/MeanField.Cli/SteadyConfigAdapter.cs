@@ -40,7 +40,7 @@ internal static class SteadyConfigAdapter
         {
             case GeometryKind.Circle:
             {
-                var circle = CircleSteadyGeometry.Create(m.Attention, m.Beta, c.Solver.Resolution, m.AttentionScale, c.Solver.Fft.Name());
+                var circle = CircleSteadyGeometry.Create(m.Attention, m.Beta, c.Solver.Resolution, m.AttentionScale, c.Solver.Fft);
                 var coefficients = InitialLawMapping.FromConfig(c).CircleCoefficients(circle.Basis.MaxWavenumber);
                 if (coefficients.Length > circle.Basis.MaxWavenumber + 1)
                 {
@@ -53,7 +53,7 @@ internal static class SteadyConfigAdapter
             }
             case GeometryKind.Sphere:
             {
-                var sphere = new SphereSteadyGeometry(m.Attention, m.Beta, c.Solver.Resolution, m.AttentionScale, c.Solver.Fft.Name());
+                var sphere = new SphereSteadyGeometry(m.Attention, m.Beta, c.Solver.Resolution, m.AttentionScale, c.Solver.Fft);
                 geometry = sphere;
                 start = sphere.Basis.StateFromCoefficients(InitialLawMapping.FromConfig(c).SphereCoefficients(c.Solver.Resolution));
                 break;

@@ -26,7 +26,7 @@ public sealed class CircleRunField : IRunField
     private readonly CircleNoiseField? _noise;
     private readonly CommonNoiseConfig? _noiseConfig;
     private readonly NoiseIncrementsTask? _noiseIncrements;
-    private readonly string _stepper;
+    private readonly StepperKind _stepper;
     private readonly RunConfig _config;
     private CircleDiagnostics? _written;
     private OutputTask[]? _tasks;
@@ -35,7 +35,7 @@ public sealed class CircleRunField : IRunField
     {
         var s = config.Solver;
         _config = config;
-        _stepper = s.Stepper.Name();
+        _stepper = s.Stepper;
         var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion) { AttentionScale = config.Model.AttentionScale };
         var basis = new FourierCircleBasis(s.Resolution);
         var coefficients = InitialLaws.InitialLawMapping.FromConfig(config).CircleCoefficients(basis.MaxWavenumber);
@@ -51,8 +51,8 @@ public sealed class CircleRunField : IRunField
         try
         {
             _solver = _noise is null
-                ? new CircleSpectralSolver(model, s.Resolution, coefficients, new StepperOptions(s.Stepper.Name(), s.Dt, s.Tolerance), s.Fft.Name())
-                : new CircleSpectralSolver(model, s.Resolution, coefficients, _noise, new StochasticOptions(s.Stepper.Name(), s.Dt, config.Seed, noisePath), s.Fft.Name());
+                ? new CircleSpectralSolver(model, s.Resolution, coefficients, new StepperOptions(s.Stepper, s.Dt, s.Tolerance), s.Fft)
+                : new CircleSpectralSolver(model, s.Resolution, coefficients, _noise, new StochasticOptions(s.Stepper, s.Dt, config.Seed, noisePath), s.Fft);
         }
         catch (InvalidOperationException e)   // e.g. fft: fftw without the library
         {

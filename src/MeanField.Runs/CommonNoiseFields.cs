@@ -1,3 +1,4 @@
+using MeanField.Core;
 using System.Globalization;
 using MeanField.Core.Noise;
 using MeanField.IO.Config;
@@ -58,7 +59,7 @@ public static class CommonNoiseFields
     /// (kind mlp), components, κ_trunc(1), the path (index and step) and the stochastic form of the stepper.
     /// </summary>
     public static void AddAttributes(IDictionary<string, object> attributes, CommonNoiseConfig noise, int components,
-        double kappaTrunc, CommonNoisePath path, string stepper)
+        double kappaTrunc, CommonNoisePath path, StepperKind stepper)
     {
         attributes["noise_kind"] = noise.Kind.Name();
         if (noise.Kind == NoiseKind.Mlp)
@@ -71,7 +72,7 @@ public static class CommonNoiseFields
         attributes["noise_kappa_trunc"] = kappaTrunc;
         attributes["noise_path"] = path.Path;
         attributes["noise_dt"] = path.Dt;
-        attributes["noise_form"] = stepper == "euler_maruyama" ? "ito" : "stratonovich";
+        attributes["noise_form"] = stepper == StepperKind.EulerMaruyama ? "ito" : "stratonovich";
     }
 }
 

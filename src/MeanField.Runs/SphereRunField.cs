@@ -20,7 +20,7 @@ public sealed class SphereRunField : IRunField
     private readonly double[] _density;
     private readonly CommonNoiseConfig? _noiseConfig;
     private readonly NoiseIncrementsTask? _noiseIncrements;
-    private readonly string _stepper;
+    private readonly StepperKind _stepper;
     private readonly RunConfig _config;
     private SphereDiagnostics? _written;
     private OutputTask[]? _tasks;
@@ -29,7 +29,7 @@ public sealed class SphereRunField : IRunField
     {
         var s = config.Solver;
         _config = config;
-        _stepper = s.Stepper.Name();
+        _stepper = s.Stepper;
         var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion) { AttentionScale = config.Model.AttentionScale };
         var coefficients = InitialLaws.InitialLawMapping.FromConfig(config).SphereCoefficients(s.Resolution);
         _noiseConfig = config.Model.CommonNoise;
@@ -43,8 +43,8 @@ public sealed class SphereRunField : IRunField
         try
         {
             _solver = noise is null
-                ? new SphereSpectralSolver(model, s.Resolution, coefficients, new StepperOptions(s.Stepper.Name(), s.Dt, s.Tolerance), s.Fft.Name())
-                : new SphereSpectralSolver(model, s.Resolution, coefficients, noise, new StochasticOptions(s.Stepper.Name(), s.Dt, config.Seed, noisePath), s.Fft.Name());
+                ? new SphereSpectralSolver(model, s.Resolution, coefficients, new StepperOptions(s.Stepper, s.Dt, s.Tolerance), s.Fft)
+                : new SphereSpectralSolver(model, s.Resolution, coefficients, noise, new StochasticOptions(s.Stepper, s.Dt, config.Seed, noisePath), s.Fft);
         }
         catch (InvalidOperationException e)   // e.g. fft: fftw without the library
         {

@@ -29,7 +29,7 @@ public sealed class ZonalRunField : IRunField
         _dimension = config.Dimension;
         var c = InitialLaws.InitialLawMapping.FromConfig(config).ZonalCoefficients(_dimension, s.Resolution);
         _solver = new ZonalSpectralSolver(config.Model.Attention, config.Model.Beta, config.Model.Diffusion, _dimension, s.Resolution,
-            c, new StepperOptions(s.Stepper.Name(), s.Dt, s.Tolerance), attentionScale: config.Model.AttentionScale);
+            c, new StepperOptions(s.Stepper, s.Dt, s.Tolerance), attentionScale: config.Model.AttentionScale);
         _timeScale = Math.Exp(_solver.LogTimeScale);
         _grid = new double[_solver.Nodes.Length];
         _relative = new double[_solver.Nodes.Length];

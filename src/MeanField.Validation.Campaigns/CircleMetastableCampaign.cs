@@ -83,7 +83,7 @@ public sealed class CircleMetastableCampaign : ICampaign
         int smoothModes = CircleClusters.ModesFor(c.Smoothing);
         double stopLevel = c.PeakRatio / (2 * Math.PI);
 
-        using var solver = new CircleSpectralSolver(model, common.Resolution, initial, new StepperOptions("dopri5", 1e-4, common.Tolerance));
+        using var solver = new CircleSpectralSolver(model, common.Resolution, initial, new StepperOptions(StepperKind.Dopri5, 1e-4, common.Tolerance));
         var predictedPde = CircleClusters.PredictedCentres(initial.Length > kStar ? initial[kStar] : Complex.Zero, kStar);
         bool Formed(IReadOnlyList<Complex> rhoHat) => CircleClusters.Smoothed(rhoHat, c.Smoothing, 360).Max() >= stopLevel;
         solver.AdvanceTo(c.MaxTime, (_, _) => !Formed(PdeCoefficients(solver, smoothModes)));
@@ -176,7 +176,7 @@ public sealed class CircleMetastableCampaign : ICampaign
         var model = new MeanFieldModel(AttentionKind.USA, beta);
         int kmax = (common.Resolution - 1) / 3;
         var initial = new PerturbedUniformLaw(g.Amplitude, Math.Min(2 * maxMode, kmax), common.Seed).CircleCoefficients(kmax);
-        using var solver = new CircleSpectralSolver(model, common.Resolution, initial, new StepperOptions("dopri5", 1e-4, common.Tolerance));
+        using var solver = new CircleSpectralSolver(model, common.Resolution, initial, new StepperOptions(StepperKind.Dopri5, 1e-4, common.Tolerance));
         var pdeLog = new double[g.Modes.Length][];
         for (int m = 0; m < g.Modes.Length; m++) pdeLog[m] = new double[times.Length];
         for (int i = 0; i < times.Length; i++)
@@ -297,7 +297,7 @@ public sealed class CircleMetastableCampaign : ICampaign
         var times = c.Times;
         double tLast = times[^1];
 
-        using var solver = new CircleSpectralSolver(model, common.Resolution, initial, new StepperOptions("dopri5", 1e-4, common.Tolerance));
+        using var solver = new CircleSpectralSolver(model, common.Resolution, initial, new StepperOptions(StepperKind.Dopri5, 1e-4, common.Tolerance));
         var densities = new CircleDensity[times.Length];
         var pdeGrid = new double[times.Length][];
         double tail = 0;

@@ -112,7 +112,7 @@ public sealed class NoisyBifurcationCampaign : ICampaign
         double Evolve(double s)
         {
             var start = uniform.Select((x, i) => x + s * (middle.State[i] - x)).ToArray();
-            var options = new StepperOptions("dopri5", 1e-2, 1e-9);
+            var options = new StepperOptions(StepperKind.Dopri5, 1e-2, 1e-9);
             double[] final;
             if (d == 2)
             {

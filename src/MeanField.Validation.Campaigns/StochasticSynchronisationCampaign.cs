@@ -283,7 +283,7 @@ public sealed class StochasticSynchronisationCampaign : ICampaign
         object gate = new();
         Parallel.For(0, c.Paths, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, path =>
         {
-            using var solver = new CircleSpectralSolver(model, c.Resolution, initial, field, new StochasticOptions("heun", c.Dt, seed, path));
+            using var solver = new CircleSpectralSolver(model, c.Resolution, initial, field, new StochasticOptions(StepperKind.Heun, c.Dt, seed, path));
             double pathTail = 0;
             for (int i = 0; i < times.Length; i++)
             {
@@ -372,7 +372,7 @@ public sealed class StochasticSynchronisationCampaign : ICampaign
         var densities = new CircleDensity[times.Length];
         double tail = 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        using (var solver = new CircleSpectralSolver(model, c.Resolution, initial, field, new StochasticOptions("heun", c.Dt, seed)))
+        using (var solver = new CircleSpectralSolver(model, c.Resolution, initial, field, new StochasticOptions(StepperKind.Heun, c.Dt, seed)))
         {
             for (int i = 0; i < times.Length; i++)
             {

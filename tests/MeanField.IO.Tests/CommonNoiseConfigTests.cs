@@ -1,3 +1,4 @@
+using MeanField.Core;
 using MeanField.Core.Noise;
 using MeanField.IO.Config;
 

@@ -1,3 +1,4 @@
+using MeanField.Core;
 using System.Numerics;
 using MeanField.IO.Config;
 using PureHDF;

@@ -1,3 +1,4 @@
+using MeanField.Core;
 using MeanField.Runs.InitialLaws;
 using MeanField.Core.Noise;
 using MeanField.IO.Config;
@@ -67,7 +68,7 @@ public class SphereCommonNoiseRunTests
         // Replaying the path with the library solver reproduces the run.
         var field = SphereRunField.NoiseField(whole.Model.CommonNoise!, 10, "noise.yaml");
         var model = new MeanField.Core.MeanFieldModel(MeanField.Core.AttentionKind.USA, 2.0);
-        using var replay = new SphereSpectralSolver(model, 10, InitialLawMapping.FromConfig(whole.Initial, 5).SphereCoefficients(10), field, new StochasticOptions(stepper, 0.005, 5));
+        using var replay = new SphereSpectralSolver(model, 10, InitialLawMapping.FromConfig(whole.Initial, 5).SphereCoefficients(10), field, new StochasticOptions(whole.Solver.Stepper, 0.005, 5));
         replay.AdvanceTo(0.1);
         var state = a.Dataset("tasks/state").Read<double[,]>();
         for (int i = 0; i < replay.State.Length; i++) Assert.That(replay.State[i], Is.EqualTo(state[state.GetLength(0) - 1, i]), $"state[{i}]");

@@ -23,7 +23,7 @@ public class AttentionScaleTests
             var model = new MeanFieldModel(kind, beta) { AttentionScale = -1 };
             var entries = new List<(int, int, Complex)> { (n, 0, eps * A00), (n, 1, eps * A00 * new Complex(0.6, 0.8)) };
             double t = 1 / Math.Abs(expected);
-            using var solver = new SphereSpectralSolver(model, lmax, SphereInitialLaws.Explicit(lmax, entries), new StepperOptions("rk4", t / 400, 0));
+            using var solver = new SphereSpectralSolver(model, lmax, SphereInitialLaws.Explicit(lmax, entries), new StepperOptions(StepperKind.Rk4, t / 400, 0));
             var initial = solver.Coefficients();
             solver.AdvanceTo(t);
             for (int m = 0; m <= 1; m++)
@@ -40,7 +40,7 @@ public class AttentionScaleTests
     {
         var model = new MeanFieldModel(kind, 5.0) { AttentionScale = 0 };
         var entries = new List<(int, int, Complex)> { (1, 0, 0.2 * A00), (2, 1, 0.1 * A00 * new Complex(0.6, 0.8)), (3, 3, new Complex(0, 0.05 * A00)) };
-        using var solver = new SphereSpectralSolver(model, 8, SphereInitialLaws.Explicit(8, entries), new StepperOptions("rk4", 0.01, 0));
+        using var solver = new SphereSpectralSolver(model, 8, SphereInitialLaws.Explicit(8, entries), new StepperOptions(StepperKind.Rk4, 0.01, 0));
         var initial = solver.State.ToArray();
         solver.AdvanceTo(1.0);
         Assert.That(solver.State.ToArray(), Is.EqualTo(initial));
@@ -58,7 +58,7 @@ public class AttentionScaleTests
             c[n] = eps;
             double expected = -LinearStability.GrowthRate(kind, n, beta, d);
             double t = 1 / Math.Abs(expected);
-            var solver = new ZonalSpectralSolver(new MeanFieldModel(kind, beta) { AttentionScale = -1 }, d, l, c, new StepperOptions("rk4", t / 400, 0));
+            var solver = new ZonalSpectralSolver(new MeanFieldModel(kind, beta) { AttentionScale = -1 }, d, l, c, new StepperOptions(StepperKind.Rk4, t / 400, 0));
             Assert.That(solver.Operator.LinearRate(n), Is.EqualTo(expected).Within(1e-9 * Math.Abs(expected)));
             solver.AdvanceTo(t);
             double measured = Math.Log(solver.Coefficient(n) / eps) / t;
@@ -72,7 +72,7 @@ public class AttentionScaleTests
         var c = ZonalInitialLaws.Uniform(8);
         c[1] = 0.3;
         c[3] = -0.1;
-        var solver = new ZonalSpectralSolver(new MeanFieldModel(AttentionKind.USA, 5.0) { AttentionScale = 0 }, 5, 8, c, new StepperOptions("rk4", 0.01, 0));
+        var solver = new ZonalSpectralSolver(new MeanFieldModel(AttentionKind.USA, 5.0) { AttentionScale = 0 }, 5, 8, c, new StepperOptions(StepperKind.Rk4, 0.01, 0));
         solver.AdvanceTo(1.0);
         Assert.That(solver.State.ToArray(), Is.EqualTo(c));
     }

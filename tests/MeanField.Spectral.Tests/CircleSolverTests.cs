@@ -11,7 +11,7 @@ public class CircleSolverTests
     private const double F0 = 1 / (2 * Math.PI);
 
     private static CircleSpectralSolver Solver(AttentionKind a, double beta, double diffusion, int n, Complex[] coefficients,
-        string stepper = "dopri5", double dt = 1e-3, double tolerance = 1e-12, string fft = "auto") =>
+        StepperKind stepper = StepperKind.Dopri5, double dt = 1e-3, double tolerance = 1e-12, FftChoice fft = FftChoice.Auto) =>
         new(new MeanFieldModel(a, beta, diffusion), n, coefficients, new StepperOptions(stepper, dt, tolerance), fft);
 
     /// <summary>Closed forms of MATH §4.1 (d = 2) computed from MathNet's scaled Bessel functions, independently of the solver.</summary>
@@ -49,7 +49,7 @@ public class CircleSolverTests
             double expected = PredictedRate(a, k, beta, diffusion);
             double t = 1.0 / Math.Max(Math.Abs(expected), fastest);
             // Fixed-step RK4 with |λ|·dt ≤ 1/400: its relative error per step, (λdt)⁵/120, is far below 1e-4.
-            using var solver = Solver(a, beta, diffusion, n, c, "rk4", t / 400);
+            using var solver = Solver(a, beta, diffusion, n, c, StepperKind.Rk4, t / 400);
             solver.AdvanceTo(t);
             double measured = Math.Log(solver.Coefficient(k).Magnitude / c[k].Magnitude) / t;
             Assert.That(measured, Is.EqualTo(expected).Within(1e-4 * Math.Abs(expected)), $"mode {k}");
@@ -63,7 +63,7 @@ public class CircleSolverTests
         var c = new Complex[5];
         c[0] = F0;
         for (int k = 2; k <= 4; k++) c[k] = F0 * 1e-8;
-        using var solver = Solver(AttentionKind.USA, 5.0, 0, 64, c, "rk4", 1e-4);
+        using var solver = Solver(AttentionKind.USA, 5.0, 0, 64, c, StepperKind.Rk4, 1e-4);
         solver.AdvanceTo(0.1);
         double[] expected = [14.0045, 18.5961, 16.3464];
         for (int k = 2; k <= 4; k++)
@@ -120,7 +120,7 @@ public class CircleSolverTests
         var initial = VonMises(2.0, 0.5, 60);
         double[] Run(double dt)
         {
-            using var solver = Solver(AttentionKind.USA, 3.0, diffusion, 64, initial.Take(22).ToArray(), "rk4", dt);
+            using var solver = Solver(AttentionKind.USA, 3.0, diffusion, 64, initial.Take(22).ToArray(), StepperKind.Rk4, dt);
             solver.AdvanceTo(0.4);
             return solver.State.ToArray();
         }
@@ -203,8 +203,8 @@ public class CircleSolverTests
             var basis = new FourierCircleBasis(256);
             var model = new MeanFieldModel(a, 5.0, 0.01);
             var u = basis.StateFromCoefficients(VonMises(3.0, 1.0, basis.MaxWavenumber));
-            using var fftw = new CircleMeanFieldOperator(basis, model, "fftw");
-            using var managed = new CircleMeanFieldOperator(basis, model, "managed");
+            using var fftw = new CircleMeanFieldOperator(basis, model, FftChoice.Fftw);
+            using var managed = new CircleMeanFieldOperator(basis, model, FftChoice.Managed);
             var r1 = new double[basis.StateLength]; var r2 = new double[basis.StateLength];
             fftw.EvaluateNonlinear(0, u, r1);
             managed.EvaluateNonlinear(0, u, r2);
@@ -221,9 +221,9 @@ public class CircleSolverTests
         var c = VonMises(2.0, 0.0, 40);
         double lambda = PredictedRate(AttentionKind.USA, 10, 100, 0);
         double t = 1 / lambda;
-        using var adaptive = Solver(AttentionKind.USA, 100, 0, 128, c, "dopri5", 1e-3, 1e-11);
+        using var adaptive = Solver(AttentionKind.USA, 100, 0, 128, c, StepperKind.Dopri5, 1e-3, 1e-11);
         adaptive.AdvanceTo(t);
-        using var reference = Solver(AttentionKind.USA, 100, 0, 128, c, "rk4", t / 4000);
+        using var reference = Solver(AttentionKind.USA, 100, 0, 128, c, StepperKind.Rk4, t / 4000);
         reference.AdvanceTo(t);
         Assert.That(adaptive.Stepper.RejectedSteps, Is.GreaterThan(0));
         for (int k = 0; k <= 42; k++)

@@ -30,7 +30,7 @@ public class CircleStochasticSolverTests
         return new CircleNoiseField(cos, sin);
     }
 
-    private static CircleSpectralSolver Spde(MeanFieldModel model, int n, Complex[] c, CircleNoiseField field, string scheme,
+    private static CircleSpectralSolver Spde(MeanFieldModel model, int n, Complex[] c, CircleNoiseField field, StepperKind scheme,
         double dt, int path = 0, int incrementsPerStep = 1) =>
         new(model, n, c, field, new StochasticOptions(scheme, dt, Seed, path) { IncrementsPerStep = incrementsPerStep });
 
@@ -54,7 +54,7 @@ public class CircleStochasticSolverTests
             c[k] = F0 * 1e-7;
             double t = 1 / Math.Abs(expected);
             using var solver = new CircleSpectralSolver(new MeanFieldModel(a, beta) { AttentionScale = scale }, 64, c,
-                new StepperOptions("rk4", t / 400, 0));
+                new StepperOptions(StepperKind.Rk4, t / 400, 0));
             solver.AdvanceTo(t);
             double measured = Math.Log(solver.Coefficient(k).Magnitude / c[k].Magnitude) / t;
             Assert.That(measured, Is.EqualTo(expected).Within(1e-4 * Math.Abs(expected)), $"mode {k}");
@@ -66,7 +66,7 @@ public class CircleStochasticSolverTests
     {
         var c = Smooth(6, 0.5);
         using var solver = new CircleSpectralSolver(new MeanFieldModel(AttentionKind.USA, 5.0) { AttentionScale = 0 }, 64, c,
-            new StepperOptions("dopri5", 1e-3, 1e-10));
+            new StepperOptions(StepperKind.Dopri5, 1e-3, 1e-10));
         var before = solver.State.ToArray();
         solver.AdvanceTo(2.0);
         Assert.That(solver.State.ToArray(), Is.EqualTo(before));
@@ -74,9 +74,9 @@ public class CircleStochasticSolverTests
 
     // ---- rotation noise -----------------------------------------------------------------------------------------
 
-    [TestCase("heun")]
-    [TestCase("euler_maruyama")]
-    public void ConstantRotationNoiseRotatesTheDeterministicSolution(string scheme)
+    [TestCase(StepperKind.Heun)]
+    [TestCase(StepperKind.EulerMaruyama)]
+    public void ConstantRotationNoiseRotatesTheDeterministicSolution(StepperKind scheme)
     {
         // fields [[0, σ, 0]]: W = σ dB₀, so ρ(t) = ρ_det(t)(θ − σB₀(t)), i.e. f̂_k(t) = e^{−ikσB₀(t)} f̂_k^det(t).
         const double sigma = 0.7, dt = 1e-3, t = 0.5;
@@ -84,7 +84,7 @@ public class CircleStochasticSolverTests
         var c = Smooth(6, 0.4);
         using var spde = Spde(model, 64, c, Fields([0, sigma, 0]), scheme, dt, path: 3);
         using var sameScheme = Spde(model, 64, c, Fields([0, 0, 0]), scheme, dt, path: 3);   // the scheme without noise
-        using var accurate = new CircleSpectralSolver(model, 64, c, new StepperOptions("dopri5", 1e-3, 1e-12));
+        using var accurate = new CircleSpectralSolver(model, 64, c, new StepperOptions(StepperKind.Dopri5, 1e-3, 1e-12));
         spde.AdvanceTo(t);
         sameScheme.AdvanceTo(t);
         accurate.AdvanceTo(t);
@@ -109,11 +109,11 @@ public class CircleStochasticSolverTests
 
     // ---- attention off: the exact mean ----------------------------------------------------------------------------
 
-    [TestCase("heun")]
-    [TestCase("euler_maruyama")]
-    [TestCase("gauss_splitting")]
-    [TestCase("midpoint_splitting")]
-    public void AttentionOffMeanCoefficientsDecayLikeTheTruncatedHeatSemigroup(string scheme)
+    [TestCase(StepperKind.Heun)]
+    [TestCase(StepperKind.EulerMaruyama)]
+    [TestCase(StepperKind.GaussSplitting)]
+    [TestCase(StepperKind.MidpointSplitting)]
+    public void AttentionOffMeanCoefficientsDecayLikeTheTruncatedHeatSemigroup(StepperKind scheme)
     {
         // MATH §3.3: with attention off the SPDE is linear and E f̂_k(t) = e^{−(κ_trunc(1)/2) k² t} f̂_k(0) (d = 2:
         // n(n+d−2) = k²). The Galerkin truncation keeps this exact for k + M ≤ K (the noise moves mode k to k ± m ≤ K).
@@ -160,7 +160,7 @@ public class CircleStochasticSolverTests
     /// RMS over paths of ‖u_h(T) − u_ref(T)‖₂ for h = T/8 … T/64 against h_ref = T/1024 of the same scheme, all on
     /// one nested Brownian path per sample (each coarse step sums the fine increments); returns the fitted order.
     /// </summary>
-    private static double StrongOrder(CircleNoiseField field, string scheme, int paths, double attentionScale = 1, int[]? levels = null, int fine = 1024)
+    private static double StrongOrder(CircleNoiseField field, StepperKind scheme, int paths, double attentionScale = 1, int[]? levels = null, int fine = 1024)
     {
         const double T = 0.5;
         int[] coarse = levels ?? [8, 16, 32, 64];
@@ -186,15 +186,15 @@ public class CircleStochasticSolverTests
         return order;
     }
 
-    [TestCase("heun", 1.0)]
-    [TestCase("euler_maruyama", 0.5)]
-    public void StrongOrderWithCommutativeNoise(string scheme, double expected)
+    [TestCase(StepperKind.Heun, 1.0)]
+    [TestCase(StepperKind.EulerMaruyama, 0.5)]
+    public void StrongOrderWithCommutativeNoise(StepperKind scheme, double expected)
     {
         // One component, g(θ) = a cos θ: commutative, so stochastic Heun has strong order 1. Euler–Maruyama has 1/2:
         // the noise −∂θ(ρ g) is linear in ρ (multiplicative in the Fourier coefficients), and EM misses the
         // Milstein term ½ G² (ΔB² − h); only additive noise would make EM order 1.
         // For EM the attention is weakened so that the noise error (order 1/2), not the drift's (order 1), dominates at these h.
-        double order = StrongOrder(Fields([1, scheme == "heun" ? 0.5 : 1.0, 0]), scheme, 100, scheme == "heun" ? 1 : 0.2);
+        double order = StrongOrder(Fields([1, scheme == StepperKind.Heun ? 0.5 : 1.0, 0]), scheme, 100, scheme == StepperKind.Heun ? 1 : 0.2);
         Assert.That(order, Is.EqualTo(expected).Within(0.3));
     }
 
@@ -204,7 +204,7 @@ public class CircleStochasticSolverTests
         // cos θ and sin θ components do not commute ([G_c, G_s] = −a² ∂θ); without Lévy areas Heun drops to 1/2.
         // Steps T/32 … T/256 (reference T/4096): at T/8 … T/64 the order-1 terms still dominate on some path samples
         // (fitted 0.86 there on the Brownian-tree path, 0.64 here).
-        double order = StrongOrder(Fields([1, 0.3, 0.3]), "heun", 100, attentionScale: 0.2, levels: [32, 64, 128, 256], fine: 4096);
+        double order = StrongOrder(Fields([1, 0.3, 0.3]), StepperKind.Heun, 100, attentionScale: 0.2, levels: [32, 64, 128, 256], fine: 4096);
         Assert.That(order, Is.EqualTo(0.5).Within(0.3));
     }
 
@@ -220,7 +220,7 @@ public class CircleStochasticSolverTests
         var c = Smooth(3, 0.5);
         const int paths = 600, n = 24;
         const double dt = 0.005, t = 0.5;
-        (Complex Mean, double Se)[] Statistics(string scheme, int firstPath)
+        (Complex Mean, double Se)[] Statistics(StepperKind scheme, int firstPath)
         {
             var values = new List<Complex>[3];
             for (int k = 0; k < 3; k++) values[k] = [];
@@ -232,9 +232,9 @@ public class CircleStochasticSolverTests
             }
             return values.Select(v => v.Count == 0 ? (Complex.Zero, 0.0) : MeanAndError(v)).ToArray();
         }
-        var heun = Statistics("heun", 0);
-        var em = Statistics("euler_maruyama", paths);   // independent paths: a genuine comparison in law
-        using var noiseless = new CircleSpectralSolver(model, n, c, new StepperOptions("dopri5", 1e-3, 1e-12));
+        var heun = Statistics(StepperKind.Heun, 0);
+        var em = Statistics(StepperKind.EulerMaruyama, paths);   // independent paths: a genuine comparison in law
+        using var noiseless = new CircleSpectralSolver(model, n, c, new StepperOptions(StepperKind.Dopri5, 1e-3, 1e-12));
         noiseless.AdvanceTo(t);
         double power = 0;
         for (int k = 1; k <= 2; k++)
@@ -259,9 +259,9 @@ public class CircleStochasticSolverTests
 
     // ---- invariants ---------------------------------------------------------------------------------------------
 
-    [TestCase("heun")]
-    [TestCase("euler_maruyama")]
-    public void MassIsConserved(string scheme)
+    [TestCase(StepperKind.Heun)]
+    [TestCase(StepperKind.EulerMaruyama)]
+    public void MassIsConserved(StepperKind scheme)
     {
         var field = CircleNoiseField.FromKernel(new MlpNoiseKernel(MlpActivation.Relu, 2, 0.1, 0.1).Kappa, 8);
         using var s = Spde(new MeanFieldModel(AttentionKind.USA, 1.0), 64, Smooth(10, 0.3), field, scheme, 1e-3);
@@ -277,11 +277,11 @@ public class CircleStochasticSolverTests
     {
         const double beta = 3.0;
         var model = new MeanFieldModel(AttentionKind.USA, beta);
-        using var uniform = new CircleSpectralSolver(model, 64, [F0], new StepperOptions("rk4", 1e-3, 0));
+        using var uniform = new CircleSpectralSolver(model, 64, [F0], new StepperOptions(StepperKind.Rk4, 1e-3, 0));
         // 𝓔_β(uniform) = ½(e^β − I₀(β)) (MATH §3.2).
         Assert.That(uniform.P3Energy(uniform.State),
             Is.EqualTo(0.5 * (Math.Exp(beta) - MathNet.Numerics.SpecialFunctions.BesselI0(beta))).Within(1e-13 * Math.Exp(beta)));
-        using var perturbed = new CircleSpectralSolver(model, 64, Smooth(8, 0.8), new StepperOptions("rk4", 1e-3, 0));
+        using var perturbed = new CircleSpectralSolver(model, 64, Smooth(8, 0.8), new StepperOptions(StepperKind.Rk4, 1e-3, 0));
         // 𝓔_β = ½e^β − βE_β for a probability density.
         Assert.That(perturbed.P3Energy(perturbed.State),
             Is.EqualTo(0.5 * Math.Exp(beta) - beta * perturbed.Energy(perturbed.State)).Within(1e-13 * Math.Exp(beta)));
@@ -292,11 +292,11 @@ public class CircleStochasticSolverTests
     {
         var field = Fields([0, 0.2, 0], [1, 0.5, 0.5], [3, 0.1, 0.2]);
         var model = new MeanFieldModel(AttentionKind.SA, 4.0);
-        using var whole = Spde(model, 64, Smooth(5, 0.3), field, "heun", 2e-3);
-        using var split = Spde(model, 64, Smooth(5, 0.3), field, "heun", 2e-3);
+        using var whole = Spde(model, 64, Smooth(5, 0.3), field, StepperKind.Heun, 2e-3);
+        using var split = Spde(model, 64, Smooth(5, 0.3), field, StepperKind.Heun, 2e-3);
         whole.AdvanceTo(0.2);
         split.AdvanceTo(0.1);
-        using var resumed = Spde(model, 64, Smooth(1, 0), field, "heun", 2e-3);
+        using var resumed = Spde(model, 64, Smooth(1, 0), field, StepperKind.Heun, 2e-3);
         resumed.Stepper.Restore(split.Time, split.State, split.Stepper.Steps, split.Stepper.ControllerState);
         resumed.AdvanceTo(0.2);
         Assert.That(resumed.State.ToArray(), Is.EqualTo(whole.State.ToArray()));

@@ -14,7 +14,7 @@ public class ImplicitSplittingTests
 {
     private const double F0 = 1 / (2 * Math.PI);
     private const ulong Seed = 20240607;
-    private const string Midpoint = "midpoint_splitting", Gauss = "gauss_splitting";
+    private const StepperKind Midpoint = StepperKind.MidpointSplitting, Gauss = StepperKind.GaussSplitting;
 
     private static Complex[] Smooth(int modes, double amplitude)
     {
@@ -47,7 +47,7 @@ public class ImplicitSplittingTests
         return Density(initial, theta0) * jacobian;
     }
 
-    private static CircleSpectralSolver CosineNoise(int n, Complex[] c, double a, string scheme, double dt, int path = 0) =>
+    private static CircleSpectralSolver CosineNoise(int n, Complex[] c, double a, StepperKind scheme, double dt, int path = 0) =>
         new(new MeanFieldModel(AttentionKind.USA, 1.0) { AttentionScale = 0 }, n, c, new CircleNoiseField([0, a], [0, 0]),
             new StochasticOptions(scheme, dt, Seed, path));
 
@@ -77,7 +77,7 @@ public class ImplicitSplittingTests
 
     [TestCase(Gauss, 1e-6)]
     [TestCase(Midpoint, 3e-3)]
-    public void CosineTransportNoiseMatchesTheExactPushForwardAtEveryWrite(string scheme, double tolerance)
+    public void CosineTransportNoiseMatchesTheExactPushForwardAtEveryWrite(StepperKind scheme, double tolerance)
     {
         // The case W = 0.35 cos θ ∘ dB, on a smaller grid and a coarser step than the documented run (there,
         // n = 512 and dt = 2.5e-4, gauss_splitting is within 2.2e-8 and midpoint_splitting within 1.2e-4). One noise
@@ -96,13 +96,13 @@ public class ImplicitSplittingTests
 
     [TestCase(Gauss, 2e-3)]
     [TestCase(Midpoint, 0.1)]
-    public void StaysStableAndExactWhereStochasticHeunBlowsUp(string scheme, double tolerance)
+    public void StaysStableAndExactWhereStochasticHeunBlowsUp(StepperKind scheme, double tolerance)
     {
         // k·a·√dt = 85 · 2 · 0.032 ≈ 5 at the top mode of n = 256: Heun's amplification (1 + (kaΔB)⁴/4 per step) explodes
         // round-off; the midpoint step has |amplification| → 1 at high k and keeps following the exact solution.
         const double a = 2.0, dt = 1e-3, t = 0.2;
         var c = Smooth(4, 0.4);
-        using var heun = CosineNoise(256, c, a, "heun", dt);
+        using var heun = CosineNoise(256, c, a, StepperKind.Heun, dt);
         bool heunFailed;
         try
         {
@@ -119,7 +119,7 @@ public class ImplicitSplittingTests
 
     [TestCase(Gauss)]
     [TestCase(Midpoint)]
-    public void MassIsConservedAndTheDensityStaysPositive(string scheme)
+    public void MassIsConservedAndTheDensityStaysPositive(StepperKind scheme)
     {
         var field = CircleNoiseField.FromKernel(new MlpNoiseKernel(MlpActivation.Relu, 2, 0.1, 0.1).Kappa, 8);
         using var s = new CircleSpectralSolver(new MeanFieldModel(AttentionKind.USA, 1.0), 64, Smooth(10, 0.3), field,
@@ -134,7 +134,7 @@ public class ImplicitSplittingTests
 
     [TestCase(Gauss)]
     [TestCase(Midpoint)]
-    public void ConstantRotationNoiseRotatesTheDeterministicSolution(string scheme)
+    public void ConstantRotationNoiseRotatesTheDeterministicSolution(StepperKind scheme)
     {
         // fields [[0, σ, 0]]: ρ(t) = ρ_det(t)(θ − σB₀(t)); the splitting's drift half-steps commute with the exact rotation.
         const double sigma = 0.7, dt = 1e-3, t = 0.5;
@@ -155,7 +155,7 @@ public class ImplicitSplittingTests
 
     [TestCase(Gauss)]
     [TestCase(Midpoint)]
-    public void ResumedRunRepeatsTheUninterruptedOneBitForBit(string scheme)
+    public void ResumedRunRepeatsTheUninterruptedOneBitForBit(StepperKind scheme)
     {
         var field = new CircleNoiseField([0.2, 0.5, 0, 0.1], [0, 0.5, 0, 0.2]);
         var model = new MeanFieldModel(AttentionKind.SA, 4.0);

@@ -34,7 +34,7 @@ public class SphereSolverTests
             double fastest = 0;   // t ≤ 1/max_k |λ_k| over the retained degrees, so no rounding noise can grow
             for (int k = 1; k <= lmax; k++) fastest = Math.Max(fastest, Math.Abs(Rate(kind, k, beta) - diffusion * k * (k + 1.0)));
             double t = 1 / fastest;
-            using var solver = new SphereSpectralSolver(model, lmax, SphereInitialLaws.Explicit(lmax, entries), new StepperOptions("rk4", t / 400, 0));
+            using var solver = new SphereSpectralSolver(model, lmax, SphereInitialLaws.Explicit(lmax, entries), new StepperOptions(StepperKind.Rk4, t / 400, 0));
             var initial = solver.Coefficients();
             solver.AdvanceTo(t);
             for (int m = 0; m <= 1; m++)
@@ -136,7 +136,7 @@ public class SphereSolverTests
     {
         const int lmax = 40;
         var model = new MeanFieldModel(kind, beta);
-        var stepper = new StepperOptions("dopri5", 1e-3, 1e-11);
+        var stepper = new StepperOptions(StepperKind.Dopri5, 1e-3, 1e-11);
         using var a = new SphereSpectralSolver(model, lmax, VonMisesMixture(lmax, p => p), stepper);
         using var b = new SphereSpectralSolver(model, lmax, VonMisesMixture(lmax, Rotate), stepper);
         a.AdvanceTo(time);
@@ -173,7 +173,7 @@ public class SphereSolverTests
             new VonMisesFisherComponent([0, 0, -1], 5, 0.4),
         });
         c[SphericalHarmonicTransform.Index(lmax, 3, 0)] += 0.02;
-        using var solver = new SphereSpectralSolver(new MeanFieldModel(AttentionKind.SA, 4), lmax, c, new StepperOptions("dopri5", 1e-3, 1e-10));
+        using var solver = new SphereSpectralSolver(new MeanFieldModel(AttentionKind.SA, 4), lmax, c, new StepperOptions(StepperKind.Dopri5, 1e-3, 1e-10));
         solver.AdvanceTo(2);
         var a = solver.Coefficients();
         double zonal = 0, other = 0;
@@ -194,7 +194,7 @@ public class SphereSolverTests
     {
         const int lmax = 24;
         var c = SphereInitialLaws.PerturbedUniform(lmax, 6, 0.2, 17);
-        using var solver = new SphereSpectralSolver(new MeanFieldModel(kind, beta), lmax, c, new StepperOptions("dopri5", 1e-3, 1e-9));
+        using var solver = new SphereSpectralSolver(new MeanFieldModel(kind, beta), lmax, c, new StepperOptions(StepperKind.Dopri5, 1e-3, 1e-9));
         var d0 = solver.Diagnose();
         TestContext.Out.WriteLine($"initial: tail {d0.SpectralTail:E2}, min ρ {d0.MinDensity:E2}");
         double last = d0.Energy, maxMassError = 0;
@@ -225,12 +225,12 @@ public class SphereSolverTests
     {
         const double beta = 3;
         // Uniform: E = (1/2β) ρ₀² ∬ e^{β⟨x,y⟩} = Λ_0/(8πβ) = sinh β/(2β²).
-        using (var u = new SphereSpectralSolver(new MeanFieldModel(AttentionKind.USA, beta), 8, SphereInitialLaws.Uniform(8), new StepperOptions("rk4", 1e-3, 0)))
+        using (var u = new SphereSpectralSolver(new MeanFieldModel(AttentionKind.USA, beta), 8, SphereInitialLaws.Uniform(8), new StepperOptions(StepperKind.Rk4, 1e-3, 0)))
             Assert.That(u.Energy(u.State), Is.EqualTo(Math.Sinh(beta) / (2 * beta * beta)).Within(1e-11).Percent);
         // A vMF mixture: spectral form vs a direct double quadrature (1/2β) Σ Σ w w' e^{β⟨x,y⟩} ρ(x) ρ(y).
         const int lmax = 20;
         var c = VonMisesMixture(lmax, p => p);
-        using var s = new SphereSpectralSolver(new MeanFieldModel(AttentionKind.SA, beta), lmax, c, new StepperOptions("rk4", 1e-3, 0));
+        using var s = new SphereSpectralSolver(new MeanFieldModel(AttentionKind.SA, beta), lmax, c, new StepperOptions(StepperKind.Rk4, 1e-3, 0));
         var basis = s.Basis;
         var rho = new double[basis.GridSize];
         s.Density(rho);
@@ -262,7 +262,7 @@ public class SphereSolverTests
         Assert.That(diag.MinDensity, Is.GreaterThan(0));
         // First moment of a single vMF: A_3(κ) μ with A_3 = coth κ − 1/κ.
         using var single = new SphereSpectralSolver(new MeanFieldModel(AttentionKind.SA, beta), lmax,
-            SphereInitialLaws.VonMisesFisherMixture(lmax, new[] { new VonMisesFisherComponent([0, 0.6, 0.8], 5, 1) }), new StepperOptions("rk4", 1e-3, 0));
+            SphereInitialLaws.VonMisesFisherMixture(lmax, new[] { new VonMisesFisherComponent([0, 0.6, 0.8], 5, 1) }), new StepperOptions(StepperKind.Rk4, 1e-3, 0));
         var moment = single.Diagnose().FirstMoment;
         double a3 = 1 / Math.Tanh(5) - 1 / 5.0;
         Assert.That(moment[0], Is.EqualTo(0).Within(1e-14));

@@ -157,7 +157,7 @@ public class SphereStochasticTests
     }
 
     /// <summary>Run one path to t = steps·dt·incrementsPerStep and return the state.</summary>
-    private static double[] RunPath(MeanFieldModel model, int lmax, SphereNoiseField field, string scheme, double dt, int incrementsPerStep,
+    private static double[] RunPath(MeanFieldModel model, int lmax, SphereNoiseField field, StepperKind scheme, double dt, int incrementsPerStep,
         int path, double time, ulong seed = 11)
     {
         using var solver = new SphereSpectralSolver(model, lmax, Initial(lmax), field, new StochasticOptions(scheme, dt, seed, path) { IncrementsPerStep = incrementsPerStep });
@@ -183,7 +183,7 @@ public class SphereStochasticTests
             [(0, 0, 0), (1, 0, 0.5), (1, 1, new Complex(0.3, -0.2)), (2, 1, new Complex(0.2, 0.3)), (2, 2, 0.25), (3, 0, -0.3), (3, 2, new Complex(-0.2, 0.1))]);
         var u0 = basis.StateFromCoefficients(initial);
         const int degrees = 3;
-        foreach (string scheme in StochasticOptions.Schemes)
+        foreach (StepperKind scheme in StochasticOptions.Schemes)
         {
             var samples = new double[degrees, paths];
             for (int p = 0; p < paths; p++)
@@ -243,10 +243,10 @@ public class SphereStochasticTests
         var squares = new double[levels.Length - 1];
         for (int p = 0; p < paths; p++)
         {
-            var previous = RunPath(model, lmax, field, "heun", dt, levels[0], p, time);
+            var previous = RunPath(model, lmax, field, StepperKind.Heun, dt, levels[0], p, time);
             for (int s = 1; s < levels.Length; s++)
             {
-                var u = RunPath(model, lmax, field, "heun", dt, levels[s], p, time);
+                var u = RunPath(model, lmax, field, StepperKind.Heun, dt, levels[s], p, time);
                 double e = 0;
                 for (int i = 0; i < u.Length; i++) e += (u[i] - previous[i]) * (u[i] - previous[i]);
                 squares[s - 1] += e / paths;
@@ -317,12 +317,12 @@ public class SphereStochasticTests
         const double time = 0.5, dt = 0.01;
         var field = SphereNoiseField.FromKernel(new MlpNoiseKernel(MlpActivation.Relu, 3, 0.3, 0.3).Kappa, 3);
         var model = new MeanFieldModel(AttentionKind.USA, 2.0);
-        string[] schemes = ["heun", "euler_maruyama", "gauss_splitting"];
+        StepperKind[] schemes = [StepperKind.Heun, StepperKind.EulerMaruyama, StepperKind.GaussSplitting];
         var samples = new double[2 * schemes.Length, paths];
         for (int p = 0; p < paths; p++)
         {
             int row = 0;
-            foreach (string scheme in schemes)
+            foreach (StepperKind scheme in schemes)
             {
                 using var solver = new SphereSpectralSolver(model, lmax, Initial(lmax), field, new StochasticOptions(scheme, dt, 9, p));
                 solver.AdvanceTo(time);
@@ -349,13 +349,13 @@ public class SphereStochasticTests
         const double beta = 3;
         var field = new SphereNoiseField([0.1, 0.1]);
         using var solver = new SphereSpectralSolver(new MeanFieldModel(AttentionKind.USA, beta), 4, SphereInitialLaws.Explicit(4, []), field,
-            new StochasticOptions("heun", 0.01, 1));
+            new StochasticOptions(StepperKind.Heun, 0.01, 1));
         Assert.That(solver.P3Energy(solver.State), Is.EqualTo(0.5 * (Math.Exp(beta) - Math.Sinh(beta) / beta)).Within(1e-12));
     }
 
-    [TestCase("heun")]
-    [TestCase("euler_maruyama")]
-    public void MassIsConserved(string scheme)
+    [TestCase(StepperKind.Heun)]
+    [TestCase(StepperKind.EulerMaruyama)]
+    public void MassIsConserved(StepperKind scheme)
     {
         var field = SphereNoiseField.FromKernel(new MlpNoiseKernel(MlpActivation.Relu, 3, 0.1, 0.1).Kappa, 5);
         using var solver = new SphereSpectralSolver(new MeanFieldModel(AttentionKind.SA, 4.0), 8, Initial(8), field, new StochasticOptions(scheme, 0.02, 3));
@@ -443,11 +443,11 @@ public class SphereStochasticTests
         return rho * determinant / (r * r * r);
     }
 
-    [TestCase("gauss_splitting", 2e-6)]
-    [TestCase("midpoint_splitting", 2e-3)]
-    public void DegreeOneNoiseIsTheProjectiveFlowOfTheMatrixProduct(string scheme, double tolerance) => ProjectiveFlow(scheme, tolerance, 24, 0.01);
+    [TestCase(StepperKind.GaussSplitting, 2e-6)]
+    [TestCase(StepperKind.MidpointSplitting, 2e-3)]
+    public void DegreeOneNoiseIsTheProjectiveFlowOfTheMatrixProduct(StepperKind scheme, double tolerance) => ProjectiveFlow(scheme, tolerance, 24, 0.01);
 
-    private static void ProjectiveFlow(string scheme, double tolerance, int lmax, double dt)
+    private static void ProjectiveFlow(StepperKind scheme, double tolerance, int lmax, double dt)
     {
         // Attention off, no diffusion: the SPDE transports ρ along G = P_x M(∘dB) x, and over each step the splitting's
         // noise step is R(A(ΔB)) ≈ exp(A(ΔB)), the push-forward by x ↦ e^{M(ΔB)}x/|e^{M(ΔB)}x| (to O(ΔB⁵) for Gauss,
@@ -511,9 +511,9 @@ public class SphereStochasticTests
         }
     }
 
-    [TestCase("gauss_splitting", 5e-7)]
-    [TestCase("midpoint_splitting", 2e-4)]
-    public void OneComponentDegreeOneNoiseIsTheProjectiveFlowOfExpMB(string scheme, double tolerance)
+    [TestCase(StepperKind.GaussSplitting, 5e-7)]
+    [TestCase(StepperKind.MidpointSplitting, 2e-4)]
+    public void OneComponentDegreeOneNoiseIsTheProjectiveFlowOfExpMB(StepperKind scheme, double tolerance)
     {
         // The closed form: one Brownian motion B drives G = P_x (M B) x (a fixed mix of all twelve degree-1
         // fields), so dΦ = M Φ ∘ dB has Φ(t) = e^{M B(t)} exactly and ρ(t) is the push-forward by x ↦ Φx/|Φx|, here on the
@@ -561,9 +561,9 @@ public class SphereStochasticTests
         Assert.That(worst, Is.LessThan(tolerance));
     }
 
-    [TestCase("gauss_splitting")]
-    [TestCase("midpoint_splitting")]
-    public void ImplicitSplittingConservesMass(string scheme)
+    [TestCase(StepperKind.GaussSplitting)]
+    [TestCase(StepperKind.MidpointSplitting)]
+    public void ImplicitSplittingConservesMass(StepperKind scheme)
     {
         var field = SphereNoiseField.FromKernel(new MlpNoiseKernel(MlpActivation.Relu, 3, 0.1, 0.1).Kappa, 5);
         using var solver = new SphereSpectralSolver(new MeanFieldModel(AttentionKind.SA, 4.0), 8, Initial(8), field, new StochasticOptions(scheme, 0.02, 3));

@@ -105,8 +105,8 @@ public class SphereTransformTests
     {
         if (!MeanField.Spectral.Fft.RealFftFactory.FftwAvailable) Assert.Ignore("libfftw3 not available");
         int lmax = 40, nlat = 44, nlon = 124;
-        using var fftw = new SphericalHarmonicTransform(lmax, nlat, nlon, "fftw", threads);
-        using var managed = new SphericalHarmonicTransform(lmax, nlat, nlon, "managed", threads);
+        using var fftw = new SphericalHarmonicTransform(lmax, nlat, nlon, FftChoice.Fftw, threads);
+        using var managed = new SphericalHarmonicTransform(lmax, nlat, nlon, FftChoice.Managed, threads);
         var c = RandomCoefficients(lmax, 11);
         var g1 = new double[fftw.GridSize];
         var g2 = new double[fftw.GridSize];

@@ -22,7 +22,7 @@ public class ZonalSolverTests
     }
 
     private static ZonalSpectralSolver Solver(AttentionKind a, double beta, double diffusion, int d, int l, double[] c,
-        string stepper, double dt, double tolerance = 1e-10) =>
+        StepperKind stepper, double dt, double tolerance = 1e-10) =>
         new(a, beta, diffusion, d, l, c, new StepperOptions(stepper, dt, tolerance));
 
     [Test]
@@ -40,7 +40,7 @@ public class ZonalSolverTests
             double expected = Math.Exp(LogClosedFormRate(a, n, beta, d));
             // t ≤ 1/λ_max so rounding noise in the other degrees stays noise; RK4 with |λ|dt ≤ 1/400.
             double t = 1.0 / Math.Max(expected, fastest);
-            var solver = Solver(a, beta, 0, d, l, c, "rk4", t / 400);
+            var solver = Solver(a, beta, 0, d, l, c, StepperKind.Rk4, t / 400);
             Assert.That(solver.LogTimeScale, Is.EqualTo(0));
             solver.AdvanceTo(t);
             double measured = Math.Log(solver.Coefficient(n) / eps) / t;
@@ -56,7 +56,7 @@ public class ZonalSolverTests
         const double beta = 1000;
         var c = ZonalInitialLaws.Uniform(l);
         c[n] = 1e-7;
-        var solver = Solver(AttentionKind.USA, beta, 0, d, l, c, "rk4", 1.0 / 400);
+        var solver = Solver(AttentionKind.USA, beta, 0, d, l, c, StepperKind.Rk4, 1.0 / 400);
         Assert.That(solver.LogTimeScale, Is.GreaterThan(900));
         double logMax = Enumerable.Range(1, l).Max(k => LogClosedFormRate(AttentionKind.USA, k, beta, d));
         Assert.That(solver.LogTimeScale, Is.EqualTo(logMax).Within(1e-9 * logMax));
@@ -119,10 +119,10 @@ public class ZonalSolverTests
         var fHat = new Complex[eps.Length];
         fHat[0] = f0;
         for (int m = 1; m < eps.Length; m++) fHat[m] = f0 * eps[m] / 2;
-        using var circle = new CircleSpectralSolver(new MeanFieldModel(a, beta), 3 * k + 2, fHat, new StepperOptions("rk4", 1e-3, 0));
+        using var circle = new CircleSpectralSolver(new MeanFieldModel(a, beta), 3 * k + 2, fHat, new StepperOptions(StepperKind.Rk4, 1e-3, 0));
         Assert.That(circle.Basis.MaxWavenumber, Is.EqualTo(k));
         var zonalInit = ZonalInitialLaws.Perturbed(2, k, Enumerable.Range(1, eps.Length - 1).Select(m => (m, eps[m])));
-        var zonal = Solver(a, beta, 0, 2, k, zonalInit, "rk4", 1e-3);
+        var zonal = Solver(a, beta, 0, 2, k, zonalInit, StepperKind.Rk4, 1e-3);
         for (int m = 0; m <= k; m++)
         {
             double expected = m == 0 ? 2 * Math.PI * fHat[0].Real : 2 * Math.Sqrt(2) * Math.PI * (m < fHat.Length ? fHat[m].Real : 0);
@@ -196,7 +196,7 @@ public class ZonalSolverTests
             var c = ZonalInitialLaws.Uniform(l);
             c[1] = eps;
             double t = 10 / ((d - 1) * a1);
-            var solver = Solver(a, beta, diffusion, d, l, c, "rk4", t / 200);
+            var solver = Solver(a, beta, diffusion, d, l, c, StepperKind.Rk4, t / 200);
             solver.AdvanceTo(t);
             double rate = Math.Log(solver.Coefficient(1) / eps) / t;
             double expected = (d - 1) * (a1 - diffusion);
@@ -218,7 +218,7 @@ public class ZonalSolverTests
         var c = ZonalInitialLaws.VonMisesFisher(d, l, d == 3 ? 1.0 : 2.0);
         var p = ZonalInitialLaws.Perturbed(d, l, [(3, 0.002), (4, -0.001)]);
         for (int k = 1; k <= l; k++) c[k] += p[k];
-        var solver = Solver(a, beta, 0, d, l, c, "dopri5", 1e-3, 1e-10);
+        var solver = Solver(a, beta, 0, d, l, c, StepperKind.Dopri5, 1e-3, 1e-10);
         double e0 = solver.Energy(solver.State), previous = e0;
         int violations = 0, steps = 0;
         double tEnd = 0.7 / solver.Operator.LinearRate(LinearStability.DominantIndex(a, beta, d));
@@ -248,11 +248,11 @@ public class ZonalSolverTests
         // E_β(σ̄) = (1/2β) E[e^{β⟨x,y⟩}] = ρ_0 Λ_0/(2β); and for vMF(κ) the energy by direct quadrature of ∬.
         const int d = 3, l = 40;
         const double beta = 2.5, kappa = 1.5;
-        var uniform = Solver(AttentionKind.USA, beta, 0, d, l, ZonalInitialLaws.Uniform(l), "rk4", 1e-3);
+        var uniform = Solver(AttentionKind.USA, beta, 0, d, l, ZonalInitialLaws.Uniform(l), StepperKind.Rk4, 1e-3);
         Assert.That(uniform.Energy(uniform.State), Is.EqualTo(Math.Sinh(beta) / beta / (2 * beta)).Within(1e-14));
         // d = 3: E = (1/2β) E_{x,y ~ vMF}[e^{β⟨x,y⟩}]; with u(t) = κ e^{κt}/(2 sinh κ) (ŵ = dt/2) and
         // ∫ e^{β⟨x,y⟩} dμ(y) = Σ_n Λ_n/(4π) ... use the vMF identity: E_y[e^{β⟨x,y⟩}] = sinh|κe + βx|/|κe+βx| · κ/sinh κ.
-        var vmf = Solver(AttentionKind.USA, beta, 0, d, l, ZonalInitialLaws.VonMisesFisher(d, l, kappa), "rk4", 1e-3);
+        var vmf = Solver(AttentionKind.USA, beta, 0, d, l, ZonalInitialLaws.VonMisesFisher(d, l, kappa), StepperKind.Rk4, 1e-3);
         var rule = GaussGegenbauer.Create(d, 80);
         double e = 0;
         for (int j = 0; j < rule.Count; j++)
@@ -284,7 +284,7 @@ public class ZonalSolverTests
         double rate = op.LinearRate(nStar);
         double expectedRate = LinearStability.GrowthRate(a, nStar, beta, d);
         Assert.That(rate, Is.EqualTo(expectedRate).Within(1e-9 * expectedRate));
-        var solver = Solver(a, beta, 0, d, l, c, "dopri5", 0.01 / rate, 1e-10);
+        var solver = Solver(a, beta, 0, d, l, c, StepperKind.Dopri5, 0.01 / rate, 1e-10);
         double e0 = solver.Energy(solver.State), previous = e0;
         int violations = 0;
         Assert.That(solver.Diagnose().MinRelativeDensity, Is.GreaterThan(0));

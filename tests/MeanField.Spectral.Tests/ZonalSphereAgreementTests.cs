@@ -20,7 +20,7 @@ public class ZonalSphereAgreementTests
         var zonalInitial = ZonalInitialLaws.Perturbed(3, lmax, perturbation);
         var sphereInitial = SphereInitialLaws.Explicit(lmax,
             perturbation.Select(p => (p.N, 0, new Complex(p.Eps * Math.Sqrt(4 * Math.PI / (2 * p.N + 1)) / (4 * Math.PI), 0))));
-        var stepper = new StepperOptions("rk4", 1e-3, 0);
+        var stepper = new StepperOptions(StepperKind.Rk4, 1e-3, 0);
         var model = new MeanFieldModel(attention, beta, diffusion);
         var zonal = new ZonalSpectralSolver(model, 3, lmax, zonalInitial, stepper);
         using var sphere = new SphereSpectralSolver(model, lmax, sphereInitial, stepper);

@@ -38,7 +38,7 @@ public class HysteresisTests
             var start = SteadyStateTests.VonMises(geometry.Basis, kappa, 0.4);
             var c = new Complex[geometry.Basis.MaxWavenumber + 1];
             for (int i = 0; i < c.Length; i++) c[i] = geometry.Basis.Coefficient(start, i);
-            using var solver = new CircleSpectralSolver(new MeanFieldModel(AttentionKind.USA, beta, diffusion), grid, c, new StepperOptions("dopri5", 1e-2, 1e-9));
+            using var solver = new CircleSpectralSolver(new MeanFieldModel(AttentionKind.USA, beta, diffusion), grid, c, new StepperOptions(StepperKind.Dopri5, 1e-2, 1e-9));
             solver.AdvanceTo(time);
             return geometry.HarmonicAmplitude(solver.State, 1);
         }

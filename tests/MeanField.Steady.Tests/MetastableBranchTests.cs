@@ -57,7 +57,7 @@ public class MetastableTimeDependentTests
         c[3] = f0 * 1e-3;
         c[1] = f0 * 1e-8; c[2] = f0 * 1e-8 * System.Numerics.Complex.ImaginaryOne; c[4] = f0 * 1e-8;
         using var solver = new MeanField.Spectral.Circle.CircleSpectralSolver(new MeanFieldModel(AttentionKind.USA, beta, diffusion), grid, c,
-            new MeanField.Spectral.Steppers.StepperOptions("dopri5", 1e-3, 1e-10));
+            new MeanField.Spectral.Steppers.StepperOptions(StepperKind.Dopri5, 1e-3, 1e-10));
         var system = new StationarySystem(geometry, solver.State, phaseConditions: false);
         double best = double.PositiveInfinity, bestTime = 0;
         double[] bestState = [];

@@ -1,3 +1,4 @@
+using MeanField.Core;
 using System.Diagnostics;
 using System.Numerics;
 using MathNet.Numerics.IntegralTransforms;
@@ -33,7 +34,7 @@ internal static class FftBenchmarks
             Complex[]? reference = null;
             if (RealFftFactory.FftwAvailable)
             {
-                using var f = RealFftFactory.Create(n, "fftw");
+                using var f = RealFftFactory.Create(n, FftChoice.Fftw);
                 fftw = Time(() => RoundTrip(f, input)).ToString("F2");
                 input.CopyTo(f.Real); f.Forward(); reference = f.Spectrum.ToArray();
             }

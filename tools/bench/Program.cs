@@ -47,7 +47,7 @@ internal static class Benchmarks
         Console.WriteLine("## One right-hand-side evaluation of the circle solver (median of 7 runs of >= 0.2 s each)");
         Console.WriteLine("| n | attention | FFT | time per RHS (us) | RHS per second |");
         Console.WriteLine("|---|---|---|---|---|");
-        string[] backends = RealFftFactory.FftwAvailable ? ["fftw", "managed"] : ["managed"];
+        FftChoice[] backends = RealFftFactory.FftwAvailable ? [FftChoice.Fftw, FftChoice.Managed] : [FftChoice.Managed];
         foreach (int n in new[] { 256, 1024, 4096 })
         foreach (var attention in new[] { AttentionKind.USA, AttentionKind.SA })
         foreach (var backend in backends)
@@ -73,7 +73,7 @@ internal static class Benchmarks
                 times.Add(sw.Elapsed.TotalSeconds / count);
             }
             double t = Median(times);
-            Console.WriteLine($"| {n} | {attention} | {backend} | {t * 1e6:F2} | {1 / t:F0} |");
+            Console.WriteLine($"| {n} | {attention} | {backend.Name()} | {t * 1e6:F2} | {1 / t:F0} |");
         }
     }
 
@@ -87,12 +87,12 @@ internal static class Benchmarks
         var config = ConfigLoader.LoadFile(configPath);
         var model = new MeanFieldModel(config.Model.Attention, config.Model.Beta, config.Model.Diffusion);
         const double tEnd = 0.5;
-        double[] Solve(int n, double tolerance, out double seconds, out long evaluations, string backend = "auto")
+        double[] Solve(int n, double tolerance, out double seconds, out long evaluations, FftChoice backend = FftChoice.Auto)
         {
             var basis = new FourierCircleBasis(n);
             var c = MeanField.Runs.InitialLaws.InitialLawMapping.FromConfig(config).CircleCoefficients(basis.MaxWavenumber);
             var sw = Stopwatch.StartNew();
-            using var solver = new CircleSpectralSolver(model, n, c, new StepperOptions("dopri5", 1e-3, tolerance), backend);
+            using var solver = new CircleSpectralSolver(model, n, c, new StepperOptions(StepperKind.Dopri5, 1e-3, tolerance), backend);
             solver.AdvanceTo(tEnd);
             seconds = sw.Elapsed.TotalSeconds;
             evaluations = solver.Stepper.Evaluations;
@@ -118,7 +118,7 @@ internal static class Benchmarks
                           $"(= {scale * 2 * Math.PI:F2} x uniform); a second reference (2048, 3e-14) differs by {referenceError:E1} relative");
         Console.WriteLine("| resolution | tolerance | FFT | solve time (s), median of 7 | RHS evaluations | relative error vs reference |");
         Console.WriteLine("|---|---|---|---|---|---|");
-        string[] backends = RealFftFactory.FftwAvailable ? ["fftw", "managed"] : ["managed"];
+        FftChoice[] backends = RealFftFactory.FftwAvailable ? [FftChoice.Fftw, FftChoice.Managed] : [FftChoice.Managed];
         // Tiered JIT: solve for 2 s first so every row is measured with optimised (tier-1) code.
         var warmup = Stopwatch.StartNew();
         while (warmup.Elapsed.TotalSeconds < 2)
@@ -136,7 +136,7 @@ internal static class Benchmarks
                 seconds.Add(s);
             }
             double error = result.Zip(reference, (a, b) => Math.Abs(a - b)).Max() / scale;
-            Console.WriteLine($"| {n} | {tol:E0} | {backend} | {Median(seconds):F4} | {evaluations} | {error:E2} |");
+            Console.WriteLine($"| {n} | {tol:E0} | {backend.Name()} | {Median(seconds):F4} | {evaluations} | {error:E2} |");
         }
 
         // Whole command: config → HDF5, as a user runs it (in-process, so without dotnet's start-up).

@@ -26,7 +26,7 @@ internal static class SphereBenchmarks
         {
             if (!simd && lmax > 255) continue;
             int nlat = lmax + 1 + (lmax + 1) % 2, nlon = 2 * lmax + 2;
-            using var sht = new SphericalHarmonicTransform(lmax, nlat, nlon, "auto", threads: 1, simd: simd);
+            using var sht = new SphericalHarmonicTransform(lmax, nlat, nlon, FftChoice.Auto, threads: 1, simd: simd);
             var c = RandomCoefficients(lmax);
             var grid = new double[sht.GridSize];
             var back = new Complex[sht.Count];
@@ -51,7 +51,7 @@ internal static class SphereBenchmarks
         foreach (int threads in new[] { 1, 2 })
         {
             if (threads > Environment.ProcessorCount) continue;
-            using var sht = new SphericalHarmonicTransform(511, 512, 1024, "auto", threads);
+            using var sht = new SphericalHarmonicTransform(511, 512, 1024, FftChoice.Auto, threads);
             var c = RandomCoefficients(511);
             var grid = new double[sht.GridSize];
             var back = new Complex[sht.Count];

@@ -127,7 +127,7 @@ internal static class Cases
     }
 
     /// <summary>u(T) of a scheme at step dt on path p (seed fixed): the Brownian tree makes every dt read one path.</summary>
-    public static double[] Run(Case c, string scheme, double dt, int path)
+    public static double[] Run(Case c, StepperKind scheme, double dt, int path)
     {
         var (stepper, _) = new StochasticOptions(scheme, dt, 14, path).CreateStepper(c.Drift(), c.Noise(), c.Initial, 0);
         stepper.AdvanceTo(c.T);
@@ -171,7 +171,7 @@ internal static class Cases
 
 internal static class Orders
 {
-    public static readonly string[] Schemes = ["heun", "euler_maruyama", "midpoint_splitting", "gauss_splitting"];
+    public static readonly StepperKind[] Schemes = [StepperKind.Heun, StepperKind.EulerMaruyama, StepperKind.MidpointSplitting, StepperKind.GaussSplitting];
 
     public static void Run(int paths)
     {
@@ -195,7 +195,7 @@ internal static class Orders
         Console.WriteLine();
         Console.WriteLine("| scheme | RMS error at dt, dt/2, …, dt/16 | strong order | 95% interval | seconds |");
         Console.WriteLine("|---|---|---|---|---|");
-        foreach (string scheme in Schemes)
+        foreach (StepperKind scheme in Schemes)
         {
             var watch = Stopwatch.StartNew();
             int points = c.Exact ? levels : levels - 1;
@@ -274,7 +274,7 @@ internal static class Stability
         Console.WriteLine("|---|---|---|---|---|");
         var c = Cases.CircleCosine(256, 1.0) with { T = 1.0 };
         var exact = Enumerable.Range(0, 5).Select(p => Cases.Exact(c, p)).ToArray();
-        foreach (string scheme in Orders.Schemes)
+        foreach (StepperKind scheme in Orders.Schemes)
         {
             var watch = Stopwatch.StartNew();
             double found = double.NaN, error = double.NaN;

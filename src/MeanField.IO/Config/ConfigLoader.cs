@@ -166,7 +166,7 @@ public static class ConfigLoader
             NegativeTolerance = s.Double("negative_tolerance", 1e-6, x => x >= 0, "must be ≥ 0"),
             Fft = s.Choice("fft", FftChoice.Auto),
         };
-        bool stochasticStepper = SolverConfig.StochasticSteppers.Contains(solver.Stepper);
+        bool stochasticStepper = solver.Stepper.IsStochastic();
         if (!particles && model.CommonNoise is not null && !stochasticStepper)
             throw s.Error(s.Node("stepper"), "stepper", $"'{solver.Stepper.Name()}' is deterministic and model.common_noise is set; use gauss_splitting (default), midpoint_splitting, heun (Stratonovich) or euler_maruyama (Itô) with a fixed solver.dt");
         if (!particles && model.CommonNoise is null && stochasticStepper)

@@ -118,7 +118,7 @@ public sealed record InitialConfig
 public sealed record SolverConfig
 {
     /// <summary>The fixed-step stochastic steppers, used when model.common_noise is set.</summary>
-    public static readonly IReadOnlyList<StepperKind> StochasticSteppers = [StepperKind.Heun, StepperKind.EulerMaruyama, StepperKind.MidpointSplitting, StepperKind.GaussSplitting];
+    public static IReadOnlyList<StepperKind> StochasticSteppers => StepperKinds.Stochastic;
     public SolverKind Kind { get; init; } = SolverKind.Spectral;
     public int Resolution { get; init; } = 256;
     public StepperKind Stepper { get; init; } = StepperKind.Dopri5;

@@ -1,3 +1,4 @@
+using MeanField.Core;
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
 

@@ -1,3 +1,4 @@
+using MeanField.Core;
 using MeanField.IO.Config;
 
 namespace MeanField.Runs.InitialLaws;

@@ -1,3 +1,4 @@
+using MeanField.Core;
 using MeanField.IO.Config;
 using MeanField.IO.Output;
 using MeanField.Spectral.Steppers;

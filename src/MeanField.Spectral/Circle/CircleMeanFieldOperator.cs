@@ -25,7 +25,7 @@ public sealed class CircleMeanFieldOperator : ISemilinearSystem, IDisposable
     private readonly double[] _linear;
     private readonly IRealFft _density, _velocity, _potential;
 
-    public CircleMeanFieldOperator(FourierCircleBasis basis, MeanFieldModel model, string fftBackend = "auto")
+    public CircleMeanFieldOperator(FourierCircleBasis basis, MeanFieldModel model, FftChoice fftBackend = FftChoice.Auto)
     {
         _basis = basis;
         _model = model;

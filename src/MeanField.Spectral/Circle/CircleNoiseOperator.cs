@@ -1,3 +1,4 @@
+using MeanField.Core;
 using System.Numerics;
 using MeanField.Core.Noise;
 using MeanField.Spectral.Fft;
@@ -27,7 +28,7 @@ public sealed class CircleNoiseOperator : ICommonNoiseOperator, IDisposable
     private readonly double[] _itoDiagonal;
     private readonly double[]? _variance, _varianceSlope;   // V(θ_j), ½V′(θ_j) for the non-stationary correction
 
-    public CircleNoiseOperator(FourierCircleBasis basis, CircleNoiseField field, string fftBackend = "auto")
+    public CircleNoiseOperator(FourierCircleBasis basis, CircleNoiseField field, FftChoice fftBackend = FftChoice.Auto)
     {
         int kmax = basis.MaxWavenumber;
         if (field.MaxMode > kmax)

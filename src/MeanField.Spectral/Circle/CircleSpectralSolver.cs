@@ -12,22 +12,22 @@ namespace MeanField.Spectral.Circle;
 /// <see cref="StochasticStepper"/> (heun or euler_maruyama, fixed step) advances the SPDE along path
 /// <see cref="StochasticOptions.Path"/> of the seed, so an ensemble is a loop over path indices.
 /// </summary>
-public sealed class CircleSpectralSolver : IDisposable
+public sealed class CircleSpectralSolver : SemilinearSolver, IDisposable
 {
     private readonly double[] _grid;
 
     public CircleSpectralSolver(MeanFieldModel model, int gridSize, ReadOnlySpan<Complex> initialCoefficients,
-        StepperOptions stepper, string fftBackend = "auto")
+        StepperOptions stepper, FftChoice fftBackend = FftChoice.Auto)
     {
         Basis = new FourierCircleBasis(gridSize);
         Operator = new CircleMeanFieldOperator(Basis, model, fftBackend);
-        Stepper = stepper.Create(Operator, Basis.StateFromCoefficients(initialCoefficients), 0.0);
+        Start(Operator, Basis.StateFromCoefficients(initialCoefficients), stepper);
         _grid = new double[gridSize];
     }
 
     /// <summary>The SPDE dρ = −∂θ(ρ V[ρ]) dt + D ∂²θρ dt − ∂θ(ρ ∘ W) with W the common-noise field.</summary>
     public CircleSpectralSolver(MeanFieldModel model, int gridSize, ReadOnlySpan<Complex> initialCoefficients,
-        CircleNoiseField noise, StochasticOptions stochastic, string fftBackend = "auto")
+        CircleNoiseField noise, StochasticOptions stochastic, FftChoice fftBackend = FftChoice.Auto)
     {
         Basis = new FourierCircleBasis(gridSize);
         Operator = new CircleMeanFieldOperator(Basis, model, fftBackend);
@@ -36,7 +36,7 @@ public sealed class CircleSpectralSolver : IDisposable
             Noise = new CircleNoiseOperator(Basis, noise, fftBackend);
             if (stochastic.IsIto && !Noise.ItoCorrectionIsDealiased)
                 throw new ArgumentException($"euler_maruyama with a non-stationary noise field needs 2·(noise modes {noise.MaxMode}) ≤ the largest retained wavenumber {Basis.MaxWavenumber} (its Itô correction has modes up to 2M); use heun or a higher resolution.", nameof(noise));
-            (Stepper, NoisePath) = stochastic.CreateStepper(Operator, Noise, Basis.StateFromCoefficients(initialCoefficients), 0.0);
+            Start(Operator, Noise, Basis.StateFromCoefficients(initialCoefficients), stochastic);
         }
         catch
         {
@@ -51,17 +51,8 @@ public sealed class CircleSpectralSolver : IDisposable
 
     /// <summary>The common-noise operator; null for the deterministic PDE.</summary>
     public CircleNoiseOperator? Noise { get; }
-
-    /// <summary>The Brownian path of the common noise; null for the deterministic PDE.</summary>
-    public CommonNoisePath? NoisePath { get; }
     public CircleMeanFieldOperator Operator { get; }
-    public TimeStepper Stepper { get; }
     public MeanFieldModel Model => Operator.Model;
-    public double Time => Stepper.Time;
-    public ReadOnlySpan<double> State => Stepper.State;
-
-    public AdvanceOutcome AdvanceTo(double time, StepObserver? observer = null, CancellationToken cancellation = default) =>
-        Stepper.AdvanceTo(time, observer, cancellation);
 
     public Complex Coefficient(int k) => Basis.Coefficient(State, k);
 

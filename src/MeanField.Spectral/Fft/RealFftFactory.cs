@@ -1,3 +1,5 @@
+using MeanField.Core;
+
 namespace MeanField.Spectral.Fft;
 
 /// <summary>Chooses the real-FFT backend named by the configuration key solver.fft.</summary>
@@ -10,29 +12,34 @@ public static class RealFftFactory
     public static bool FftwAvailable => FftwNative.IsAvailable;
 
     /// <summary>
-    /// Creates a real FFT of length <paramref name="n"/>.
-    /// <paramref name="backend"/>: "auto" (FFTW when available, otherwise managed), "fftw" (required, throws if absent)
-    /// or "managed". Matched exactly (case-sensitive) so a typo in a config file is an error, not a silent fallback.
+    /// Creates a real FFT of length <paramref name="n"/>: <see cref="FftChoice.Auto"/> (FFTW when available, otherwise
+    /// managed), <see cref="FftChoice.Fftw"/> (required, throws if absent) or <see cref="FftChoice.Managed"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">Unknown backend.</exception>
     /// <exception cref="ArgumentOutOfRangeException">n odd or below 4.</exception>
-    /// <exception cref="InvalidOperationException">"fftw" requested but libfftw3 is not available.</exception>
-    public static IRealFft Create(int n, string backend)
+    /// <exception cref="InvalidOperationException">Fftw requested but libfftw3 is not available.</exception>
+    public static IRealFft Create(int n, FftChoice backend)
     {
-        ArgumentNullException.ThrowIfNull(backend);
-        // Validate both arguments before touching the native library, so errors do not depend on the machine.
-        if (backend is not ("auto" or "fftw" or "managed"))
-            throw new ArgumentException(
-                $"solver.fft: unknown FFT backend '{backend}'; allowed values are 'auto', 'fftw', 'managed'.",
-                nameof(backend));
+        // Validate the length before touching the native library, so errors do not depend on the machine.
         ValidateLength(n);
-
+        RequireAvailable(backend);
         return backend switch
         {
-            "managed" => new ManagedRealFft(n),
-            "fftw" => FftwAvailable ? new FftwRealFft(n) : throw new InvalidOperationException(FftwMissingMessage),
+            FftChoice.Managed => new ManagedRealFft(n),
+            FftChoice.Fftw => new FftwRealFft(n),
             _ => FftwAvailable ? new FftwRealFft(n) : new ManagedRealFft(n),
         };
+    }
+
+    /// <summary>Whether <paramref name="backend"/> resolves to FFTW here; throws when FFTW is required and absent.</summary>
+    public static bool UsesFftw(FftChoice backend)
+    {
+        RequireAvailable(backend);
+        return backend == FftChoice.Fftw || (backend == FftChoice.Auto && FftwAvailable);
+    }
+
+    private static void RequireAvailable(FftChoice backend)
+    {
+        if (backend == FftChoice.Fftw && !FftwAvailable) throw new InvalidOperationException(FftwMissingMessage);
     }
 
     internal static void ValidateLength(int n)

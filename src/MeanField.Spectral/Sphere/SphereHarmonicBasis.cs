@@ -1,3 +1,4 @@
+using MeanField.Core;
 using System.Numerics;
 
 namespace MeanField.Spectral.Sphere;
@@ -17,7 +18,7 @@ namespace MeanField.Spectral.Sphere;
 /// </summary>
 public sealed class SphereHarmonicBasis : IDisposable
 {
-    public SphereHarmonicBasis(int lmax, string fftBackend = "auto", int threads = 1, bool simd = true)
+    public SphereHarmonicBasis(int lmax, FftChoice fftBackend = FftChoice.Auto, int threads = 1, bool simd = true)
     {
         if (lmax < 2) throw new ArgumentOutOfRangeException(nameof(lmax), lmax, "the sphere solver needs lmax ≥ 2.");
         Lmax = lmax;

@@ -13,17 +13,17 @@ namespace MeanField.Spectral.Sphere;
 /// <see cref="StochasticStepper"/> (heun, Stratonovich; euler_maruyama, Itô) advances the SPDE along path
 /// <see cref="StochasticOptions.Path"/> of the seed, as for the circle.
 /// </summary>
-public sealed class SphereSpectralSolver : IDisposable
+public sealed class SphereSpectralSolver : SemilinearSolver, IDisposable
 {
     private readonly double[] _grid;
 
     /// <param name="initialCoefficients">a_l^m in the m-major layout of <paramref name="lmax"/> (see <see cref="SphereInitialLaws"/>).</param>
     public SphereSpectralSolver(MeanFieldModel model, int lmax, ReadOnlySpan<Complex> initialCoefficients, StepperOptions stepper,
-        string fftBackend = "auto", int threads = 1)
+        FftChoice fftBackend = FftChoice.Auto, int threads = 1)
     {
         Basis = new SphereHarmonicBasis(lmax, fftBackend, threads);
         Operator = new SphereMeanFieldOperator(Basis, model);
-        Stepper = stepper.Create(Operator, Basis.StateFromCoefficients(initialCoefficients), 0.0);
+        Start(Operator, Basis.StateFromCoefficients(initialCoefficients), stepper);
         _grid = new double[Basis.GridSize];
     }
 
@@ -31,14 +31,14 @@ public sealed class SphereSpectralSolver : IDisposable
     /// <param name="noise">The noise fields; their degree must be ≤ lmax − 1 (alias-free noise flux).</param>
     /// <param name="options">heun or euler_maruyama, the path's step Dt (solver step IncrementsPerStep·Dt), seed and path index.</param>
     public SphereSpectralSolver(MeanFieldModel model, int lmax, ReadOnlySpan<Complex> initialCoefficients, SphereNoiseField noise,
-        StochasticOptions options, string fftBackend = "auto", int threads = 1)
+        StochasticOptions options, FftChoice fftBackend = FftChoice.Auto, int threads = 1)
     {
         Basis = new SphereHarmonicBasis(lmax, fftBackend, threads);
         try
         {
             Operator = new SphereMeanFieldOperator(Basis, model);
             Noise = new SphereNoiseOperator(Basis, noise);
-            (Stepper, NoisePath) = options.CreateStepper(Operator, Noise, Basis.StateFromCoefficients(initialCoefficients), 0.0);
+            Start(Operator, Noise, Basis.StateFromCoefficients(initialCoefficients), options);
         }
         catch
         {
@@ -52,17 +52,8 @@ public sealed class SphereSpectralSolver : IDisposable
 
     /// <summary>The common-noise operator; null for the deterministic PDE.</summary>
     public SphereNoiseOperator? Noise { get; }
-
-    /// <summary>The Brownian path of the common noise; null for the deterministic PDE.</summary>
-    public CommonNoisePath? NoisePath { get; }
     public SphereMeanFieldOperator Operator { get; }
-    public TimeStepper Stepper { get; }
     public MeanFieldModel Model => Operator.Model;
-    public double Time => Stepper.Time;
-    public ReadOnlySpan<double> State => Stepper.State;
-
-    public AdvanceOutcome AdvanceTo(double time, StepObserver? observer = null, CancellationToken cancellation = default) =>
-        Stepper.AdvanceTo(time, observer, cancellation);
 
     /// <summary>a_l^m (any m, via a_l^{−m} = (−1)^m conj a_l^m).</summary>
     public Complex Coefficient(int l, int m) => Basis.Coefficient(State, l, m);

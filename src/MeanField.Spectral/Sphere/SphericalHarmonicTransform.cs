@@ -68,10 +68,10 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     /// <param name="lmax">L ≥ 1.</param>
     /// <param name="nlat">Number of Gauss nodes in colatitude: even, ≥ L+1 for exact analysis.</param>
     /// <param name="nlon">Number of longitudes: even, ≥ 2L+2 for exact analysis.</param>
-    /// <param name="fftBackend">"auto", "fftw" or "managed" (see <see cref="RealFftFactory"/>).</param>
+    /// <param name="fftBackend">Auto, Fftw or Managed (see <see cref="RealFftFactory"/>).</param>
     /// <param name="threads">Worker threads for the Legendre stage (split over m) and the FFT stage (split over rings).</param>
     /// <param name="simd">false forces the scalar reference path.</param>
-    public SphericalHarmonicTransform(int lmax, int nlat, int nlon, string fftBackend = "auto", int threads = 1, bool simd = true)
+    public SphericalHarmonicTransform(int lmax, int nlat, int nlon, FftChoice fftBackend = FftChoice.Auto, int threads = 1, bool simd = true)
     {
         if (lmax < 1) throw new ArgumentOutOfRangeException(nameof(lmax), lmax, "lmax must be at least 1.");
         if (nlat < 2 || nlat % 2 != 0) throw new ArgumentOutOfRangeException(nameof(nlat), nlat, "nlat must be even and at least 2.");
@@ -173,9 +173,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
 
         _ringBounds = new int[threads + 1];
         for (int w = 0; w <= threads; w++) _ringBounds[w] = nlat * w / threads;
-        bool fftw = fftBackend == "fftw" || (fftBackend == "auto" && RealFftFactory.FftwAvailable);
-        if (fftw && !RealFftFactory.FftwAvailable) RealFftFactory.Create(nlon, fftBackend);   // throws the backend's message
-        if (fftBackend is not ("auto" or "fftw" or "managed")) RealFftFactory.Create(nlon, fftBackend);   // throws: unknown backend
+        bool fftw = RealFftFactory.UsesFftw(fftBackend);   // throws the backend's message when FFTW is required and absent
         _layout = fftw ? new ModeLayout(1, nlon / 2 + 1) : new ModeLayout(ModeStride, 1);
         int modes = fftw ? nlat * (nlon / 2 + 1) : (lmax + 1) * ModeStride;
         _ring = new Complex[modes];

@@ -1,3 +1,4 @@
+using MeanField.Core;
 using MeanField.Core.Noise;
 
 namespace MeanField.Spectral.Steppers;
@@ -19,7 +20,7 @@ public sealed class ImplicitSplittingStepper : NoiseDrivenStepper
 {
     private static ButcherTableau DriftTableau(NoiseStepRule rule) => new()
     {
-        Name = rule.Scheme, Order = 2, C = [0, 1], A = [[], [1]], B = [0.5, 0.5],
+        Name = rule.Scheme.Name(), Order = 2, C = [0, 1], A = [[], [1]], B = [0.5, 0.5],
     };
 
     private readonly ICommonNoiseOperator _noise;

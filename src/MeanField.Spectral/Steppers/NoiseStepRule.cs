@@ -1,4 +1,5 @@
 using System.Numerics;
+using MeanField.Core;
 
 namespace MeanField.Spectral.Steppers;
 
@@ -11,7 +12,7 @@ namespace MeanField.Spectral.Steppers;
 /// </summary>
 public sealed record NoiseStepRule
 {
-    private NoiseStepRule(string scheme, double[] numerator, Complex[] shifts, int order)
+    private NoiseStepRule(StepperKind scheme, double[] numerator, Complex[] shifts, int order)
     {
         Scheme = scheme;
         Numerator = numerator;
@@ -20,7 +21,7 @@ public sealed record NoiseStepRule
     }
 
     /// <summary>The scheme name of <see cref="ImplicitSplittingStepper"/> with this rule (solver.stepper).</summary>
-    public string Scheme { get; }
+    public StepperKind Scheme { get; }
 
     /// <summary>N(z) = Σ_p Numerator[p] z^p.</summary>
     public IReadOnlyList<double> Numerator { get; }
@@ -32,18 +33,18 @@ public sealed record NoiseStepRule
     public int Order { get; }
 
     /// <summary>Implicit midpoint / Crank–Nicolson in ΔB: R(z) = (1 + z/2)/(1 − z/2), order 2.</summary>
-    public static NoiseStepRule Midpoint { get; } = new("midpoint_splitting", [1, 0.5], [new Complex(0.5, 0)], 2);
+    public static NoiseStepRule Midpoint { get; } = new(StepperKind.MidpointSplitting, [1, 0.5], [new Complex(0.5, 0)], 2);
 
     /// <summary>
     /// 2-stage Gauss–Legendre in ΔB: R(z) = (1 + z/2 + z²/12)/(1 − z/2 + z²/12), order 4; D(z) = (1 − cz)(1 − c̄z) with
     /// c = (3 + i√3)/12.
     /// </summary>
-    public static NoiseStepRule GaussLegendre2 { get; } = new("gauss_splitting", [1, 0.5, 1.0 / 12], [new Complex(0.25, Math.Sqrt(3) / 12)], 4);
+    public static NoiseStepRule GaussLegendre2 { get; } = new(StepperKind.GaussSplitting, [1, 0.5, 1.0 / 12], [new Complex(0.25, Math.Sqrt(3) / 12)], 4);
 
     public static IReadOnlyList<NoiseStepRule> All { get; } = [Midpoint, GaussLegendre2];
 
-    /// <summary>The rule of a scheme name, or null when the name is not one of these schemes.</summary>
-    public static NoiseStepRule? Find(string scheme) => All.FirstOrDefault(r => r.Scheme == scheme);
+    /// <summary>The rule of a scheme, or null when it is not one of these schemes.</summary>
+    public static NoiseStepRule? Find(StepperKind scheme) => All.FirstOrDefault(r => r.Scheme == scheme);
 
     /// <summary>True for a single real shift; false for a conjugate pair (Shifts holds c, D = (1 − cz)(1 − c̄z)).</summary>
     public bool RealShift => Shifts[0].Imaginary == 0;

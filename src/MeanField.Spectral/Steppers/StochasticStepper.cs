@@ -1,3 +1,4 @@
+using MeanField.Core;
 using MeanField.Core.Noise;
 
 namespace MeanField.Spectral.Steppers;
@@ -8,9 +9,9 @@ namespace MeanField.Spectral.Steppers;
 /// common-noise path (seed, path index p of an ensemble). Each step spans <see cref="IncrementsPerStep"/> increments of
 /// the path with step Dt, so solvers with steps Dt, 2Dt, 4Dt, … see one nested Brownian path (strong-order studies).
 /// </summary>
-public sealed record StochasticOptions(string Scheme, double Dt, ulong Seed, int Path = 0)
+public sealed record StochasticOptions(StepperKind Scheme, double Dt, ulong Seed, int Path = 0)
 {
-    public static readonly IReadOnlyList<string> Schemes = ["heun", "euler_maruyama", "midpoint_splitting", "gauss_splitting"];
+    public static IReadOnlyList<StepperKind> Schemes => StepperKinds.Stochastic;
 
     public int IncrementsPerStep { get; init; } = 1;
 
@@ -35,10 +36,10 @@ public sealed record StochasticOptions(string Scheme, double Dt, ulong Seed, int
 
     public bool IsIto => Scheme switch
     {
-        "heun" => false,
-        "euler_maruyama" => true,
-        "midpoint_splitting" or "gauss_splitting" => false,
-        _ => throw new ArgumentException($"unknown stochastic scheme '{Scheme}'; allowed: {string.Join(", ", Schemes)}"),
+        StepperKind.Heun => false,
+        StepperKind.EulerMaruyama => true,
+        StepperKind.MidpointSplitting or StepperKind.GaussSplitting => false,
+        _ => throw new ArgumentException($"'{Scheme.Name()}' is deterministic; stochastic schemes: {string.Join(", ", Schemes.Select(k => k.Name()))}"),
     };
 }
 

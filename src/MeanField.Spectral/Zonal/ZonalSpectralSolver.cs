@@ -14,7 +14,7 @@ namespace MeanField.Spectral.Zonal;
 /// the operator's time unit τ = t·e^{LogTimeScale}; LogTimeScale = 0 (τ = t, physical time) except for USA with
 /// rates above e^300 (β ≳ 300), see <see cref="ZonalMeanFieldOperator"/>.
 /// </remarks>
-public sealed class ZonalSpectralSolver
+public sealed class ZonalSpectralSolver : SemilinearSolver
 {
     private readonly double[] _grid;
 
@@ -38,7 +38,7 @@ public sealed class ZonalSpectralSolver
             throw new ArgumentException($"{initialCoefficients.Length - 1} is above the highest retained degree {maxDegree}.");
         var state = new double[Basis.StateLength];
         initialCoefficients.CopyTo(state);
-        Stepper = stepper.Create(Operator, state, 0.0);
+        Start(Operator, state, stepper);
         _grid = new double[Basis.GridSize];
     }
 
@@ -49,22 +49,15 @@ public sealed class ZonalSpectralSolver
 
     public ZonalGegenbauerBasis Basis { get; }
     public ZonalMeanFieldOperator Operator { get; }
-    public TimeStepper Stepper { get; }
     public int Dimension => Basis.Dimension;
 
-    /// <summary>τ, in the operator's time unit (= physical time when LogTimeScale = 0).</summary>
-    public double Time => Stepper.Time;
+    // Time (the shell's) is τ, in the operator's time unit (= physical time when LogTimeScale = 0).
 
     /// <summary>s with τ = t e^{s}.</summary>
     public double LogTimeScale => Operator.LogTimeScale;
 
     /// <summary>Physical time t = τ e^{−s} (may underflow for huge s; use Time and LogTimeScale then).</summary>
     public double PhysicalTime => Time * Math.Exp(-LogTimeScale);
-
-    public ReadOnlySpan<double> State => Stepper.State;
-
-    public AdvanceOutcome AdvanceTo(double time, StepObserver? observer = null, CancellationToken cancellation = default) =>
-        Stepper.AdvanceTo(time, observer, cancellation);
 
     /// <summary>c_n (orthonormal, relative density); 0 above L.</summary>
     public double Coefficient(int n) => n <= Basis.MaxDegree ? State[n] : 0;

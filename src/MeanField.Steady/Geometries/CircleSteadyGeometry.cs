@@ -49,7 +49,7 @@ public sealed class CircleSteadyGeometry : ISteadyGeometry, IDisposable
     }
 
     /// <summary>The circle mean-field operator of the model (its diffusion is ignored: D is the solver's parameter).</summary>
-    public static CircleSteadyGeometry Create(AttentionKind attention, double beta, int gridSize, double attentionScale = 1, string fftBackend = "auto")
+    public static CircleSteadyGeometry Create(AttentionKind attention, double beta, int gridSize, double attentionScale = 1, FftChoice fftBackend = FftChoice.Auto)
     {
         var basis = new FourierCircleBasis(gridSize);
         var op = new CircleMeanFieldOperator(basis, new MeanFieldModel(attention, beta) { AttentionScale = attentionScale }, fftBackend);

@@ -16,7 +16,7 @@ public sealed class SphereSteadyGeometry : ISteadyGeometry, IDisposable
     private readonly int[] _degree;
     private readonly double[][] _killingTheta, _killingPhi;
 
-    public SphereSteadyGeometry(AttentionKind attention, double beta, int lmax, double attentionScale = 1, string fftBackend = "auto")
+    public SphereSteadyGeometry(AttentionKind attention, double beta, int lmax, double attentionScale = 1, FftChoice fftBackend = FftChoice.Auto)
     {
         Basis = new SphereHarmonicBasis(lmax, fftBackend);
         _operator = new SphereMeanFieldOperator(Basis, new MeanFieldModel(attention, beta) { AttentionScale = attentionScale });

@@ -196,7 +196,7 @@ public static class DominantDegreeExperiment
         Action<int, double, double[]> record, CancellationToken cancellation)
     {
         var initial = SphereInitialLaws.PerturbedUniform(degrees, degrees, p.Amplitude, p.Seed);
-        var stepper = new StepperOptions("rk4", duration / (p.Samples * p.StepsPerSample), 0);
+        var stepper = new StepperOptions(StepperKind.Rk4, duration / (p.Samples * p.StepsPerSample), 0);
         using var solver = new SphereSpectralSolver(new MeanFieldModel(p.Attention, beta), degrees, initial, stepper);
         for (int s = 0; s <= p.Samples; s++)
         {
@@ -214,7 +214,7 @@ public static class DominantDegreeExperiment
             Enumerable.Range(1, degrees).Select(n => (n, n % 2 == 0 ? p.Amplitude : -p.Amplitude)));
         // logTimeScale 0: the solver's time is physical time (the automatic rescaling only matters for USA at β ≳ 300).
         var solver = new ZonalSpectralSolver(p.Attention, beta, 0, p.Dimension, degrees, initial,
-            new StepperOptions("rk4", duration / (p.Samples * p.StepsPerSample), 0), logTimeScale: 0);
+            new StepperOptions(StepperKind.Rk4, duration / (p.Samples * p.StepsPerSample), 0), logTimeScale: 0);
         var amplitudes = new double[degrees + 1];
         for (int s = 0; s <= p.Samples; s++)
         {

@@ -128,7 +128,7 @@ public sealed class NoisyThresholdMeasurement(NoisyRateMeasurementOptions option
         int stepsPerInterval = Math.Max(1, (int)Math.Ceiling(interval * rateMax / Options.StepFraction));
         var initial = ZonalInitialLaws.Perturbed(dimension, l, [(1, Options.Amplitude)]);
         var solver = new ZonalSpectralSolver(AttentionKind.USA, beta, diffusion, dimension, l, initial,
-            new StepperOptions("rk4", interval / stepsPerInterval, 0), logTimeScale: 0);
+            new StepperOptions(StepperKind.Rk4, interval / stepsPerInterval, 0), logTimeScale: 0);
         var times = new double[Options.Samples + 1];
         var logs = new double[Options.Samples + 1];
         logs[0] = Math.Log(Math.Abs(solver.Coefficient(1)));
