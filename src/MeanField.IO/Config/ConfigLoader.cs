@@ -297,7 +297,12 @@ public static class ConfigLoader
             Interaction = p.Choice("interaction", InteractionKind.Auto),
             Tolerance = p.Double("tolerance", 1e-12, x => x > 0 && x < 1, "must lie in (0, 1)"),
             Threads = p.Int("threads", 0, x => x >= 0 && x <= 1024, "must be between 0 (one per core) and 1024"),
+            Replicas = p.Int("replicas", 1, x => x >= 1 && x <= 1_000_000, "must be between 1 and 1000000"),
         };
+        // Replicas are independent systems; common noise is one path shared by every token of a system, and which path
+        // each replica should see (one shared, or one each) is a modelling choice not made here.
+        if (particles && config.Replicas > 1 && model.CommonNoise is not null)
+            throw p.Error(p.Node("replicas"), "replicas", $"{config.Replicas} replicas with model.common_noise is not supported; use ensemble.paths for noise paths, or particles.replicas: 1");
         if (model.CommonNoise is not null && config.Integrator == IntegratorKind.Rk4 && (particles || p.Has("integrator")))
             throw p.Error(p.Node("integrator"), "integrator", "rk4 is deterministic and model.common_noise is set; use heun (Stratonovich) or layer (the transformer update, Itô)");
         if (particles && config.Integrator == IntegratorKind.Rk4 && model.Diffusion > 0)

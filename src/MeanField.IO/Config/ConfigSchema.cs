@@ -132,6 +132,11 @@ public static class ConfigSchema
             Instead = c => Particles(c) ? "particles.interaction dense sums exactly" : $"solver.kind {c.Solver.Kind.Name()} runs no particles",
         },
         ParticleKey("particles.threads", "`0`", "0 … 1024", "worker threads, 0 = one per logical core; results are bit-identical for any value", c => Int(c.Particles.Threads)),
+        new("particles.replicas", "`1`", "1 … 10⁶", "R independent systems of `particles.count` tokens in one run, replica r seeded with SplitMix64(SplitMix64(seed) ⊕ r) (exactly the single run with that seed); per-replica diagnostics with a leading replica axis plus their mean and standard error (see \"Replicas\" below); no common noise, no `--resume`")
+        {
+            Value = c => Int(c.Particles.Replicas), Applies = c => c.Solver.Kind == SolverKind.Particles, AppliesTo = "solver.kind particles",
+            Instead = c => $"solver.kind {c.Solver.Kind.Name()} runs one system",
+        },
         new("output.directory", "`out/NAME`", "non-empty", "relative paths are relative to the working directory") { Value = c => Quote(c.Output.Directory) },
         new("output.interval", "`0.01`", "> 0", "simulation time between writes; writes land exactly on multiples, plus t_end") { Value = c => F(c.Output.Interval) },
         new("output.max_writes", "`1000`", "≥ 1", "writes per file before the output is split into sets") { Value = c => Int(c.Output.MaxWrites) },

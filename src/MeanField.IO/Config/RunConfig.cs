@@ -144,6 +144,8 @@ public sealed record ParticlesConfig
     public double Tolerance { get; init; } = 1e-12;
     /// <summary>Worker threads; 0 = one per logical core. Results do not depend on it.</summary>
     public int Threads { get; init; }
+    /// <summary>R independent systems of <see cref="Count"/> tokens stepped together; replica r has seed RandomStreams.ReplicaSeed(seed, r). 1 = a single system.</summary>
+    public int Replicas { get; init; } = 1;
 }
 
 public sealed record OutputConfig

@@ -192,7 +192,7 @@ public sealed class ParticleDynamics : IDynamics
     /// ½e^β − βE from the interaction's energy (identity case, free), recomputed densely when that has cancelled below 1e-8 e^β
     /// and N ≤ 2·10⁴.
     /// </summary>
-    private static double P3Energy(double[] x, int d, ParticleModel model, double energy)
+    internal static double P3Energy(double[] x, int d, ParticleModel model, double energy)
     {
         int n = x.Length / d;
         if (n <= DenseP3EnergyLimit || !model.IsIdentityCase) return ParticleDiagnostics.P3Energy(x, d, model.Beta);
