@@ -13,7 +13,7 @@ public class ReplicaRunTests
     private const ulong Seed = 7;
     private const int Replicas = 3;
 
-    private static readonly string[] ReplicaTasks = ["energy", "p3_energy", "cluster_count", "rotation_rate", "cosine_mean", "cosine_min", "cosine_close_fraction"];
+    private static readonly string[] ReplicaTasks = ["energy", "p3_energy", "cluster_count", "rotation_rate", "cosine_mean", "cosine_min", "cosine_close_fraction", "span_dimension"];
 
     // Circle: SA, layer steps with idiosyncratic noise (the noise stream is seeded per replica too). S²: USA, rk4, uniform start.
     private const string Circle = """
@@ -38,6 +38,19 @@ public class ReplicaRunTests
         output: {interval: 0.2}
         """;
 
+    // Random matrices redrawn every step (each replica's from its own seed), d = 3, SA, layer steps.
+    private const string RandomLayers = """
+        geometry: sphere
+        dimension: 3
+        seed: 7
+        model: {attention: sa, beta: 1.5}
+        initial: {kind: uniform}
+        solver: {kind: particles, t_end: 0.3}
+        particles: {count: 8, integrator: layer, dt: 0.05, replicas: 3, random_matrices: {query_key: gaussian, value: goe, scale: 1.2, redraw: true}}
+        output: {interval: 0.1}
+        """;
+
+    [TestCase(RandomLayers, 3, TestName = "Replica r is the single run with its derived seed and matrices, bit for bit (S², random Q, K, V redrawn every step)")]
     [TestCase(Circle, 2, TestName = "Replica r is the single run with its derived seed, bit for bit (circle, SA, layer with noise)")]
     [TestCase(Sphere, 3, TestName = "Replica r is the single run with its derived seed, bit for bit (S², USA, rk4)")]
     public void Replica_equals_single_run(string yaml, int d)

@@ -37,6 +37,7 @@ public sealed class ReplicaDynamics : IDynamics
         ("cosine_mean", "mean of <x_i, x_j> over pairs i != j, per replica"),
         ("cosine_min", "min of <x_i, x_j> over pairs i != j, per replica"),
         ("cosine_close_fraction", "fraction of pairs i != j with <x_i, x_j> > 1 - output.cluster_epsilon, per replica"),
+        ("span_dimension", "per replica: " + ParticleDynamics.SpanDimensionDescription),
     ];
 
     public ReplicaDynamics(RunConfig config, RunOptions options)
@@ -63,7 +64,9 @@ public sealed class ReplicaDynamics : IDynamics
         {
             var single = SingleRunConfig(config, r);
             var x = InitialLaws.InitialLawMapping.ParticlePositions(single, options.ConfigPath);
-            var interaction = ParticleInteractions.Create(_model, x.Length / _d, p.Interaction.Name(), p.Tolerance, threads: 1);
+            IParticleInteraction interaction = p.RandomMatrices is { } law
+                ? new RandomMatrixInteraction(_model, law.ToModel(), single.Seed, x.Length / _d, threads: 1)
+                : ParticleInteractions.Create(_model, x.Length / _d, p.Interaction.Name(), p.Tolerance, threads: 1);
             _systems[r] = new ReplicaSystem(x, x.Length / _d, interaction, new ParticleStepper(_model, interaction, integrator, x.Length / _d, single.Seed, threads: 1));
         }
         _n = _systems[0].X.Length / _d;
@@ -73,7 +76,7 @@ public sealed class ReplicaDynamics : IDynamics
         _stride = config.Output.PositionStride;
         _values = Diagnostics.Select(_ => new double[_replicas]).ToArray();
         _tasks = BuildTasks(Config);
-        _trackers = _model.Diffusion == 0 && _model.AttentionScale > 0 && _model.IsIdentityCase
+        _trackers = _model.Diffusion == 0 && _model.AttentionScale > 0 && _model.IsIdentityCase && p.RandomMatrices is null
             ? [new EnergyMonotoneTracker("particles.dt")]   // each replica's E is non-decreasing (MATH §2.5), so is their mean
             : [];
     }
@@ -109,6 +112,7 @@ public sealed class ReplicaDynamics : IDynamics
                 for (int r = first; r < end; r++)
                 {
                     var system = _systems[r];
+                    (system.Interaction as RandomMatrixInteraction)?.UseLayer(system.Stepper.Steps);
                     system.Stepper.Step(system.X, h);
                     if (!AllFinite(system.X)) Interlocked.CompareExchange(ref nonFinite, r, -1);
                 }
@@ -148,6 +152,7 @@ public sealed class ReplicaDynamics : IDynamics
             {
                 var s = _systems[r];
                 // As ParticleDynamics.PrepareWrite and its tasks compute them for one system.
+                (s.Interaction as RandomMatrixInteraction)?.UseLayer(s.Stepper.Steps);
                 s.Interaction.Evaluate(s.X, s.Drift, s.Weights);
                 double energy = ParticleDiagnostics.Energy(s.Weights, _model.Beta);
                 var cosines = ParticleDiagnostics.Cosines(s.X, d, eps);
@@ -158,6 +163,7 @@ public sealed class ReplicaDynamics : IDynamics
                 _values[4][r] = cosines.Mean;
                 _values[5][r] = cosines.Min;
                 _values[6][r] = cosines.CloseFraction;
+                _values[7][r] = SpanDimension.Of(s.X, d, eps);
             }
         });
         return new WriteSnapshot(Mean(_values[0]));
@@ -201,11 +207,11 @@ public sealed class ReplicaDynamics : IDynamics
         {
             var values = _values[k];
             var (name, description) = Diagnostics[k];
-            bool cosine = name.StartsWith("cosine_", StringComparison.Ordinal);   // NaN for N < 2, as for one system
-            tasks.Add(OutputTask.Real(name, [_replicas], description, () => values) with { NaNMeansNotComputed = cosine });
-            tasks.Add(OutputTask.Scalar(name + "_mean", $"mean over replicas of {name}", () => Mean(values)) with { NaNMeansNotComputed = cosine });
+            bool notComputed = name.StartsWith("cosine_", StringComparison.Ordinal) || name == "span_dimension";   // NaN where one system's is
+            tasks.Add(OutputTask.Real(name, [_replicas], description, () => values) with { NaNMeansNotComputed = notComputed });
+            tasks.Add(OutputTask.Scalar(name + "_mean", $"mean over replicas of {name}", () => Mean(values)) with { NaNMeansNotComputed = notComputed });
             tasks.Add(OutputTask.Scalar(name + "_se", $"standard error of {name}_mean: sample standard deviation over replicas (R - 1 in the denominator) / sqrt(R)",
-                () => StandardError(values)) with { NaNMeansNotComputed = cosine });
+                () => StandardError(values)) with { NaNMeansNotComputed = notComputed });
         }
         return [.. tasks];
     }
@@ -243,7 +249,7 @@ public sealed class ReplicaDynamics : IDynamics
             return new Dictionary<string, object>
             {
                 ["solver"] = "particles",
-                ["kernel"] = c.Model.Query is null && c.Model.Key is null && c.Model.Value is null ? "identity" : "matrices (see /config)",
+                ["kernel"] = c.Particles.RandomMatrices is not null ? "random matrices (see /config)" : c.Model.Query is null && c.Model.Key is null && c.Model.Value is null ? "identity" : "matrices (see /config)",
                 ["particle_count"] = _n,
                 ["replicas"] = _replicas,
                 ["replica_seed"] = "replica r has seed SplitMix64(SplitMix64(seed) xor r): it is the single run with that seed",
