@@ -56,6 +56,7 @@ public static class SweepPlot
         {
             var y = summary.Dataset(task).Read<double[]>();
             var rows = Enumerable.Range(0, y.Length).Where(i => status[i] == "completed" && double.IsFinite(y[i])).ToArray();
+            if (rows.Length == 0) throw new InvalidDataException($"{path}: no completed point has a value of {task} (see the status column of sweep.csv)");
             var plot = keys.Count == 1 ? Lines(name, task, keys[0], values[0], seeds, y, rows) : HeatMap(name, task, keys, values, y, rows);
             written.Add(RunPlots.Save(plot, Path.Combine(directory, $"{name}_{task}.png")));
         }
@@ -120,8 +121,9 @@ public static class SweepPlot
         var plot = new Plot();
         var heatmap = plot.Add.Heatmap(map);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
-        // Cells at integer positions, labelled with the swept values (which need not be evenly spaced).
-        heatmap.Extent = new CoordinateRect(-0.5, xs.Length - 0.5, -0.5, ys.Length - 0.5);
+        // Cells centred at integer positions, labelled with the swept values (which need not be evenly spaced). ScottPlot
+        // spreads the cell centres over the extent (measured: a 2×3 map over [−0.5, 1.5]×[−0.5, 2.5] drew cells 2 wide).
+        heatmap.Extent = new CoordinateRect(0, Math.Max(xs.Length - 1, 1e-9), 0, Math.Max(ys.Length - 1, 1e-9));
         plot.Add.ColorBar(heatmap).Label = $"{task}, mean over seeds";
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, xs.Length).Select(i => (double)i).ToArray(), xs.Select(Text).ToArray());
         plot.Axes.Left.SetTicks(Enumerable.Range(0, ys.Length).Select(i => (double)i).ToArray(), ys.Select(Text).ToArray());

@@ -228,6 +228,21 @@ public class SweepTests
     }
 
     [Test]
+    public void ABaseWithoutANameRunsUnderItsFileNameInEveryPoint()
+    {
+        // Found with `meanfield plot`: such points ran as config.h5 while the gather looked for the base's name.
+        string dir = Path.Combine(_root, "unnamed");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "anon.yaml"), string.Join("\n", Base.Split('\n').Where(l => !l.StartsWith("name:", StringComparison.Ordinal))));
+        string sweep = Path.Combine(dir, "s.yaml");
+        File.WriteAllText(sweep, Sweep(dir, "unnamed", grid: "  model.beta: [1.0]\n", seeds: "seeds: [1]\n", baseName: "anon.yaml"));
+        var plan = SweepPlan.Create(SweepFile.Load(sweep));
+        var rows = SweepRunner.Run(plan, new SweepOptions { Child = Child, Jobs = 1 }).Rows;
+        Assert.That(rows.Single().Status, Is.EqualTo("completed"));
+        Assert.That(File.Exists(Path.Combine(plan.PointDirectory(plan.Points[0]), "anon.h5")));
+    }
+
+    [Test]
     public void DryRunPrintsThePointsAndRunsNothing()
     {
         string path = Path.Combine(_root, "dry.yaml");
