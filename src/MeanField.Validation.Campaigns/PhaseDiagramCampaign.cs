@@ -68,8 +68,11 @@ public sealed class PhaseDiagramCampaign : ICampaign
             result.Metric($"monotonicity_violations_{tag}", violations, "",
                 $"(adjacent β pair, t) with P(one cluster) larger at the larger β by more than 4 combined standard errors, d = {d}");
             var halfTimes = betas.Select((_, b) => HalfTime(times, probability[b])).ToArray();
-            result.Metric($"half_time_rank_correlation_{tag}", Spearman(betas, halfTimes), "",
-                $"Spearman correlation between β and the first t with P(one cluster) ≥ 1/2 (never within t_end: ranked last), d = {d}");
+            int orderViolations = Enumerable.Range(0, betas.Length - 1).Count(b => halfTimes[b + 1] < halfTimes[b]);
+            result.Metric($"half_time_order_violations_{tag}", orderViolations, "",
+                $"adjacent β pairs where the larger β reaches P(one cluster) ≥ 1/2 earlier (never within t_end counts as +∞), d = {d}");
+            result.Metric($"beta_half_at_t_end_{tag}", CrossingBeta(betas, probability.Select(pb => pb[last]).ToArray()), "",
+                $"β where P(one cluster at t = {Label(tEnd)}) crosses 1/2 (linear interpolation between grid β; NaN if it does not), d = {d}");
 
             var series = plotTimes.Select(pt => Array.FindIndex(times, t => Math.Abs(t - pt) < 1e-9 * Math.Max(1, pt))).Where(k => k >= 0)
                 .Select(k => new FigureSeries($"t = {Label(times[k])}", betas, probability.Select(pb => pb[k]).ToArray(), SeriesStyle.LineAndMarkers)).ToList();
@@ -129,32 +132,11 @@ public sealed class PhaseDiagramCampaign : ICampaign
         return double.PositiveInfinity;
     }
 
-    /// <summary>Spearman's rank correlation (average ranks for ties; +∞ ranks last).</summary>
-    internal static double Spearman(double[] x, double[] y)
+    /// <summary>The first β where P falls to 1/2 or below, interpolated linearly; NaN if it never does or starts there.</summary>
+    private static double CrossingBeta(double[] betas, double[] p)
     {
-        var rx = Ranks(x);
-        var ry = Ranks(y);
-        double mx = rx.Average(), my = ry.Average(), sxy = 0, sxx = 0, syy = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            sxy += (rx[i] - mx) * (ry[i] - my);
-            sxx += (rx[i] - mx) * (rx[i] - mx);
-            syy += (ry[i] - my) * (ry[i] - my);
-        }
-        return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
-    }
-
-    private static double[] Ranks(double[] v)
-    {
-        var order = Enumerable.Range(0, v.Length).OrderBy(i => v[i]).ToArray();
-        var ranks = new double[v.Length];
-        for (int a = 0; a < order.Length;)
-        {
-            int b = a;
-            while (b + 1 < order.Length && v[order[b + 1]] == v[order[a]]) b++;
-            for (int k = a; k <= b; k++) ranks[order[k]] = 0.5 * (a + b);
-            a = b + 1;
-        }
-        return ranks;
+        for (int b = 0; b + 1 < betas.Length; b++)
+            if (p[b] > 0.5 && p[b + 1] <= 0.5) return betas[b] + (betas[b + 1] - betas[b]) * (p[b] - 0.5) / (p[b] - p[b + 1]);
+        return double.NaN;
     }
 }
