@@ -5,12 +5,12 @@ using MeanField.Runs;
 
 namespace MeanField.Cli;
 
-/// <summary>`meanfield plot RUN.h5 [--out DIR]`: PNG figures of a run file, written next to it by default.</summary>
+/// <summary>`meanfield plot RUN.h5 [--out DIR]`: PNG figures of a run file (or a continuation file, or a sweep's sweep.h5), written next to it by default.</summary>
 internal static class PlotCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var files = new Argument<string[]>("files") { Description = "MeanField HDF5 output files (each set file separately)", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "MeanField HDF5 output files (each set file separately), continuation files, or a sweep's sweep.h5", Arity = ArgumentArity.OneOrMore };
         var outDir = new Option<string?>("--out") { Description = "directory for the PNG files (default: next to each run file)" };
         var command = new Command("plot", "Write PNG figures of run files.") { files, outDir };
         command.SetAction(parse => Plot(parse.GetValue(files)!, parse.GetValue(outDir), output, error));
@@ -36,11 +36,12 @@ internal static class PlotCommand
                 error.WriteLine($"error: {file}: no such file");
                 return ExitCodes.ConfigError;
             }
-            bool continuation;
+            bool continuation, sweep;
             try
             {
                 continuation = BifurcationDiagramPlot.IsContinuationFile(file);
-                if (!continuation) { using var _ = RunFile.Open(file); }
+                sweep = !continuation && SweepPlot.IsSweepFile(file);
+                if (!continuation && !sweep) { using var _ = RunFile.Open(file); }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -50,6 +51,7 @@ internal static class PlotCommand
             try
             {
                 if (continuation) output.WriteLine($"wrote {BifurcationDiagramPlot.Write(file, outDir)}");
+                else if (sweep) foreach (var png in SweepPlot.Write(file, outDir)) output.WriteLine($"wrote {png}");
                 else foreach (var png in RunPlots.Write(file, outDir)) output.WriteLine($"wrote {png}");
             }
             catch (OutputException e)

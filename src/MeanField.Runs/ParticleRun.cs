@@ -2,7 +2,7 @@ using MeanField.IO.Config;
 
 namespace MeanField.Runs;
 
-/// <summary>`meanfield run` with solver.kind particles: <see cref="ParticleDynamics"/> through <see cref="Simulation.Run"/>.</summary>
+/// <summary>`meanfield run` with solver.kind particles: <see cref="ParticleDynamics"/> (or <see cref="ReplicaDynamics"/> for particles.replicas &gt; 1) through <see cref="Simulation.Run"/>.</summary>
 public static class ParticleRun
 {
     /// <summary>Empirical Fourier modes written per output on the circle (k = 0..32, as the PDE's fourier_modes).</summary>
@@ -13,6 +13,11 @@ public static class ParticleRun
 
     public static RunResult Execute(RunConfig config, RunOptions options)
     {
+        if (config.Particles.Replicas > 1)
+        {
+            var replicas = new ReplicaDynamics(config, options);
+            return Simulation.Run(replicas.Config, replicas, options);
+        }
         var dynamics = new ParticleDynamics(config, options);
         return Simulation.Run(dynamics.Config, dynamics, options);
     }

@@ -41,8 +41,7 @@ public sealed record SweepFile
     public IEnumerable<string> SweptKeys => Grid.Concat(Zip).Select(k => k.Key);
 
     /// <summary>Seed of replica r of <paramref name="seed"/> under replicas_of_seed: SplitMix64(SplitMix64(seed) ⊕ r).</summary>
-    public static ulong DerivedSeed(ulong seed, int replica) =>
-        RandomStream.SplitMix64(RandomStream.SplitMix64(seed) ^ (ulong)replica);
+    public static ulong DerivedSeed(ulong seed, int replica) => RandomStreams.ReplicaSeed(seed, replica);
 
     public static SweepFile Load(string path)
     {

@@ -70,6 +70,9 @@ public sealed class SweepPlan
         var extra = new List<string>(overrides);
         // A from_file initial law's path is relative to the base config: pin it, so the point config works from points/NNNN.
         if (config.Initial.Kind == InitialKind.FromFile) extra.Add($"initial.file={Quote(config.Initial.File)}");
+        // A base without a name runs as its file's name; points/NNNN/config.yaml would run as "config": pin the name.
+        if (!ConfigLoader.ParseMapping(Sweep.BaseText, Sweep.BasePath).Children.ContainsKey(new YamlDotNet.RepresentationModel.YamlScalarNode("name")))
+            extra.Add($"name={Quote(config.Name)}");
         string text = ConfigLoader.ApplyOverrides(Sweep.BaseText, Sweep.BasePath, extra);
         try { ConfigLoader.LoadText(text, PointConfig(p), config.Name); }
         catch (ConfigException e) { throw PointError(p, e.Message); }

@@ -13,6 +13,7 @@ public static class CampaignKinds
         new NoisyTransitionCampaign(),
         new NoisyBifurcationCampaign(),
         new StochasticSynchronisationCampaign(),
+        new PhaseDiagramCampaign(),
     ];
 
     public static IReadOnlyList<string> Names => All.Select(c => c.Kind).ToArray();

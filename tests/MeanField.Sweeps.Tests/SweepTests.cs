@@ -192,6 +192,57 @@ public class SweepTests
     }
 
     [Test]
+    public void PlotDrawsEachSummaryOfAGatheredSweepAndRefusesBadInput()
+    {
+        // Two swept keys (the fixture's 2 × 2 grid × 2 seeds): a heat map per summary task.
+        var plan = SweepPlan.Create(SweepFile.Load(_sweepPath));
+        string figures = Path.Combine(_root, "figures");
+        var output = new StringWriter();
+        Assert.That(MeanFieldCommand.Run(["plot", SweepTable.H5Path(plan), "--out", figures], output, TextWriter.Null), Is.EqualTo(0));
+        AssertPng(Path.Combine(figures, "grid_energy.png"));
+        AssertPng(Path.Combine(figures, "grid_cluster_count.png"));
+
+        // One swept key: a line per seed with the mean ± SE.
+        string linePath = Path.Combine(_root, "line.yaml");
+        File.WriteAllText(linePath, Sweep(_root, "line", grid: "  model.beta: [1.0, 3.0]\n"));
+        var linePlan = SweepPlan.Create(SweepFile.Load(linePath));
+        SweepRunner.Run(linePlan, new SweepOptions { Child = Child, Jobs = 2 });
+        Assert.That(MeanFieldCommand.Run(["plot", SweepTable.H5Path(linePlan), "--out", figures], TextWriter.Null, TextWriter.Null), Is.EqualTo(0));
+        AssertPng(Path.Combine(figures, "line_energy.png"));
+
+        // Bad input: not an HDF5 file is exit 2 (docs: plot's exit codes), and nothing is drawn.
+        string bad = Path.Combine(_root, "not-a-sweep.h5");
+        File.WriteAllText(bad, "plain text");
+        var error = new StringWriter();
+        Assert.That(MeanFieldCommand.Run(["plot", bad, "--out", Path.Combine(_root, "bad-figures")], TextWriter.Null, error), Is.EqualTo(2));
+        Assert.That(error.ToString(), Does.Contain("not-a-sweep.h5"));
+        Assert.That(Directory.Exists(Path.Combine(_root, "bad-figures")) && Directory.EnumerateFiles(Path.Combine(_root, "bad-figures")).Any(), Is.False);
+    }
+
+    private static void AssertPng(string path)
+    {
+        Assert.That(File.Exists(path), path);
+        var head = File.ReadAllBytes(path).Take(8).ToArray();
+        Assert.That(head, Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }), $"{path} is a PNG");
+        Assert.That(new FileInfo(path).Length, Is.GreaterThan(5000), $"{path} has content");
+    }
+
+    [Test]
+    public void ABaseWithoutANameRunsUnderItsFileNameInEveryPoint()
+    {
+        // Found with `meanfield plot`: such points ran as config.h5 while the gather looked for the base's name.
+        string dir = Path.Combine(_root, "unnamed");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "anon.yaml"), string.Join("\n", Base.Split('\n').Where(l => !l.StartsWith("name:", StringComparison.Ordinal))));
+        string sweep = Path.Combine(dir, "s.yaml");
+        File.WriteAllText(sweep, Sweep(dir, "unnamed", grid: "  model.beta: [1.0]\n", seeds: "seeds: [1]\n", baseName: "anon.yaml"));
+        var plan = SweepPlan.Create(SweepFile.Load(sweep));
+        var rows = SweepRunner.Run(plan, new SweepOptions { Child = Child, Jobs = 1 }).Rows;
+        Assert.That(rows.Single().Status, Is.EqualTo("completed"));
+        Assert.That(File.Exists(Path.Combine(plan.PointDirectory(plan.Points[0]), "anon.h5")));
+    }
+
+    [Test]
     public void DryRunPrintsThePointsAndRunsNothing()
     {
         string path = Path.Combine(_root, "dry.yaml");

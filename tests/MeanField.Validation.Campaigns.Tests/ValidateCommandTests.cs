@@ -131,6 +131,7 @@ public class ValidateCommandTests
     [TestCase("04-stochastic-synchronisation.yaml")]
     [TestCase("07-equiangular.yaml")]
     [TestCase("08-noisy-bifurcation.yaml")]
+    [TestCase("09-phase-diagram.yaml")]
     public void QuickCampaignPasses(string file)
     {
         string path = Path.Combine(RepositoryRoot(), "validation", file);

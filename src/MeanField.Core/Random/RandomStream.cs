@@ -13,6 +13,16 @@ public static class RandomStreams
 
     /// <summary>Common (environmental) noise shared by all particles.</summary>
     public const ulong CommonNoise = 3;
+
+    /// <summary>Random query, key and value matrices (particles.random_matrices).</summary>
+    public const ulong RandomMatrices = 4;
+
+    /// <summary>
+    /// The seed of replica r of a run (particles.replicas) and of replicas_of_seed in a sweep: SplitMix64(SplitMix64(seed) ⊕ r).
+    /// Replica r of a run with seed s is exactly the single run with seed ReplicaSeed(s, r).
+    /// </summary>
+    public static ulong ReplicaSeed(ulong seed, int replica) =>
+        RandomStream.SplitMix64(RandomStream.SplitMix64(seed) ^ (ulong)replica);
 }
 
 /// <summary>Complete resumable state of a <see cref="RandomStream"/> (besides its seed and stream id).</summary>

@@ -288,7 +288,21 @@ public static class ConfigLoader
             Interaction = p.Choice("interaction", InteractionKind.Auto),
             Tolerance = p.Double("tolerance", 1e-12, x => x > 0 && x < 1, "must lie in (0, 1)"),
             Threads = p.Int("threads", 0, x => x >= 0 && x <= 1024, "must be between 0 (one per core) and 1024"),
+            Replicas = p.Int("replicas", 1, x => x >= 1 && x <= 1_000_000, "must be between 1 and 1000000"),
+            RandomMatrices = p.Has("random_matrices") ? BindRandomMatrices(p.Mapping("random_matrices")) : null,
         };
+        if (particles && config.RandomMatrices is not null)
+        {
+            string? given = model.Query is not null ? "query" : model.Key is not null ? "key" : model.Value is not null ? "value" : null;
+            if (given is not null)
+                throw p.Error(p.Node("random_matrices"), "random_matrices", $"draws Q, K and V itself; model.{given} is also given: drop one of them");
+            if (config.Interaction == InteractionKind.Spectral)
+                throw p.Error(p.Node("interaction"), "interaction", "spectral summation needs the identity case; particles.random_matrices draws Q and K: use dense or auto");
+        }
+        // Replicas are independent systems; common noise is one path shared by every token of a system, and which path
+        // each replica should see (one shared, or one each) is a modelling choice not made here.
+        if (particles && config.Replicas > 1 && model.CommonNoise is not null)
+            throw p.Error(p.Node("replicas"), "replicas", $"{config.Replicas} replicas with model.common_noise is not supported; use ensemble.paths for noise paths, or particles.replicas: 1");
         if (model.CommonNoise is not null && config.Integrator == IntegratorKind.Rk4 && (particles || p.Has("integrator")))
             throw p.Error(p.Node("integrator"), "integrator", "rk4 is deterministic and model.common_noise is set; use heun (Stratonovich) or layer (the transformer update, Itô)");
         if (particles && config.Integrator == IntegratorKind.Rk4 && model.Diffusion > 0)
@@ -301,6 +315,18 @@ public static class ConfigLoader
                 $"spectral summation is implemented for the identity case (no model.query/key; model.value absent or −I) on the circle (dimension 2) and on S^2 (dimension 3) only; this run has dimension {dimension}{(identity ? "" : " and explicit matrices")}; use dense or auto");
         p.Finish();
         return config;
+    }
+
+    private static RandomMatricesConfig BindRandomMatrices(YamlMappingReader m)
+    {
+        if (!m.Has("query_key")) throw m.Error(m.Node("value") ?? m.Node("scale") ?? m.Node("redraw"), "query_key", "random_matrices needs query_key: gaussian or goe");
+        var model = new RandomMatricesConfig(
+            m.Choice("query_key", RandomQueryKeyLaw.Gaussian),
+            m.Choice("value", RandomValueLaw.Identity),
+            m.Double("scale", 1.0, x => x > 0 && x <= 1e6, "must lie in (0, 1e6]"),
+            m.Bool("redraw", false));
+        m.Finish();
+        return model;
     }
 
     // Every initial key is read (and validated) whatever the kind, so switching kind with --set keeps a file valid;

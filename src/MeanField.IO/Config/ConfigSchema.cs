@@ -132,6 +132,16 @@ public static class ConfigSchema
             Instead = c => Particles(c) ? "particles.interaction dense sums exactly" : $"solver.kind {c.Solver.Kind.Name()} runs no particles",
         },
         ParticleKey("particles.threads", "`0`", "0 … 1024", "worker threads, 0 = one per logical core; results are bit-identical for any value", c => Int(c.Particles.Threads)),
+        new("particles.replicas", "`1`", "1 … 10⁶", "R independent systems of `particles.count` tokens in one run, replica r seeded with SplitMix64(SplitMix64(seed) ⊕ r) (exactly the single run with that seed); per-replica diagnostics with a leading replica axis plus their mean and standard error (see \"Replicas\" below); no common noise, no `--resume`")
+        {
+            Value = c => Int(c.Particles.Replicas), Applies = c => c.Solver.Kind == SolverKind.Particles, AppliesTo = "solver.kind particles",
+            Instead = c => $"solver.kind {c.Solver.Kind.Name()} runs one system",
+        },
+        RandomMatrixKey("particles.random_matrices.query_key", "none (no `random_matrices` mapping)", "`gaussian`, `goe`", "each system's own random Q, K from its seed: gaussian Q = s·G_Q/d^{1/4}, K = s·G_K/d^{1/4} (QᵀK = s²G_QᵀG_K/√d, rotf's randomKQ 1); goe Q = I, K = s(G + Gᵀ)/√2 (rotf's randomKQ 3); see \"Random matrices\" below",
+            m => m.QueryKey.Name()),
+        RandomMatrixKey("particles.random_matrices.value", "`identity`", "`identity`, `gaussian`, `goe`, `wishart`", "V: I; s·G/√d; s(G + Gᵀ)/√(2d); s·GGᵀ/√d (rotf's randomV 1)", m => m.Value.Name()),
+        RandomMatrixKey("particles.random_matrices.scale", "`1.0`", "(0, 10⁶]", "s in the laws above", m => F(m.Scale)),
+        RandomMatrixKey("particles.random_matrices.redraw", "`false`", "`true`, `false`", "new Q, K, V every step (independent layers: a depth-dependent transformer), else one draw per system", m => Bool(m.Redraw)),
         new("output.directory", "`out/NAME`", "non-empty", "relative paths are relative to the working directory") { Value = c => Quote(c.Output.Directory) },
         new("output.interval", "`0.01`", "> 0", "simulation time between writes; writes land exactly on multiples, plus t_end") { Value = c => F(c.Output.Interval) },
         new("output.max_writes", "`1000`", "≥ 1", "writes per file before the output is split into sets") { Value = c => Int(c.Output.MaxWrites) },
@@ -186,6 +196,14 @@ public static class ConfigSchema
         {
             Value = value, Applies = Spectral, AppliesTo = SpectralRuns,
             Instead = c => instead?.Invoke(c) ?? NotSpectral(c),
+        };
+
+    private static ConfigKey RandomMatrixKey(string path, string fallback, string allowed, string meaning, Func<RandomMatricesConfig, string> value) =>
+        new(path, fallback, allowed, meaning)
+        {
+            Value = c => c.Particles.RandomMatrices is { } m ? value(m) : null,
+            Applies = c => c.Solver.Kind == SolverKind.Particles && c.Particles.RandomMatrices is not null, AppliesTo = "solver.kind particles with random_matrices",
+            Instead = c => c.Solver.Kind == SolverKind.Particles ? "set particles.random_matrices.query_key" : $"solver.kind {c.Solver.Kind.Name()} runs no particle system with random matrices",
         };
 
     private static ConfigKey ParticleKey(string path, string fallback, string allowed, string meaning, Func<RunConfig, string?> value) =>

@@ -144,6 +144,16 @@ public sealed record ParticlesConfig
     public double Tolerance { get; init; } = 1e-12;
     /// <summary>Worker threads; 0 = one per logical core. Results do not depend on it.</summary>
     public int Threads { get; init; }
+    /// <summary>R independent systems of <see cref="Count"/> tokens stepped together; replica r has seed RandomStreams.ReplicaSeed(seed, r). 1 = a single system.</summary>
+    public int Replicas { get; init; } = 1;
+    /// <summary>Random Q, K, V per system drawn from its seed (particles.random_matrices), or null for model.query/key/value.</summary>
+    public RandomMatricesConfig? RandomMatrices { get; init; }
+}
+
+/// <summary>particles.random_matrices: the laws of each system's Q, K, V (<see cref="MeanField.Core.RandomMatrixModel"/>).</summary>
+public sealed record RandomMatricesConfig(MeanField.Core.RandomQueryKeyLaw QueryKey, MeanField.Core.RandomValueLaw Value, double Scale, bool Redraw)
+{
+    public MeanField.Core.RandomMatrixModel ToModel() => new(QueryKey, Value, Scale, Redraw);
 }
 
 public sealed record OutputConfig

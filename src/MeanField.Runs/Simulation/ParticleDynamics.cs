@@ -48,7 +48,9 @@ public sealed class ParticleDynamics : IDynamics
         _model = new ParticleModel(config.Model.Attention, _d, config.Model.Beta, config.Model.Diffusion,
             config.Model.Query?.ToArray(), config.Model.Key?.ToArray(), config.Model.Value?.ToArray())
         { AttentionScale = config.Model.AttentionScale };
-        _interaction = ParticleInteractions.Create(_model, _n, p.Interaction.Name(), p.Tolerance, p.Threads);
+        _interaction = p.RandomMatrices is { } law
+            ? new RandomMatrixInteraction(_model, law.ToModel(), config.Seed, _n, p.Threads)   // Q, K, V of this run's seed (docs/configuration.md)
+            : ParticleInteractions.Create(_model, _n, p.Interaction.Name(), p.Tolerance, p.Threads);
         var integrator = p.Integrator switch
         {
             IntegratorKind.Rk4 => ParticleIntegrator.Rk4,
@@ -68,7 +70,7 @@ public sealed class ParticleDynamics : IDynamics
         _positions = new double[written * _d];
         _increments = new double[_noisePath?.Components ?? 0];
         _tasks = BuildTasks(Config, written);
-        _trackers = _model.Diffusion == 0 && _noise is null && _model.AttentionScale > 0 && _model.IsIdentityCase
+        _trackers = _model.Diffusion == 0 && _noise is null && _model.AttentionScale > 0 && _model.IsIdentityCase && p.RandomMatrices is null
             ? [new EnergyMonotoneTracker(dt is null ? "particles.dt" : "solver.dt")]   // gradient flows: E non-decreasing (MATH §2.5), also for s > 0
             : [];
     }
@@ -94,6 +96,7 @@ public sealed class ParticleDynamics : IDynamics
         for (long s = 0; s < steps; s++)
         {
             if (cancellation.IsCancellationRequested) return AdvanceOutcome.Cancelled;
+            (_interaction as RandomMatrixInteraction)?.UseLayer(_stepper.Steps);
             _stepper.Step(_x, h);
             LastStep = h;
             Time = s + 1 == steps ? time : start + (s + 1) * h;
@@ -115,6 +118,7 @@ public sealed class ParticleDynamics : IDynamics
 
     public WriteSnapshot PrepareWrite()
     {
+        (_interaction as RandomMatrixInteraction)?.UseLayer(_stepper.Steps);   // a write sees the next step's matrices
         _interaction.Evaluate(_x, _drift, _weights);
         _energy = ParticleDiagnostics.Energy(_weights, _model.Beta);
         _cosines = ParticleDiagnostics.Cosines(_x, _d, Config.Output.ClusterEpsilon);
@@ -173,6 +177,7 @@ public sealed class ParticleDynamics : IDynamics
         tasks.Add(OutputTask.Scalar("cosine_mean", "mean of <x_i, x_j> over pairs i != j: (|sum x_i|^2 - N)/(N(N-1))", () => Cosines.Mean));
         tasks.Add(OutputTask.Scalar("cosine_min", $"min of <x_i, x_j> over pairs i != j of the first min(N, {PairwiseCosines.DefaultPairLimit}) particles", () => Cosines.Min));
         tasks.Add(OutputTask.Scalar("cosine_close_fraction", "fraction of those pairs with <x_i, x_j> > 1 - output.cluster_epsilon", () => Cosines.CloseFraction));
+        tasks.Add(OutputTask.Scalar("span_dimension", SpanDimensionDescription, () => SpanDimension.Of(_x, d, eps)) with { NaNMeansNotComputed = true });
         if (_noisePath is not null)
             tasks.Add(OutputTask.Real("noise_increments", [_noisePath.Components], "common-noise Brownian increments dB^j summed over the steps since the previous write (zeros at the first write); components as the SPDE's (circle: 0 rotation, 2m-1 cos, 2m sin; S^2: 3(n^2+i)+alpha)", () =>
             {
@@ -189,13 +194,16 @@ public sealed class ParticleDynamics : IDynamics
     /// ½e^β − βE from the interaction's energy (identity case, free), recomputed densely when that has cancelled below 1e-8 e^β
     /// and N ≤ 2·10⁴.
     /// </summary>
-    private static double P3Energy(double[] x, int d, ParticleModel model, double energy)
+    internal static double P3Energy(double[] x, int d, ParticleModel model, double energy)
     {
         int n = x.Length / d;
         if (n <= DenseP3EnergyLimit || !model.IsIdentityCase) return ParticleDiagnostics.P3Energy(x, d, model.Beta);
         double fromEnergy = ParticleDiagnostics.P3EnergyFromEnergy(energy, model.Beta);
         return fromEnergy < 1e-8 * Math.Exp(model.Beta) && n <= 20_000 ? ParticleDiagnostics.P3Energy(x, d, model.Beta) : fromEnergy;
     }
+
+    internal const string SpanDimensionDescription =
+        "number of eigenvalues > output.cluster_epsilon of the Gram matrix (<x_i, x_j>)_{ij} (trace N): the dimension of the tokens' span, as the rotf code's plotdim; NaN when min(N, d) > 256";
 
     private static bool AllFinite(double[] x)
     {
@@ -212,7 +220,7 @@ public sealed class ParticleDynamics : IDynamics
             var attributes = new Dictionary<string, object>
             {
                 ["solver"] = "particles",
-                ["kernel"] = c.Model.Query is null && c.Model.Key is null && c.Model.Value is null ? "identity" : "matrices (see /config)",
+                ["kernel"] = c.Particles.RandomMatrices is not null ? "random matrices (see /config)" : c.Model.Query is null && c.Model.Key is null && c.Model.Value is null ? "identity" : "matrices (see /config)",
                 ["particle_count"] = _n,
                 ["integrator"] = c.Particles.Integrator.Name(),
                 ["dt"] = Dt,
