@@ -160,8 +160,11 @@ public class CrashSafeOutputTests
                 $"{column}: every write made before the signal is intact");
         }
 
+        // SIGINT releases the directory's lock; SIGKILL leaves it, and the resume takes it over as stale with a warning.
+        Assert.That(File.Exists(Path.Combine(output, MeanField.Runs.OutputDirectoryLock.FileName)), Is.EqualTo(signal == SIGKILL));
         var resumed = RunToEnd(output, resume: true);
         Assert.That(resumed.Code, Is.EqualTo(0), resumed.Err);
+        Assert.That(resumed.Err.Contains("took over the stale lock"), Is.EqualTo(signal == SIGKILL), resumed.Err);
         Assert.That(Directory.GetFiles(output, "*.h5").Select(Path.GetFileName), Is.EqualTo(new[] { $"{Name}.h5" }), "--resume appends in place");
         var final = Rows(file, out var finalTimes, out var finalStatus);
         Assert.That(finalStatus, Is.EqualTo("completed"));
