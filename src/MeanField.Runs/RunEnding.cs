@@ -13,6 +13,8 @@ internal static class RunEnding
     public static RunStatus Status(string? failure, string? stopReason, int exitCode, double time) =>
         failure is not null ? new FailedStatus(failure)
         : exitCode == ExitCodes.Success ? RunStatus.Completed
+        // The output itself failed (full disk, lost directory): the run did not choose to stop.
+        : exitCode == ExitCodes.OutputError ? new FailedStatus($"{stopReason} (exit {exitCode} at t = {time:G6})")
         : exitCode == ExitCodes.Interrupted ? new InterruptedStatus(exitCode, time)
         : new StoppedStatus(stopReason ?? "stopped", exitCode, time);
 

@@ -23,14 +23,41 @@ internal sealed class NativeSetFile : IDisposable
     private readonly long[] _datasets;
     private readonly NativeColumn[] _columns;
     private readonly Globals _ids;
+    private readonly long[] _chunkRows;       // rows per chunk of each column
+    private readonly long[] _rowBlockBytes;   // bytes of all chunks holding one block of _chunkRows rows
     private long _rows;
 
-    private NativeSetFile(long file, long complexType, NativeColumn[] columns, long[] datasets, Globals ids, long rows)
+    private NativeSetFile(long file, long complexType, NativeColumn[] columns, long[] datasets, Globals ids, long rows, Func<int[], int, ulong[]> chunk)
     {
         _file = file; _complexType = complexType; _columns = columns; _datasets = datasets; _ids = ids; _rows = rows;
+        _chunkRows = new long[columns.Length];
+        _rowBlockBytes = new long[columns.Length];
+        for (int c = 0; c < columns.Length; c++)
+        {
+            var dims = chunk(columns[c].Shape, ElementBytes(columns[c].Element));
+            _chunkRows[c] = (long)dims[0];
+            long chunks = 1, chunkBytes = (long)dims[0] * ElementBytes(columns[c].Element);
+            for (int i = 0; i < columns[c].Shape.Length; i++)
+            {
+                chunks *= (columns[c].Shape[i] + (long)dims[i + 1] - 1) / (long)dims[i + 1];
+                chunkBytes *= (long)dims[i + 1];
+            }
+            _rowBlockBytes[c] = chunks * chunkBytes;
+        }
     }
 
     public long Rows => _rows;
+
+    /// <summary>File space the next row allocates: the chunks of every column whose current chunks are full.</summary>
+    public long BytesForNextRow()
+    {
+        long bytes = 0;
+        for (int c = 0; c < _columns.Length; c++)
+            if (_rows % _chunkRows[c] == 0) bytes += _rowBlockBytes[c];
+        return bytes;
+    }
+
+    private static int ElementBytes(NativeElement e) => e switch { NativeElement.Int32 => 4, NativeElement.Complex => 16, _ => 8 };
 
     /// <summary>Creates (replacing) a set file with its attributes, /config, /grid and empty extendable columns.</summary>
     public static NativeSetFile Create(string path, IEnumerable<KeyValuePair<string, object>> attributes, string configYaml,
@@ -73,7 +100,7 @@ internal sealed class NativeSetFile : IDisposable
                 foreach (var (name, d) in scales) if (name != "sim_time") H5Dclose(d);
                 foreach (var g in groups.Values) H5Gclose(g);
                 Check(H5Fflush(file, H5F_SCOPE_LOCAL), path, "flush");
-                return new NativeSetFile(file, complex, columns, datasets, ids, 0);
+                return new NativeSetFile(file, complex, columns, datasets, ids, 0, chunk);
             }
             catch
             {
@@ -86,7 +113,7 @@ internal sealed class NativeSetFile : IDisposable
     }
 
     /// <summary>Opens an existing set file written by <see cref="Create"/> to append rows after its last one.</summary>
-    public static NativeSetFile Open(string path, NativeColumn[] columns)
+    public static NativeSetFile Open(string path, NativeColumn[] columns, Func<int[], int, ulong[]> chunk)
     {
         var ids = Ids ?? throw new InvalidOperationException("libhdf5 is not available");
         lock (Gate)
@@ -110,7 +137,7 @@ internal sealed class NativeSetFile : IDisposable
                 // Columns of a file killed between two column writes can differ by one row: keep the rows every column has.
                 rows = rows < 0 ? (long)dims[0] : Math.Min(rows, (long)dims[0]);
             }
-            var set = new NativeSetFile(file, ComplexType(ids), columns, datasets, ids, Math.Max(rows, 0));
+            var set = new NativeSetFile(file, ComplexType(ids), columns, datasets, ids, Math.Max(rows, 0), chunk);
             return set;
         }
     }
