@@ -123,6 +123,7 @@ internal static partial class Hdf5Native
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Gcreate2(long loc, string name, long lcpl, long gcpl, long gapl);
     [LibraryImport(Library)] internal static partial int H5Gclose(long group);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial int H5Lcreate_hard(long sourceLoc, string sourceName, long destLoc, string destName, long lcpl, long lapl);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Dcreate2(long loc, string name, long type, long space, long lcpl, long dcpl, long dapl);
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Dopen2(long loc, string name, long dapl);

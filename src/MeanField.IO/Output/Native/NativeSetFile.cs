@@ -89,13 +89,42 @@ internal sealed class NativeSetFile : IDisposable
                     datasets[c] = CreateColumn(Group(col.Group), col, ids, complex, compress, chunk, path);
                     if (col.Group == "scales" && col.Name == "sim_time") { H5DSset_scale(datasets[c], "sim_time"); scales["sim_time"] = datasets[c]; }
                 }
+                // netCDF-4 readers (h5netcdf, xarray) need every axis of a variable labelled by a dimension scale, and take a
+                // variable's coordinates from its own group: the scales used by /tasks are hard-linked into /tasks (the same
+                // datasets as /scales/sim_time and /grid/*), and an axis without a grid coordinate gets an index scale
+                // /tasks/<task>_axis<a> holding 0, 1, ..., n-1.
+                var taskNames = columns.Where(c => c.Group == "tasks").Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+                var linked = new HashSet<string>(StringComparer.Ordinal);
+                void LinkIntoTasks(string source, string name)
+                {
+                    if (taskNames.Contains(name) || !linked.Add(name)) return;
+                    Check(H5Lcreate_hard(file, source, Group("tasks"), name, H5P_DEFAULT, H5P_DEFAULT), path, $"link {source} into /tasks");
+                }
                 for (int c = 0; c < columns.Length; c++)
                 {
                     var col = columns[c];
                     if (col.Group != "tasks") continue;
-                    if (scales.TryGetValue("sim_time", out var time)) H5DSattach_scale(datasets[c], time, 0);
-                    for (int a = 0; a < col.AxisScales.Count; a++)
-                        if (col.AxisScales[a] is { } s && scales.TryGetValue(s, out var scale)) H5DSattach_scale(datasets[c], scale, (uint)(a + 1));
+                    if (scales.TryGetValue("sim_time", out var time))
+                    {
+                        H5DSattach_scale(datasets[c], time, 0);
+                        LinkIntoTasks("scales/sim_time", "sim_time");
+                    }
+                    for (int a = 0; a < col.Shape.Length; a++)
+                    {
+                        if (a < col.AxisScales.Count && col.AxisScales[a] is { } s && scales.TryGetValue(s, out var scale))
+                        {
+                            H5DSattach_scale(datasets[c], scale, (uint)(a + 1));
+                            LinkIntoTasks($"grid/{s}", s);
+                            continue;
+                        }
+                        string indexName = $"{col.Name}_axis{a + 1}";
+                        if (taskNames.Contains(indexName)) continue;
+                        long index = WriteVector(Group("tasks"), indexName, Enumerable.Range(0, col.Shape[a]).Select(i => (double)i).ToArray(), ids, path,
+                            $"index along axis {a + 1} of {col.Name}");
+                        H5DSset_scale(index, indexName);
+                        H5DSattach_scale(datasets[c], index, (uint)(a + 1));
+                        H5Dclose(index);
+                    }
                 }
                 foreach (var (name, d) in scales) if (name != "sim_time") H5Dclose(d);
                 foreach (var g in groups.Values) H5Gclose(g);
@@ -243,14 +272,14 @@ internal sealed class NativeSetFile : IDisposable
         return d;
     }
 
-    private static unsafe long WriteVector(long group, string name, double[] values, Globals ids, string path)
+    private static unsafe long WriteVector(long group, string name, double[] values, Globals ids, string path, string? longName = null)
     {
         long space = H5Screate_simple(1, [(ulong)values.Length], null);
         long d = Check(H5Dcreate2(group, name, ids.NativeDouble, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), path, $"create /grid/{name}");
         fixed (double* p = values) Check(H5Dwrite(d, ids.NativeDouble, H5S_ALL, H5S_ALL, H5P_DEFAULT, p), path, $"write /grid/{name}");
         H5Sclose(space);
         WriteAttribute(d, "units", name is "theta" or "colatitude" or "longitude" ? "radian" : "1", ids);
-        WriteAttribute(d, "long_name", name.Replace('_', ' '), ids);
+        WriteAttribute(d, "long_name", longName ?? name.Replace('_', ' '), ids);
         return d;
     }
 
