@@ -20,7 +20,7 @@ internal static class RunEnding
 
     /// <summary>The writer options every run derives from output.*: the HDF5 library and the managed writer's set interval.</summary>
     public static OutputSetOptions WithOutputKeys(this OutputSetOptions options, MeanField.IO.Config.OutputConfig output, bool append) =>
-        options with { Library = output.Hdf5Library, SetSeconds = output.SetSeconds, Append = append };
+        options with { Library = output.Hdf5Library, SetSeconds = output.SetSeconds, Append = append, Swmr = output.Swmr };
 
     /// <summary>Says once, at start, what a crash can lose with the managed writer.</summary>
     public static void AnnounceWriter(ProgressReporter progress, RunOptions options, OutputSetWriter writer, double setSeconds)

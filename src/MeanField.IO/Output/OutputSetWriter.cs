@@ -87,6 +87,7 @@ public sealed class OutputSetWriter : IDisposable
     private readonly double _setSeconds;
     private readonly System.Diagnostics.Stopwatch _sinceFileWritten = System.Diagnostics.Stopwatch.StartNew();
     private readonly bool _append;
+    private readonly bool _swmr;
     private readonly string _runId;
     private NativeColumn[]? _columns;
     private NativeSetFile? _nativeFile;
@@ -152,6 +153,7 @@ public sealed class OutputSetWriter : IDisposable
             _ => Hdf5Native.IsAvailable,
         };
         _append = options.Append && _native;
+        _swmr = options.Swmr && _native;
         _runId = options.RunId ?? Guid.NewGuid().ToString("D");
         _directory = PrepareDirectory(options.Directory, options.BaseName);
     }
@@ -390,8 +392,9 @@ public sealed class OutputSetWriter : IDisposable
                 Func<int[], int, ulong[]> chunk = (shape, bytes) => ChunkDims(Math.Min(_maxWritesPerSet, 64), shape, bytes).Select(c => (ulong)c).ToArray();
                 _nativeFile = append
                     ? NativeSetFile.Open(path, _columns, chunk)
-                    : NativeSetFile.Create(path, NativeRootAttributes(setNumber), _configYaml, _grid, _columns, _compress, chunk);
+                    : NativeSetFile.Create(path, NativeRootAttributes(setNumber), _configYaml, _grid, _columns, _compress, chunk, latestFormat: _swmr);
                 if (append) _nativeFile.SetAttribute("run_status", RunStatus.Running.Text);
+                if (_swmr) _nativeFile.StartSwmrWrite();
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

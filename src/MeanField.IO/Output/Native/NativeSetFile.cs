@@ -18,18 +18,20 @@ internal enum NativeElement { Float64, Int32, Int64, Complex }
 /// </summary>
 internal sealed class NativeSetFile : IDisposable
 {
-    private readonly long _file;
+    private long _file;
     private readonly long _complexType;
     private readonly long[] _datasets;
+    private readonly string _path;
+    private bool _swmr;   // in SWMR write mode: no new objects or attributes, existing attributes are rewritten in place
     private readonly NativeColumn[] _columns;
     private readonly Globals _ids;
     private readonly long[] _chunkRows;       // rows per chunk of each column
     private readonly long[] _rowBlockBytes;   // bytes of all chunks holding one block of _chunkRows rows
     private long _rows;
 
-    private NativeSetFile(long file, long complexType, NativeColumn[] columns, long[] datasets, Globals ids, long rows, Func<int[], int, ulong[]> chunk)
+    private NativeSetFile(string path, long file, long complexType, NativeColumn[] columns, long[] datasets, Globals ids, long rows, Func<int[], int, ulong[]> chunk)
     {
-        _file = file; _complexType = complexType; _columns = columns; _datasets = datasets; _ids = ids; _rows = rows;
+        _path = path; _file = file; _complexType = complexType; _columns = columns; _datasets = datasets; _ids = ids; _rows = rows;
         _chunkRows = new long[columns.Length];
         _rowBlockBytes = new long[columns.Length];
         for (int c = 0; c < columns.Length; c++)
@@ -61,12 +63,20 @@ internal sealed class NativeSetFile : IDisposable
 
     /// <summary>Creates (replacing) a set file with its attributes, /config, /grid and empty extendable columns.</summary>
     public static NativeSetFile Create(string path, IEnumerable<KeyValuePair<string, object>> attributes, string configYaml,
-        IReadOnlyList<KeyValuePair<string, double[]>> grid, NativeColumn[] columns, bool compress, Func<int[], int, ulong[]> chunk)
+        IReadOnlyList<KeyValuePair<string, double[]>> grid, NativeColumn[] columns, bool compress, Func<int[], int, ulong[]> chunk, bool latestFormat = false)
     {
         var ids = Ids ?? throw new InvalidOperationException("libhdf5 is not available");
         lock (Gate)
         {
-            long file = Check(H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), path, "create");
+            long fapl = H5P_DEFAULT;
+            if (latestFormat)
+            {
+                fapl = H5Pcreate(ids.FileAccessClass);
+                H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
+            }
+            long file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+            if (fapl != H5P_DEFAULT) H5Pclose(fapl);
+            Check(file, path, "create");
             long complex = ComplexType(ids);
             var datasets = new long[columns.Length];
             try
@@ -129,7 +139,7 @@ internal sealed class NativeSetFile : IDisposable
                 foreach (var (name, d) in scales) if (name != "sim_time") H5Dclose(d);
                 foreach (var g in groups.Values) H5Gclose(g);
                 Check(H5Fflush(file, H5F_SCOPE_LOCAL), path, "flush");
-                return new NativeSetFile(file, complex, columns, datasets, ids, 0, chunk);
+                return new NativeSetFile(path, file, complex, columns, datasets, ids, 0, chunk);
             }
             catch
             {
@@ -147,7 +157,7 @@ internal sealed class NativeSetFile : IDisposable
         var ids = Ids ?? throw new InvalidOperationException("libhdf5 is not available");
         lock (Gate)
         {
-            long file = Check(H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT), path, "open for appending");
+            long file = Check(OpenClearingStatusFlags(path, ids), path, "open for appending");
             var datasets = new long[columns.Length];
             long rows = -1;
             for (int c = 0; c < columns.Length; c++)
@@ -166,7 +176,7 @@ internal sealed class NativeSetFile : IDisposable
                 // Columns of a file killed between two column writes can differ by one row: keep the rows every column has.
                 rows = rows < 0 ? (long)dims[0] : Math.Min(rows, (long)dims[0]);
             }
-            var set = new NativeSetFile(file, ComplexType(ids), columns, datasets, ids, Math.Max(rows, 0), chunk);
+            var set = new NativeSetFile(path, file, ComplexType(ids), columns, datasets, ids, Math.Max(rows, 0), chunk);
             return set;
         }
     }
@@ -216,12 +226,66 @@ internal sealed class NativeSetFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens for read-write, clearing the superblock's "open for write" flags that a SWMR writer killed before closing
+    /// leaves in a latest-format file (what `h5clear -s` does; the property is the one h5clear sets). Plain files have no
+    /// such flags and open as usual.
+    /// </summary>
+    private static unsafe long OpenClearingStatusFlags(string path, Globals ids)
+    {
+        long fapl = H5Pcreate(ids.FileAccessClass);
+        try
+        {
+            int clear = 1;   // hbool_t: the first byte is read
+            H5Pset(fapl, "clear_status_flags", &clear);
+            return H5Fopen(path, H5F_ACC_RDWR, fapl);
+        }
+        finally { H5Pclose(fapl); }
+    }
+
+    /// <summary>
+    /// Enters SWMR write mode (the file must be latest-format): from here readers may open it with
+    /// <c>h5py.File(path, "r", swmr=True)</c> while rows are appended. Every object and attribute exists already.
+    /// </summary>
+    public void StartSwmrWrite()
+    {
+        lock (Gate)
+        {
+            Check(H5Fstart_swmr_write(_file), _path, "start SWMR writing to");
+            _swmr = true;
+        }
+    }
+
+    /// <summary>
+    /// Writes a new value into an existing root attribute (a SWMR writer may not create or delete attributes, only
+    /// rewrite one in place). Only the types the writer's own attributes have: string, int.
+    /// </summary>
+    private unsafe void RewriteAttribute(string name, object value)
+    {
+        long a = Check(H5Aopen(_file, name, H5P_DEFAULT), name, "open attribute");
+        try
+        {
+            switch (value)
+            {
+                case string text:
+                    long type = StringType(_ids);
+                    try { fixed (byte* p = Utf8(text)) { byte* pointer = p; Check(H5Awrite(a, type, &pointer), name, "write attribute"); } }
+                    finally { H5Tclose(type); }
+                    break;
+                case int v: Check(H5Awrite(a, _ids.NativeInt32, &v), name, "write attribute"); break;
+                default: throw new ArgumentException($"attribute {name}: cannot rewrite a {value.GetType().Name} in SWMR mode");
+            }
+        }
+        finally { H5Aclose(a); }
+    }
+
     /// <summary>Writes (or replaces) a root attribute and flushes.</summary>
     public void SetAttribute(string name, object value)
     {
         lock (Gate)
         {
-            WriteAttribute(_file, name, value, _ids);
+            if (_swmr) RewriteAttribute(name, value);
+            else WriteAttribute(_file, name, value, _ids);
             Check(H5Fflush(_file, H5F_SCOPE_LOCAL), "file", "flush");
         }
     }
