@@ -55,7 +55,7 @@ internal static class InfoCommand
             var writes = run.IntegerVector("scales/write_number");
             o.WriteLine($"times: {t.Length} writes (write numbers {writes.FirstOrDefault()}..{writes.LastOrDefault()}), t = {t.FirstOrDefault().ToString("G6", inv)} .. {t.LastOrDefault().ToString("G6", inv)}");
             o.WriteLine("final diagnostics:");
-            foreach (var d in run.Datasets().Where(d => d.Path.StartsWith("tasks/", StringComparison.Ordinal) && d.Shape.Length == 1))
+            foreach (var d in run.TaskDatasets().Where(d => d.Shape.Length == 1))
             {
                 string value = d.Type == "complex128" ? FormatComplex(run.ComplexVector(d.Path)[^1]) : run.Vector(d.Path)[^1].ToString("G10", inv);
                 o.WriteLine($"  {d.Path["tasks/".Length..]}: {value}");

@@ -41,7 +41,12 @@ internal static class PlotCommand
             {
                 continuation = BifurcationDiagramPlot.IsContinuationFile(file);
                 sweep = !continuation && SweepPlot.IsSweepFile(file);
-                if (!continuation && !sweep) { using var _ = RunFile.Open(file); }
+                if (!continuation && !sweep)
+                {
+                    using var run = RunFile.Open(file);
+                    if (run.Attributes.TryGetValue("run_status", out var status) && status is string s && s != "completed")
+                        error.WriteLine($"warning: {file}: the run did not complete (run_status: {s}); the figures show only the writes it made, and their titles say so");
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -64,7 +64,7 @@ public static class RunPlots
             var theta = run.Vector("grid/theta");
             plot.Add.Scatter(theta, Row(rho, 0));
         }
-        plot.Title($"{run.Attribute("name")}: {Model(run)}");
+        plot.Title($"{run.Attribute("name")}: {Model(run)}" + StatusNote(run));
         plot.XLabel("θ (rad)");
         plot.YLabel(t.Length > 1 ? "simulation time t" : "density ρ (1/rad)");
         return Save(plot, stem + "_density.png");
@@ -94,7 +94,7 @@ public static class RunPlots
             line.LegendText = $"t = {times[w]:G4}";
         }
         plot.ShowLegend(Alignment.UpperLeft);
-        plot.Title($"{run.Attribute("name")}: zonal density on S^{{{long.Parse(run.Attribute("dimension")) - 1}}}, {Model(run)}");
+        plot.Title($"{run.Attribute("name")}: zonal density on S^{{{long.Parse(run.Attribute("dimension")) - 1}}}, {Model(run)}" + StatusNote(run));
         plot.XLabel($"t = ⟨x, e⟩ (nodes carrying mass: |t| ≤ {nodes.Max(Math.Abs):G3})");
         plot.YLabel("density relative to uniform, ρ |S^(d−1)|");
         return Save(plot, stem + "_zonal_density.png");
@@ -124,7 +124,7 @@ public static class RunPlots
             heatmap.ManualRange = new ScottPlot.Range(min, max);
             heatmap.Extent = new CoordinateRect(0, 360, -90, 90);
             plot.Add.ColorBar(heatmap).Label = "density ρ (1/sr)";
-            plot.Title($"{run.Attribute("name")}: {Model(run)}, t = {times[w]:G4}");
+            plot.Title($"{run.Attribute("name")}: {Model(run)}, t = {times[w]:G4}" + StatusNote(run));
             plot.XLabel("longitude φ (degrees)");
             plot.YLabel("latitude 90° − θ (degrees)");
             yield return Save(plot, $"{stem}_density_t{times[w]:0.####}.png");
@@ -154,7 +154,7 @@ public static class RunPlots
             double dt = times.Length > 1 ? (times[^1] - times[0]) / (times.Length - 1) : 1;
             heatmap.Extent = new CoordinateRect(0, 2 * Math.PI, times[0] - dt / 2, times[^1] + dt / 2);
             map.Add.ColorBar(heatmap).Label = "empirical density (1/rad), 128 bins";
-            map.Title($"{run.Attribute("name")}: {run.Attribute("particle_count")} particles, {Model(run)}");
+            map.Title($"{run.Attribute("name")}: {run.Attribute("particle_count")} particles, {Model(run)}" + StatusNote(run));
             map.XLabel("θ (rad)");
             map.YLabel("simulation time t");
             yield return Save(map, stem + "_angle_histogram.png");
@@ -167,7 +167,7 @@ public static class RunPlots
                 dots.MarkerSize = 2;
                 dots.Color = new ScottPlot.Colormaps.Viridis().GetColor((double)j / n);
             }
-            trajectories.Title($"{run.Attribute("name")}: trajectories of {Math.Min(shown, (n + step - 1) / step)} particles");
+            trajectories.Title($"{run.Attribute("name")}: trajectories of {Math.Min(shown, (n + step - 1) / step)} particles" + StatusNote(run));
             trajectories.XLabel("θ (rad)");
             trajectories.YLabel("simulation time t");
             yield return Save(trajectories, stem + "_trajectories.png");
@@ -191,7 +191,7 @@ public static class RunPlots
                 }
                 var dots = plot.Add.ScatterPoints(xs, ys);
                 dots.MarkerSize = 3;
-                plot.Title($"{run.Attribute("name")}: {n} particles, t = {times[w]:G4}");
+                plot.Title($"{run.Attribute("name")}: {n} particles, t = {times[w]:G4}" + StatusNote(run));
                 plot.XLabel("longitude (degrees)");
                 plot.YLabel("latitude (degrees)");
                 plot.Axes.SetLimits(0, 360, -90, 90);
@@ -209,7 +209,7 @@ public static class RunPlots
         plot.ShowLegend(Alignment.LowerRight);
         // Claim monotonicity only where it holds (MATH §3.2): not with noise, repulsion or general Q, K, V.
         bool monotone = StochasticPlots.EnergyIsMonotone(run);
-        plot.Title($"{run.Attribute("name")}: energy E_β{(monotone ? " (non-decreasing: gradient flow, MATH §3.2)" : "")}");
+        plot.Title($"{run.Attribute("name")}: energy E_β{(monotone ? " (non-decreasing: gradient flow, MATH §3.2)" : "")}" + StatusNote(run));
         plot.XLabel("simulation time t");
         plot.YLabel("energy E_β");
         return Save(plot, stem + "_energy.png");
@@ -256,10 +256,23 @@ public static class RunPlots
             LabelFormatter = y => $"1e{y:0}",
         };
         plot.ShowLegend(Alignment.LowerRight);
-        plot.Title($"Fourier modes |ρ̂_k| (solid) and linear theory |ρ̂_k(0)| e^(λ_k t) (dashed)");
+        plot.Title($"Fourier modes |ρ̂_k| (solid) and linear theory |ρ̂_k(0)| e^(λ_k t) (dashed)" + StatusNote(run));
         plot.XLabel("simulation time t");
         plot.YLabel("|ρ̂_k| (log scale)");
         return Save(plot, stem + "_modes.png");
+    }
+
+    /// <summary>
+    /// "" for a completed run (or a file older than run_status); otherwise a title suffix saying the run did not complete
+    /// and how it ended, e.g. " [interrupted (exit 130 at t = 0.24)]", so a figure of a partial run cannot pass for a whole one.
+    /// </summary>
+    public static string StatusNote(RunFile run)
+    {
+        if (!run.Attributes.TryGetValue("run_status", out var value) || value is not string status || status == "completed") return "";
+        string kind = status.Split(':', 2)[0].Split(' ', 2)[0];
+        int paren = status.LastIndexOf(" (exit ", StringComparison.Ordinal);
+        string how = kind == "running" ? "running or killed: incomplete" : paren >= 0 ? kind + status[paren..] : kind;
+        return $" [NOT COMPLETED: {how}]";
     }
 
     private static string Model(RunFile run) =>

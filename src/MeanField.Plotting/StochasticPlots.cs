@@ -106,7 +106,7 @@ public static class StochasticPlots
             }
             if (log) LogTicks(plot);
             plot.ShowLegend(log ? Alignment.LowerLeft : Alignment.LowerRight);
-            plot.Title(title);
+            plot.Title(title + RunPlots.StatusNote(run));
             plot.XLabel("simulation time t");
             plot.YLabel(log ? $"{name} (log scale)" : name);
             yield return RunPlots.Save(plot, $"{stem}_ensemble_{name}.png");
@@ -127,7 +127,7 @@ public static class StochasticPlots
         var l2 = plot.Add.Scatter(t, run.Vector("tasks/pde_particle_l2"));
         l2.LegendText = "L² distance of the projections on low modes";
         plot.ShowLegend(Alignment.UpperLeft);
-        plot.Title($"{run.Attribute("name")}: SPDE vs {run.Attribute("particle_particle_count")} particles on one noise path");
+        plot.Title($"{run.Attribute("name")}: SPDE vs {run.Attribute("particle_particle_count")} particles on one noise path" + RunPlots.StatusNote(run));
         plot.XLabel("simulation time t");
         plot.YLabel("distance");
         return RunPlots.Save(plot, stem + "_distances.png");
@@ -163,7 +163,7 @@ public static class StochasticPlots
             pde.Color = Colors.C0;
             pde.LegendText = "SPDE density ρ";
             plot.ShowLegend(Alignment.UpperRight);
-            plot.Title($"{run.Attribute("name")}: particles over the SPDE density, t = {t[w]:G4} (same noise path)");
+            plot.Title($"{run.Attribute("name")}: particles over the SPDE density, t = {t[w]:G4} (same noise path)" + RunPlots.StatusNote(run));
             plot.XLabel("θ (rad)");
             plot.YLabel("density (1/rad)");
             yield return RunPlots.Save(plot, $"{stem}_histogram_t{t[w]:0.####}.png");
@@ -196,7 +196,7 @@ public static class StochasticPlots
         double dt = writes > 1 ? (t[^1] - t[0]) / (writes - 1) : 1;
         heatmap.Extent = new CoordinateRect(-1, 1, t[0] - dt / 2, t[^1] + dt / 2);
         plot.Add.ColorBar(heatmap).Label = $"density of pairwise cosines ({bins} bins)";
-        plot.Title($"{run.Attribute("name")}: pairwise cosines of {n} of {x.GetLength(1)} tokens on S^{d - 1}");
+        plot.Title($"{run.Attribute("name")}: pairwise cosines of {n} of {x.GetLength(1)} tokens on S^{d - 1}" + RunPlots.StatusNote(run));
         plot.XLabel("⟨x_i, x_j⟩, i < j");
         plot.YLabel("simulation time t");
         return RunPlots.Save(plot, stem + "_cosines.png");
@@ -213,7 +213,7 @@ public static class StochasticPlots
         line.LegendText = "P3 energy ½∬(e^β − e^{β⟨x,y⟩}) dμ dμ, one noise path";
         if (log) LogTicks(plot);
         plot.ShowLegend(Alignment.UpperRight);
-        plot.Title($"{run.Attribute("name")}: P3 energy on one noise path");
+        plot.Title($"{run.Attribute("name")}: P3 energy on one noise path" + RunPlots.StatusNote(run));
         plot.XLabel("simulation time t");
         plot.YLabel(log ? "P3 energy (log scale)" : "P3 energy");
         return RunPlots.Save(plot, $"{stem}_{task}.png");

@@ -139,6 +139,7 @@ public static class EnsembleRun
                 ConfigYaml = ConfigYaml.Write(config),
                 Grid = grid,
                 Tasks = definitions,
+                RunId = options.RunId,
             });
             try
             {

@@ -13,12 +13,14 @@ internal static class RunEnding
     public static RunStatus Status(string? failure, string? stopReason, int exitCode, double time) =>
         failure is not null ? new FailedStatus(failure)
         : exitCode == ExitCodes.Success ? RunStatus.Completed
+        // The output itself failed (full disk, lost directory): the run did not choose to stop.
+        : exitCode == ExitCodes.OutputError ? new FailedStatus($"{stopReason} (exit {exitCode} at t = {time:G6})")
         : exitCode == ExitCodes.Interrupted ? new InterruptedStatus(exitCode, time)
         : new StoppedStatus(stopReason ?? "stopped", exitCode, time);
 
     /// <summary>The writer options every run derives from output.*: the HDF5 library and the managed writer's set interval.</summary>
     public static OutputSetOptions WithOutputKeys(this OutputSetOptions options, MeanField.IO.Config.OutputConfig output, bool append) =>
-        options with { Library = output.Hdf5Library, SetSeconds = output.SetSeconds, Append = append };
+        options with { Library = output.Hdf5Library, SetSeconds = output.SetSeconds, Append = append, Swmr = output.Swmr };
 
     /// <summary>Says once, at start, what a crash can lose with the managed writer.</summary>
     public static void AnnounceWriter(ProgressReporter progress, RunOptions options, OutputSetWriter writer, double setSeconds)

@@ -6,7 +6,7 @@ namespace MeanField.Runs;
 
 /// <summary>The last complete write of an interrupted run: where it is; the dynamics reads its own state from there.</summary>
 public sealed record RunCheckpoint(
-    string File, int SetNumber, int WritesInFile, double Time, int WriteNumber, long Iteration, double WallTime, double Energy);
+    string File, int SetNumber, int WritesInFile, double Time, int WriteNumber, long Iteration, double WallTime, double Energy, string? RunId);
 
 /// <summary>
 /// `meanfield run CONFIG --resume`: finds the run's files in the output directory, checks that they belong to the
@@ -31,12 +31,36 @@ public static partial class RunResume
             .Select(x => x.File).ToArray();
     }
 
-    /// <summary>The last write of the run's files, after checking that they belong to the same config.</summary>
+    /// <summary>
+    /// The run_id shared by every file of run <paramref name="name"/> in <paramref name="directory"/> (null when there is none,
+    /// or the files predate run_id). Throws <see cref="ConfigException"/>, naming the files, when they belong to more than one
+    /// run (different run_id, or a single file next to sets): resuming would append one run to another.
+    /// </summary>
+    public static string? RunIdOf(string directory, string name)
+    {
+        var files = RunDirectory.RunFiles(directory, name);
+        if (files.Count == 0) return null;
+        var ids = files.Select(f =>
+        {
+            using var run = RunFile.Open(f);
+            return (File: f, Id: run.Attributes.TryGetValue("run_id", out var id) ? id as string : null);
+        }).ToArray();
+        var groups = ids.GroupBy(x => x.Id ?? "(none)").ToArray();
+        bool singleAndSets = files.Any(f => Path.GetFileName(f) == $"{name}.h5") && files.Count > 1;
+        if (groups.Length > 1 || singleAndSets)
+            throw new ConfigException($"--resume: the files of run '{name}' in {directory} belong to more than one run " +
+                $"({string.Join("; ", groups.Select(g => $"run_id {g.Key}: {string.Join(", ", g.Select(x => Path.GetFileName(x.File)))}"))}); " +
+                "resuming would append one run to another: rerun without --resume (which deletes them all first) or remove the files that do not belong");
+        return groups[0].Key == "(none)" ? null : groups[0].Key;
+    }
+
+    /// <summary>The last write of the run's files, after checking that they belong to one run and to the same config.</summary>
     public static RunCheckpoint Read(RunConfig config, string currentConfigYaml)
     {
         var files = ExistingFiles(config.Output.Directory, config.Name);
         if (files.Count == 0)
             throw new ConfigException($"--resume: no output of run '{config.Name}' in {config.Output.Directory} to resume (expected {config.Name}.h5 or {config.Name}_s1.h5, ...)");
+        string? runId = RunIdOf(config.Output.Directory, config.Name);
         string last = files[^1];
         using var run = RunFile.Open(last);
         CheckSameConfig(run.Config, currentConfigYaml, last);
@@ -45,7 +69,7 @@ public static partial class RunResume
         int w = times.Length - 1;
         return new RunCheckpoint(
             last, (int)(long)run.Attributes["set_number"], times.Length, times[w], (int)run.IntegerVector("scales/write_number")[w],
-            run.IntegerVector("scales/iteration")[w], run.Vector("scales/wall_time")[w], run.Vector("tasks/energy")[w]);
+            run.IntegerVector("scales/iteration")[w], run.Vector("scales/wall_time")[w], run.Vector("tasks/energy")[w], runId);
     }
 
     /// <summary>Write every write of <paramref name="file"/> again through <paramref name="writer"/>.</summary>

@@ -21,6 +21,8 @@ public sealed record RunOptions
     public bool ReportFiles { get; init; } = true;
     /// <summary>An interrupted run suggests --resume; false where the caller cannot resume (ensemble paths).</summary>
     public bool ResumeAdvice { get; init; } = true;
+    /// <summary>The run_id written into every file of the run (ensemble paths share it); a fresh one per writer when null.</summary>
+    public string? RunId { get; init; }
 }
 
 public sealed record RunResult(int ExitCode, string Message, IReadOnlyList<string> Files, int Writes, long Steps, double FinalTime);

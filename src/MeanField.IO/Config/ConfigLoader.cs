@@ -194,6 +194,7 @@ public static class ConfigLoader
             Plots = o.Bool("plots", false),
             Hdf5Library = o.Choice("hdf5_library", MeanField.IO.Output.Hdf5Library.Auto),
             SetSeconds = o.Double("set_seconds", 60, x => x > 0 && x <= 1e9, "must lie in (0, 1e9]"),
+            Swmr = o.Bool("swmr", false),
         };
         if (string.IsNullOrWhiteSpace(output.Directory)) throw o.Error(o.Node("directory"), "directory", "must not be empty");
         o.Finish();

@@ -147,6 +147,7 @@ public static class ConfigSchema
         new("output.max_writes", "`1000`", "≥ 1", "writes per file before the output is split into sets") { Value = c => Int(c.Output.MaxWrites) },
         new("output.hdf5_library", "`auto`", "`auto`, `native`, `managed`", "HDF5 writer: libhdf5 (row by row, flushed after every write, `--resume` appends in place) when it loads, else PureHDF (whole sets at once); `native` fails without libhdf5") { Value = c => YamlNames.Name(c.Output.Hdf5Library) },
         new("output.set_seconds", "`60`", "(0, 1e9]", "managed writer only: a set is also closed after this much wall time, so a crash loses at most that much") { Value = c => F(c.Output.SetSeconds) },
+        new("output.swmr", "`false`", "`true`, `false`", "native writer only: latest-format files in SWMR mode, so `h5py.File(path, \"r\", swmr=True)` can watch a running run; non-SWMR readers (h5dump, h5py without swmr) refuse the file while it is open or after a kill until `--resume` or `h5clear -s` (docs/output-format.md)") { Value = c => Bool(c.Output.Swmr) },
         ParticleKey("output.positions", "`true`", "`true`, `false`", "write `/tasks/positions` (and `/tasks/angles` on the circle)", c => Bool(c.Output.Positions)),
         ParticleKey("output.position_stride", "`1`", "≥ 1", "write every k-th particle's position", c => Int(c.Output.PositionStride)),
         ParticleKey("output.cluster_epsilon", "`1.0e-3`", "(0, 2)", "clusters are connected components of the graph ⟨x_i, x_j⟩ > 1 − ε", c => F(c.Output.ClusterEpsilon)),

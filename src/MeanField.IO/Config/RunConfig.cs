@@ -165,6 +165,8 @@ public sealed record OutputConfig
     public MeanField.IO.Output.Hdf5Library Hdf5Library { get; init; } = MeanField.IO.Output.Hdf5Library.Auto;
     /// <summary>Managed writer only: wall-clock seconds after which a set is closed, bounding what a crash loses.</summary>
     public double SetSeconds { get; init; } = 60;
+    /// <summary>Native writer only: latest-format files in SWMR write mode, readable live with h5py swmr=True (see docs/output-format.md).</summary>
+    public bool Swmr { get; init; }
     /// <summary>Particles: write /tasks/positions (and /tasks/angles on the circle).</summary>
     public bool Positions { get; init; } = true;
     /// <summary>Particles: write every k-th particle's position.</summary>

@@ -28,7 +28,7 @@ namespace MeanField.IO.Output;
 /// Each file is written to <c>&lt;final&gt;.tmp</c> in the same directory, flushed to disk and then renamed over
 /// the final name, so a final name never holds a half-written file. On failure the temporary file is deleted,
 /// an <see cref="OutputException"/> is thrown, and the writer is faulted (later calls throw
-/// <see cref="InvalidOperationException"/>; <see cref="Close()"/> does nothing).
+/// <see cref="InvalidOperationException"/>; <see cref="Close()"/> writes nothing more, except that the native writer records the run status in its open file when the disk allows).
 /// </para>
 /// <para>
 /// If no write was ever committed, <see cref="Close()"/> writes no file. A write begun but not committed when
@@ -87,6 +87,7 @@ public sealed class OutputSetWriter : IDisposable
     private readonly double _setSeconds;
     private readonly System.Diagnostics.Stopwatch _sinceFileWritten = System.Diagnostics.Stopwatch.StartNew();
     private readonly bool _append;
+    private readonly bool _swmr;
     private readonly string _runId;
     private NativeColumn[]? _columns;
     private NativeSetFile? _nativeFile;
@@ -152,6 +153,7 @@ public sealed class OutputSetWriter : IDisposable
             _ => Hdf5Native.IsAvailable,
         };
         _append = options.Append && _native;
+        _swmr = options.Swmr && _native;
         _runId = options.RunId ?? Guid.NewGuid().ToString("D");
         _directory = PrepareDirectory(options.Directory, options.BaseName);
     }
@@ -237,9 +239,9 @@ public sealed class OutputSetWriter : IDisposable
             }
             catch
             {
+                // The file stays open: Close(status) records how the run ended in it when the disk allows.
                 _state = WriterState.Faulted;
                 ReleaseBuffers();
-                CloseNativeFile(null);
                 throw;
             }
             return;
@@ -284,7 +286,14 @@ public sealed class OutputSetWriter : IDisposable
         ArgumentNullException.ThrowIfNull(status);
         if (_state != WriterState.Open)
         {
+            bool faulted = _state == WriterState.Faulted;
             _state = WriterState.Closed;
+            if (faulted && _nativeFile is not null)
+            {
+                // Best effort after a failed write: the error that faulted the writer is what gets reported.
+                try { CloseNativeFile(status); }
+                catch (Exception e) when (e is IOException or OutputException) { }
+            }
             return;
         }
 
@@ -380,11 +389,12 @@ public sealed class OutputSetWriter : IDisposable
             try
             {
                 bool append = _append && setNumber == _firstSetNumber && File.Exists(path);
+                Func<int[], int, ulong[]> chunk = (shape, bytes) => ChunkDims(Math.Min(_maxWritesPerSet, 64), shape, bytes).Select(c => (ulong)c).ToArray();
                 _nativeFile = append
-                    ? NativeSetFile.Open(path, _columns)
-                    : NativeSetFile.Create(path, NativeRootAttributes(setNumber), _configYaml, _grid, _columns, _compress,
-                        (shape, bytes) => ChunkDims(Math.Min(_maxWritesPerSet, 64), shape, bytes).Select(c => (ulong)c).ToArray());
+                    ? NativeSetFile.Open(path, _columns, chunk)
+                    : NativeSetFile.Create(path, NativeRootAttributes(setNumber), _configYaml, _grid, _columns, _compress, chunk, latestFormat: _swmr);
                 if (append) _nativeFile.SetAttribute("run_status", RunStatus.Running.Text);
+                if (_swmr) _nativeFile.StartSwmrWrite();
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -395,6 +405,7 @@ public sealed class OutputSetWriter : IDisposable
         var rows = new List<Array>(5 + _tasks.Length) { _simTime, _writeNumber, _iteration, _timestep, _wallTime };
         foreach (var task in _tasks)
             rows.Add(task.IsComplex ? task.Complex : task.Real);
+        EnsureSpaceForNextRow();
         try
         {
             _nativeFile.Append(rows, _pending - 1);
@@ -406,6 +417,23 @@ public sealed class OutputSetWriter : IDisposable
         _pending = 0;
         if (_nativeFile.Rows >= _maxWritesPerSet && !_singleFile)
             CloseNativeFile(RunStatus.Running);
+    }
+
+    // Left free after a row for metadata (B-tree nodes, heap, the final run_status), so the status can still be recorded.
+    private const long MetadataReserveBytes = 64 * 1024;
+
+    /// <summary>
+    /// A full disk found before the row is written, not halfway through it: libhdf5 would fail at the flush with the row
+    /// half on disk and keep retrying its cached chunks, so that not even the run status could be recorded afterwards.
+    /// </summary>
+    private void EnsureSpaceForNextRow()
+    {
+        long needed = _nativeFile!.BytesForNextRow() + MetadataReserveBytes;
+        // Unknown free space (null): let libhdf5 try.
+        if (FreeBytes(_directory) is { } free && free < needed)
+            throw new OutputException(_nativePath!,
+                $"disk full: {free / 1024} KiB free for '{_nativePath}', the next write needs about {needed / 1024} KiB (its chunks plus a metadata reserve); " +
+                $"the file holds every write before this one");
     }
 
     /// <summary>Records writes_in_set and the status, closes the set file and counts it complete.</summary>
@@ -600,10 +628,25 @@ public sealed class OutputSetWriter : IDisposable
         }
         catch (Exception ex)
         {
+            // Measured before the temporary file is deleted (which frees the space again).
+            long? free = FreeBytes(Path.GetDirectoryName(finalPath)!);
             TryDelete(tempPath);
-            throw new OutputException(finalPath,
-                $"Could not write HDF5 output file '{finalPath}' (via '{tempPath}'): {Describe(ex)}", ex);
+            // PureHDF reports a failed chunk write as "Chunks can only be written once. Consider increasing the size of the
+            // chunk cache…", which is no advice to give: name the full disk when it is one.
+            string cause = free < DiskFullBytes
+                ? $"the disk is full ({free / 1024} KiB free on the file system of '{Path.GetDirectoryName(finalPath)}')"
+                : ex.Message.Contains("chunk cache", StringComparison.Ordinal) ? $"PureHDF could not write a chunk ({ex.GetType().Name})" : Describe(ex);
+            throw new OutputException(finalPath, $"Could not write HDF5 output file '{finalPath}' (via '{tempPath}'): {cause}", ex);
         }
+    }
+
+    // Below this much free space a failed write is put down to a full disk.
+    private const long DiskFullBytes = 1L << 20;
+
+    private static long? FreeBytes(string directory)
+    {
+        try { return new DriveInfo(directory).AvailableFreeSpace; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return null; }
     }
 
     // Compound members of ComplexRI are its public fields, named r and i.

@@ -129,6 +129,14 @@ public sealed record OutputSetOptions
     /// </summary>
     public double SetSeconds { get; init; } = double.PositiveInfinity;
 
+    /// <summary>
+    /// Native writer only: write each set file in the latest HDF5 format and in SWMR mode, so that
+    /// <c>h5py.File(path, "r", swmr=True)</c> can watch it while rows are appended. Trade-off: while the file is open,
+    /// and after a kill, it carries "open for write" flags that non-SWMR readers (h5py without swmr=True, h5dump) refuse
+    /// until the run ends, is resumed (which clears them) or `h5clear -s` is run; the file needs HDF5 ≥ 1.10 to read.
+    /// </summary>
+    public bool Swmr { get; init; }
+
     /// <summary>Root attribute <c>run_id</c>; a new GUID when null. An appended file keeps its own.</summary>
     public string? RunId { get; init; }
 }

@@ -5,7 +5,8 @@ using PureHDF.VOL.Native;
 namespace MeanField.IO.Output;
 
 /// <summary>One dataset of a run file: its path, shape and HDF5 type class.</summary>
-public sealed record RunDataset(string Path, ulong[] Shape, string Type, string? Description);
+/// <remarks><see cref="IsScale"/>: an HDF5 dimension scale (a coordinate such as /tasks/sim_time, a link to /scales/sim_time), not data.</remarks>
+public sealed record RunDataset(string Path, ulong[] Shape, string Type, string? Description, bool IsScale = false);
 
 /// <summary>
 /// Read access to a MeanField output file (docs/output-format.md): attributes, the stored config, scales and tasks.
@@ -95,7 +96,8 @@ public sealed class RunFile : IDisposable
                         H5DataTypeClass.String or H5DataTypeClass.VariableLength => "string",
                         var other => other.ToString(),
                     };
-                    result.Add(new RunDataset(path, d.Space.Dimensions, type, description));
+                    bool scale = d.AttributeExists("CLASS") && d.Attribute("CLASS").Read<string>().TrimEnd('\0') == "DIMENSION_SCALE";
+                    result.Add(new RunDataset(path, d.Space.Dimensions, type, description, scale));
                 }
             }
         }
@@ -103,9 +105,9 @@ public sealed class RunFile : IDisposable
         return result;
     }
 
-    /// <summary>The per-write tasks (float64 or complex datasets under /tasks; the first dimension counts writes).</summary>
+    /// <summary>The per-write tasks (float64 or complex datasets under /tasks, not the coordinate scales linked there; the first dimension counts writes).</summary>
     public IReadOnlyList<RunDataset> TaskDatasets() =>
-        Datasets().Where(d => d.Path.StartsWith("tasks/", StringComparison.Ordinal) && d.Type is "float64" or "complex128").ToArray();
+        Datasets().Where(d => d.Path.StartsWith("tasks/", StringComparison.Ordinal) && d.Type is "float64" or "complex128" && !d.IsScale).ToArray();
 
     /// <summary>Task name of a dataset path under /tasks ("tasks/density" → "density").</summary>
     public static string TaskName(RunDataset task) => task.Path["tasks/".Length..];

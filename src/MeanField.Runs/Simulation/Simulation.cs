@@ -52,6 +52,7 @@ public static class Simulation
             Grid = dynamics.Grid,
             Tasks = definitions,
             FirstSetNumber = firstSet,
+            RunId = checkpoint?.RunId ?? options.RunId,
         }.WithOutputKeys(config.Output, append: checkpoint is not null));
         RunEnding.AnnounceWriter(progress, options, writer, config.Output.SetSeconds);
         // The native writer continues the interrupted set file in place; the managed one rewrites it.

@@ -20,6 +20,8 @@ internal static partial class Hdf5Native
     internal const uint H5F_ACC_RDWR = 0x0001;
     internal const uint H5F_ACC_TRUNC = 0x0002;
     internal const int H5F_SCOPE_LOCAL = 0;
+    /// <summary>H5F_LIBVER_LATEST in 1.10 (= H5F_LIBVER_V110): the file format SWMR needs.</summary>
+    internal const int H5F_LIBVER_LATEST = 2;
     internal const int H5S_SCALAR = 0;
     internal const int H5S_SELECT_SET = 0;
     internal const ulong H5S_UNLIMITED = ulong.MaxValue;
@@ -75,6 +77,10 @@ internal static partial class Hdf5Native
         {
             lock (Gate)
             {
+                // No cleanup at process exit: after a failed write (full disk) a file the library could not close would be flushed
+                // again by its atexit handler, which crashes 1.10.8 (measured: SIGSEGV, exit 139). Every file is closed explicitly,
+                // and one left open is what a kill leaves: flushed up to its last complete write.
+                H5dont_atexit();
                 if (H5open() < 0) return null;
                 // HDF5 prints its error stack to stderr by default; failures are reported through return codes here.
                 H5Eset_auto2(0, IntPtr.Zero, IntPtr.Zero);
@@ -83,7 +89,7 @@ internal static partial class Hdf5Native
                 H5get_libversion(ref major, ref minor, ref release);
                 return new Globals(Id("H5T_NATIVE_DOUBLE_g"), Id("H5T_NATIVE_INT_g"), Id("H5T_NATIVE_LLONG_g"),
                     Id("H5T_NATIVE_ULLONG_g"), Id("H5T_NATIVE_UCHAR_g"), Id("H5T_C_S1_g"),
-                    Id("H5P_CLS_DATASET_CREATE_ID_g"), $"{major}.{minor}.{release}");
+                    Id("H5P_CLS_DATASET_CREATE_ID_g"), Id("H5P_CLS_FILE_ACCESS_ID_g"), $"{major}.{minor}.{release}");
             }
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or InvalidOperationException)
@@ -93,9 +99,10 @@ internal static partial class Hdf5Native
     }
 
     internal sealed record Globals(long NativeDouble, long NativeInt32, long NativeInt64, long NativeUInt64, long NativeUInt8,
-        long CString, long DatasetCreateClass, string Version);
+        long CString, long DatasetCreateClass, long FileAccessClass, string Version);
 
     [LibraryImport(Library)] internal static partial int H5open();
+    [LibraryImport(Library)] internal static partial int H5dont_atexit();
     [LibraryImport(Library)] internal static partial int H5get_libversion(ref uint major, ref uint minor, ref uint release);
     [LibraryImport(Library)] internal static partial int H5Eset_auto2(long stack, IntPtr func, IntPtr data);
 
@@ -103,6 +110,9 @@ internal static partial class Hdf5Native
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Fopen(string name, uint flags, long fapl);
     [LibraryImport(Library)] internal static partial int H5Fflush(long obj, int scope);
     [LibraryImport(Library)] internal static partial int H5Fclose(long file);
+    [LibraryImport(Library)] internal static partial int H5Fstart_swmr_write(long file);
+    [LibraryImport(Library)] internal static partial int H5Pset_libver_bounds(long fapl, int low, int high);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static unsafe partial int H5Pset(long plist, string name, void* value);
 
     [LibraryImport(Library)] internal static partial long H5Pcreate(long cls);
     [LibraryImport(Library)] internal static partial int H5Pset_chunk(long plist, int rank, [In] ulong[] dims);
@@ -118,6 +128,7 @@ internal static partial class Hdf5Native
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Gcreate2(long loc, string name, long lcpl, long gcpl, long gapl);
     [LibraryImport(Library)] internal static partial int H5Gclose(long group);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial int H5Lcreate_hard(long sourceLoc, string sourceName, long destLoc, string destName, long lcpl, long lapl);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Dcreate2(long loc, string name, long type, long space, long lcpl, long dcpl, long dapl);
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Dopen2(long loc, string name, long dapl);
@@ -131,6 +142,7 @@ internal static partial class Hdf5Native
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial int H5Adelete(long obj, string name);
     [LibraryImport(Library)] internal static unsafe partial int H5Awrite(long attribute, long memType, void* buffer);
     [LibraryImport(Library)] internal static partial int H5Aclose(long attribute);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Aopen(long obj, string name, long aapl);
 
     [LibraryImport(Library)] internal static partial long H5Tcopy(long type);
     [LibraryImport(Library)] internal static partial int H5Tset_size(long type, nuint size);

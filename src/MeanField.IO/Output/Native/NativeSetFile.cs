@@ -18,28 +18,65 @@ internal enum NativeElement { Float64, Int32, Int64, Complex }
 /// </summary>
 internal sealed class NativeSetFile : IDisposable
 {
-    private readonly long _file;
+    private long _file;
     private readonly long _complexType;
     private readonly long[] _datasets;
+    private readonly string _path;
+    private bool _swmr;   // in SWMR write mode: no new objects or attributes, existing attributes are rewritten in place
     private readonly NativeColumn[] _columns;
     private readonly Globals _ids;
+    private readonly long[] _chunkRows;       // rows per chunk of each column
+    private readonly long[] _rowBlockBytes;   // bytes of all chunks holding one block of _chunkRows rows
     private long _rows;
 
-    private NativeSetFile(long file, long complexType, NativeColumn[] columns, long[] datasets, Globals ids, long rows)
+    private NativeSetFile(string path, long file, long complexType, NativeColumn[] columns, long[] datasets, Globals ids, long rows, Func<int[], int, ulong[]> chunk)
     {
-        _file = file; _complexType = complexType; _columns = columns; _datasets = datasets; _ids = ids; _rows = rows;
+        _path = path; _file = file; _complexType = complexType; _columns = columns; _datasets = datasets; _ids = ids; _rows = rows;
+        _chunkRows = new long[columns.Length];
+        _rowBlockBytes = new long[columns.Length];
+        for (int c = 0; c < columns.Length; c++)
+        {
+            var dims = chunk(columns[c].Shape, ElementBytes(columns[c].Element));
+            _chunkRows[c] = (long)dims[0];
+            long chunks = 1, chunkBytes = (long)dims[0] * ElementBytes(columns[c].Element);
+            for (int i = 0; i < columns[c].Shape.Length; i++)
+            {
+                chunks *= (columns[c].Shape[i] + (long)dims[i + 1] - 1) / (long)dims[i + 1];
+                chunkBytes *= (long)dims[i + 1];
+            }
+            _rowBlockBytes[c] = chunks * chunkBytes;
+        }
     }
 
     public long Rows => _rows;
 
+    /// <summary>File space the next row allocates: the chunks of every column whose current chunks are full.</summary>
+    public long BytesForNextRow()
+    {
+        long bytes = 0;
+        for (int c = 0; c < _columns.Length; c++)
+            if (_rows % _chunkRows[c] == 0) bytes += _rowBlockBytes[c];
+        return bytes;
+    }
+
+    private static int ElementBytes(NativeElement e) => e switch { NativeElement.Int32 => 4, NativeElement.Complex => 16, _ => 8 };
+
     /// <summary>Creates (replacing) a set file with its attributes, /config, /grid and empty extendable columns.</summary>
     public static NativeSetFile Create(string path, IEnumerable<KeyValuePair<string, object>> attributes, string configYaml,
-        IReadOnlyList<KeyValuePair<string, double[]>> grid, NativeColumn[] columns, bool compress, Func<int[], int, ulong[]> chunk)
+        IReadOnlyList<KeyValuePair<string, double[]>> grid, NativeColumn[] columns, bool compress, Func<int[], int, ulong[]> chunk, bool latestFormat = false)
     {
         var ids = Ids ?? throw new InvalidOperationException("libhdf5 is not available");
         lock (Gate)
         {
-            long file = Check(H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), path, "create");
+            long fapl = H5P_DEFAULT;
+            if (latestFormat)
+            {
+                fapl = H5Pcreate(ids.FileAccessClass);
+                H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
+            }
+            long file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+            if (fapl != H5P_DEFAULT) H5Pclose(fapl);
+            Check(file, path, "create");
             long complex = ComplexType(ids);
             var datasets = new long[columns.Length];
             try
@@ -62,18 +99,47 @@ internal sealed class NativeSetFile : IDisposable
                     datasets[c] = CreateColumn(Group(col.Group), col, ids, complex, compress, chunk, path);
                     if (col.Group == "scales" && col.Name == "sim_time") { H5DSset_scale(datasets[c], "sim_time"); scales["sim_time"] = datasets[c]; }
                 }
+                // netCDF-4 readers (h5netcdf, xarray) need every axis of a variable labelled by a dimension scale, and take a
+                // variable's coordinates from its own group: the scales used by /tasks are hard-linked into /tasks (the same
+                // datasets as /scales/sim_time and /grid/*), and an axis without a grid coordinate gets an index scale
+                // /tasks/<task>_axis<a> holding 0, 1, ..., n-1.
+                var taskNames = columns.Where(c => c.Group == "tasks").Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+                var linked = new HashSet<string>(StringComparer.Ordinal);
+                void LinkIntoTasks(string source, string name)
+                {
+                    if (taskNames.Contains(name) || !linked.Add(name)) return;
+                    Check(H5Lcreate_hard(file, source, Group("tasks"), name, H5P_DEFAULT, H5P_DEFAULT), path, $"link {source} into /tasks");
+                }
                 for (int c = 0; c < columns.Length; c++)
                 {
                     var col = columns[c];
                     if (col.Group != "tasks") continue;
-                    if (scales.TryGetValue("sim_time", out var time)) H5DSattach_scale(datasets[c], time, 0);
-                    for (int a = 0; a < col.AxisScales.Count; a++)
-                        if (col.AxisScales[a] is { } s && scales.TryGetValue(s, out var scale)) H5DSattach_scale(datasets[c], scale, (uint)(a + 1));
+                    if (scales.TryGetValue("sim_time", out var time))
+                    {
+                        H5DSattach_scale(datasets[c], time, 0);
+                        LinkIntoTasks("scales/sim_time", "sim_time");
+                    }
+                    for (int a = 0; a < col.Shape.Length; a++)
+                    {
+                        if (a < col.AxisScales.Count && col.AxisScales[a] is { } s && scales.TryGetValue(s, out var scale))
+                        {
+                            H5DSattach_scale(datasets[c], scale, (uint)(a + 1));
+                            LinkIntoTasks($"grid/{s}", s);
+                            continue;
+                        }
+                        string indexName = $"{col.Name}_axis{a + 1}";
+                        if (taskNames.Contains(indexName)) continue;
+                        long index = WriteVector(Group("tasks"), indexName, Enumerable.Range(0, col.Shape[a]).Select(i => (double)i).ToArray(), ids, path,
+                            $"index along axis {a + 1} of {col.Name}");
+                        H5DSset_scale(index, indexName);
+                        H5DSattach_scale(datasets[c], index, (uint)(a + 1));
+                        H5Dclose(index);
+                    }
                 }
                 foreach (var (name, d) in scales) if (name != "sim_time") H5Dclose(d);
                 foreach (var g in groups.Values) H5Gclose(g);
                 Check(H5Fflush(file, H5F_SCOPE_LOCAL), path, "flush");
-                return new NativeSetFile(file, complex, columns, datasets, ids, 0);
+                return new NativeSetFile(path, file, complex, columns, datasets, ids, 0, chunk);
             }
             catch
             {
@@ -86,12 +152,12 @@ internal sealed class NativeSetFile : IDisposable
     }
 
     /// <summary>Opens an existing set file written by <see cref="Create"/> to append rows after its last one.</summary>
-    public static NativeSetFile Open(string path, NativeColumn[] columns)
+    public static NativeSetFile Open(string path, NativeColumn[] columns, Func<int[], int, ulong[]> chunk)
     {
         var ids = Ids ?? throw new InvalidOperationException("libhdf5 is not available");
         lock (Gate)
         {
-            long file = Check(H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT), path, "open for appending");
+            long file = Check(OpenClearingStatusFlags(path, ids), path, "open for appending");
             var datasets = new long[columns.Length];
             long rows = -1;
             for (int c = 0; c < columns.Length; c++)
@@ -110,7 +176,7 @@ internal sealed class NativeSetFile : IDisposable
                 // Columns of a file killed between two column writes can differ by one row: keep the rows every column has.
                 rows = rows < 0 ? (long)dims[0] : Math.Min(rows, (long)dims[0]);
             }
-            var set = new NativeSetFile(file, ComplexType(ids), columns, datasets, ids, Math.Max(rows, 0));
+            var set = new NativeSetFile(path, file, ComplexType(ids), columns, datasets, ids, Math.Max(rows, 0), chunk);
             return set;
         }
     }
@@ -160,12 +226,66 @@ internal sealed class NativeSetFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens for read-write, clearing the superblock's "open for write" flags that a SWMR writer killed before closing
+    /// leaves in a latest-format file (what `h5clear -s` does; the property is the one h5clear sets). Plain files have no
+    /// such flags and open as usual.
+    /// </summary>
+    private static unsafe long OpenClearingStatusFlags(string path, Globals ids)
+    {
+        long fapl = H5Pcreate(ids.FileAccessClass);
+        try
+        {
+            int clear = 1;   // hbool_t: the first byte is read
+            H5Pset(fapl, "clear_status_flags", &clear);
+            return H5Fopen(path, H5F_ACC_RDWR, fapl);
+        }
+        finally { H5Pclose(fapl); }
+    }
+
+    /// <summary>
+    /// Enters SWMR write mode (the file must be latest-format): from here readers may open it with
+    /// <c>h5py.File(path, "r", swmr=True)</c> while rows are appended. Every object and attribute exists already.
+    /// </summary>
+    public void StartSwmrWrite()
+    {
+        lock (Gate)
+        {
+            Check(H5Fstart_swmr_write(_file), _path, "start SWMR writing to");
+            _swmr = true;
+        }
+    }
+
+    /// <summary>
+    /// Writes a new value into an existing root attribute (a SWMR writer may not create or delete attributes, only
+    /// rewrite one in place). Only the types the writer's own attributes have: string, int.
+    /// </summary>
+    private unsafe void RewriteAttribute(string name, object value)
+    {
+        long a = Check(H5Aopen(_file, name, H5P_DEFAULT), name, "open attribute");
+        try
+        {
+            switch (value)
+            {
+                case string text:
+                    long type = StringType(_ids);
+                    try { fixed (byte* p = Utf8(text)) { byte* pointer = p; Check(H5Awrite(a, type, &pointer), name, "write attribute"); } }
+                    finally { H5Tclose(type); }
+                    break;
+                case int v: Check(H5Awrite(a, _ids.NativeInt32, &v), name, "write attribute"); break;
+                default: throw new ArgumentException($"attribute {name}: cannot rewrite a {value.GetType().Name} in SWMR mode");
+            }
+        }
+        finally { H5Aclose(a); }
+    }
+
     /// <summary>Writes (or replaces) a root attribute and flushes.</summary>
     public void SetAttribute(string name, object value)
     {
         lock (Gate)
         {
-            WriteAttribute(_file, name, value, _ids);
+            if (_swmr) RewriteAttribute(name, value);
+            else WriteAttribute(_file, name, value, _ids);
             Check(H5Fflush(_file, H5F_SCOPE_LOCAL), "file", "flush");
         }
     }
@@ -216,14 +336,14 @@ internal sealed class NativeSetFile : IDisposable
         return d;
     }
 
-    private static unsafe long WriteVector(long group, string name, double[] values, Globals ids, string path)
+    private static unsafe long WriteVector(long group, string name, double[] values, Globals ids, string path, string? longName = null)
     {
         long space = H5Screate_simple(1, [(ulong)values.Length], null);
         long d = Check(H5Dcreate2(group, name, ids.NativeDouble, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), path, $"create /grid/{name}");
         fixed (double* p = values) Check(H5Dwrite(d, ids.NativeDouble, H5S_ALL, H5S_ALL, H5P_DEFAULT, p), path, $"write /grid/{name}");
         H5Sclose(space);
         WriteAttribute(d, "units", name is "theta" or "colatitude" or "longitude" ? "radian" : "1", ids);
-        WriteAttribute(d, "long_name", name.Replace('_', ' '), ids);
+        WriteAttribute(d, "long_name", longName ?? name.Replace('_', ' '), ids);
         return d;
     }
 
