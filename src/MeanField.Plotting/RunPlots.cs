@@ -26,24 +26,31 @@ public static class RunPlots
         var p3 = run.Has("tasks/p3_energy") ? [StochasticPlots.P3Energy(run, stem)] : Array.Empty<string>();
         if (run.Attribute("solver") == "particles")
             return [.. ParticlePlots(run, stem), Energy(run, stem), .. p3];
+        var pde = Geometries.TryGetValue(geometry, out var g) && run.Has(g.DensityTask) ? g : null;
         if (run.Attribute("solver_kind") == "both")
         {
             var figures = new List<string> { StochasticPlots.Distances(run, stem) };
-            if (geometry == "circle" && run.Has("tasks/density") && run.Has("tasks/particle_angles"))
+            if (run.Has("tasks/density") && run.Has("tasks/particle_angles"))
                 figures.AddRange(StochasticPlots.HistogramsOverDensity(run, stem));
-            if (geometry == "circle" && run.Has("tasks/density")) figures.AddRange([DensityMap(run, stem), Modes(run, stem)]);
-            if (geometry == "sphere" && run.Has("tasks/sh_coefficients")) figures.AddRange(SphereMaps(run, stem));
+            if (pde is not null) figures.AddRange([.. pde.Density(run, stem), .. pde.Spectrum(run, stem)]);
             figures.AddRange([Energy(run, stem), .. p3]);
             return figures;
         }
-        if (geometry == "circle" && run.Has("tasks/density"))
-            return [DensityMap(run, stem), Energy(run, stem), Modes(run, stem), .. p3];
-        if (geometry == "zonal" && run.Has("tasks/relative_density"))
-            return [ZonalProfiles(run, stem), Energy(run, stem)];
-        if (geometry == "sphere" && run.Has("tasks/sh_coefficients"))
-            return [.. SphereMaps(run, stem), Energy(run, stem), .. p3];
+        if (pde is not null)
+            return [.. pde.Density(run, stem), Energy(run, stem), .. pde.Spectrum(run, stem), .. p3];
         throw new OutputException(runPath, $"{runPath}: plots for geometry '{geometry}' with these tasks are not available yet");
     }
+
+    /// <summary>A geometry's figures of a PDE run: its density (drawn when the file has <paramref name="DensityTask"/>) and its spectrum.</summary>
+    private sealed record GeometryFigures(string DensityTask, Func<RunFile, string, IEnumerable<string>> Density, Func<RunFile, string, IEnumerable<string>> Spectrum);
+
+    /// <summary>The figures of each geometry, by the file's geometry attribute: a new geometry adds one entry.</summary>
+    private static readonly IReadOnlyDictionary<string, GeometryFigures> Geometries = new Dictionary<string, GeometryFigures>
+    {
+        ["circle"] = new("tasks/density", (run, stem) => [DensityMap(run, stem)], (run, stem) => [Modes(run, stem)]),
+        ["sphere"] = new("tasks/sh_coefficients", SphereMaps, (_, _) => []),
+        ["zonal"] = new("tasks/relative_density", (run, stem) => [ZonalProfiles(run, stem)], (_, _) => []),
+    };
 
     private static string DensityMap(RunFile run, string stem)
     {
