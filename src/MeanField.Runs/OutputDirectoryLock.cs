@@ -24,13 +24,15 @@ public sealed class OutputDirectoryLock : IDisposable
     public const string FileName = "meanfield.lock";
 
     private readonly string _path;
+    private readonly string? _createdDirectory;   // the output directory, when taking the lock created it
     private LockHolder _holder;
     private bool _released;
 
-    private OutputDirectoryLock(string path, LockHolder holder)
+    private OutputDirectoryLock(string path, LockHolder holder, string? createdDirectory)
     {
         _path = path;
         _holder = holder;
+        _createdDirectory = createdDirectory;
     }
 
     public string Path => _path;
@@ -39,6 +41,7 @@ public sealed class OutputDirectoryLock : IDisposable
     public static OutputDirectoryLock Acquire(string directory, string name, string runId, Action<string> warn)
     {
         string full = System.IO.Path.GetFullPath(directory);
+        bool created = !Directory.Exists(full);
         try { Directory.CreateDirectory(full); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
@@ -87,7 +90,7 @@ public sealed class OutputDirectoryLock : IDisposable
                 try { File.Delete(path); } catch (IOException) { }
                 throw new OutputException(path, $"Cannot write the lock file '{path}' (disk full?): {e.Message}", e);
             }
-            return new OutputDirectoryLock(path, me);
+            return new OutputDirectoryLock(path, me, created ? full : null);
         }
         throw new ConfigException($"output.directory {full}: could not take the lock file {path} (other runs keep taking it)");
     }
@@ -109,7 +112,10 @@ public sealed class OutputDirectoryLock : IDisposable
         }
     }
 
-    /// <summary>Deletes the lock file if it is still this run's.</summary>
+    /// <summary>
+    /// Deletes the lock file if it is still this run's, and the output directory too when the lock created it and the run
+    /// left nothing in it (a config error found after the lock was taken writes nothing, not even a directory).
+    /// </summary>
     public void Dispose()
     {
         if (_released) return;
@@ -118,6 +124,8 @@ public sealed class OutputDirectoryLock : IDisposable
         {
             if (Read(_path) is { } holder && holder.Pid == _holder.Pid && holder.StartedUtc == _holder.StartedUtc && holder.RunId == _holder.RunId)
                 File.Delete(_path);
+            if (_createdDirectory is not null && !Directory.EnumerateFileSystemEntries(_createdDirectory).Any())
+                Directory.Delete(_createdDirectory);
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
