@@ -39,8 +39,10 @@ namespace MeanField.Spectral.Sphere;
 /// Underflow: the start value P̄_m^m = c_m sin^m θ (far below the double range for high m near the poles) is kept as
 /// stored·2^{−600k} with a per-lane level k; lanes with k &gt; 0 (true value &lt; 2^{−300}) do not contribute and are rescaled
 /// by 2^{600} once the recurrence has lifted them above 2^{300}, so no value ever underflows or becomes denormal.
-/// SIMD: <see cref="Vector512{T}"/> over 8 latitude pairs, two vectors interleaved; a scalar path (same algorithm)
-/// is the reference. Threads (optional) split the orders m and the rings.</para>
+/// SIMD: the kernels run Ishioka's variant (one sequence y_k in x² per two degrees, serving both parities, see the
+/// constructor) over two vectors of latitude pairs, written once for any width through <c>IVec</c>
+/// (Vector512, or Vector256 where AVX-512 is off); the scalar path (the rescaled x recurrence above) is the
+/// independent reference. Threads (optional) split the orders m and the rings.</para>
 /// Not thread-safe: one instance per thread (it owns scratch buffers).
 /// </summary>
 public sealed unsafe class SphericalHarmonicTransform : IDisposable
@@ -557,7 +559,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     private sealed class Worker
     {
         public readonly double[] Cre, Cim;                 // coefficients × f_l, padded
-        public readonly double[] Er, Ei, Or, Oi;           // per lane (padded)
+        public readonly double[] Er, Ei, Or, Oi;           // per lane (padded), one set of npad per order of an m-group
         public readonly double[] Acc;                      // analysis accumulators: 4 vectors per step (scalar path: 2 per degree)
         public readonly double[] Q;                        // synthesis: 4 combined coefficients per step
         public readonly double[] State;                    // SIMD block state: y, y_prev, level
@@ -568,13 +570,19 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             State = new double[6 * VectorLanes * 2];
             Cre = new double[lmax + 4];
             Cim = new double[lmax + 4];
-            Er = new double[npad];
-            Ei = new double[npad];
-            Or = new double[npad];
-            Oi = new double[npad];
+            Er = new double[OrderGroup * npad];
+            Ei = new double[OrderGroup * npad];
+            Or = new double[OrderGroup * npad];
+            Oi = new double[OrderGroup * npad];
             Acc = new double[Math.Max((lmax + 4) * 2, 4 * (lmax / 2 + 3) * VectorLanes)];
         }
     }
+
+    /// <summary>
+    /// Orders are processed in groups of this many consecutive m, so that the ring-major mode rows (one cache line holds
+    /// 4 consecutive orders of a ring) are read or written once per group instead of once per order.
+    /// </summary>
+    private const int OrderGroup = 4;
 
     /// <summary>Ring Fourier modes [m·ModeStride + ring] of the field with the given coefficients (Legendre sums only).</summary>
     public void LegendreSynthesis(ReadOnlySpan<Complex> coefficients, Complex[] modes) =>
@@ -584,7 +592,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     {
         if (_threads == 1)
         {
-            for (int m = 0; m <= _lmax; m++) SynthesisOrder(m, coefficients, modes, layout, _workers[0]);
+            for (int m = 0; m <= _lmax; m += OrderGroup) SynthesisGroup(m, coefficients, modes, layout, _workers[0]);
             return;
         }
         fixed (Complex* c = coefficients)
@@ -594,9 +602,9 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             int next = -1;
             Parallel.For(0, _threads, new ParallelOptions { MaxDegreeOfParallelism = _threads }, w =>
             {
-                int m;
-                while ((m = Interlocked.Increment(ref next)) <= _lmax)
-                    SynthesisOrder(m, new ReadOnlySpan<Complex>(cp, len), modes, layout, _workers[w]);
+                int g;
+                while ((g = Interlocked.Increment(ref next)) * OrderGroup <= _lmax)
+                    SynthesisGroup(g * OrderGroup, new ReadOnlySpan<Complex>(cp, len), modes, layout, _workers[w]);
             });
         }
     }
@@ -610,7 +618,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     {
         if (_threads == 1)
         {
-            for (int m = 0; m <= _lmax; m++) AnalysisOrder(m, modes, coefficients, layout, _workers[0], scale);
+            for (int m = 0; m <= _lmax; m += OrderGroup) AnalysisGroup(m, modes, coefficients, layout, _workers[0], scale);
             return;
         }
         fixed (Complex* c = coefficients)
@@ -620,14 +628,38 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             int next = -1;
             Parallel.For(0, _threads, new ParallelOptions { MaxDegreeOfParallelism = _threads }, w =>
             {
-                int m;
-                while ((m = Interlocked.Increment(ref next)) <= _lmax)
-                    AnalysisOrder(m, modes, new Span<Complex>(cp, len), layout, _workers[w], scale);
+                int g;
+                while ((g = Interlocked.Increment(ref next)) * OrderGroup <= _lmax)
+                    AnalysisGroup(g * OrderGroup, modes, new Span<Complex>(cp, len), layout, _workers[w], scale);
             });
         }
     }
 
-    private void SynthesisOrder(int m, ReadOnlySpan<Complex> coefficients, Complex[] modes, ModeLayout layout, Worker wk)
+    private void SynthesisGroup(int m0, ReadOnlySpan<Complex> coefficients, Complex[] modes, ModeLayout layout, Worker wk)
+    {
+        int count = Math.Min(OrderGroup, _lmax + 1 - m0), nlat = _nlat, os = layout.OrderStride, rs = layout.RingStride, np = _npad;
+        for (int s = 0; s < count; s++) SynthesisOrder(m0 + s, coefficients, wk, s * np);
+        fixed (Complex* md = modes)
+        fixed (double* er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi, px = _x)
+        {
+            for (int j = 0; j < _npairs; j++)
+            {
+                double x = px[j];
+                Complex* north = md + m0 * os + j * rs;
+                Complex* south = md + m0 * os + (nlat - 1 - j) * rs;
+                for (int s = 0; s < count; s++)
+                {
+                    int i = s * np + j;
+                    double ore = x * or[i], oim = x * oi[i];
+                    north[s * os] = new Complex(er[i] + ore, ei[i] + oim);
+                    south[s * os] = new Complex(er[i] - ore, ei[i] - oim);
+                }
+            }
+        }
+    }
+
+    /// <summary>Lane sums of order m into the worker's lane buffers at <paramref name="set"/>.</summary>
+    private void SynthesisOrder(int m, ReadOnlySpan<Complex> coefficients, Worker wk, int set)
     {
         int L = _lmax, n = L - m + 1, o = Index(m, m);
         if (_simd)
@@ -646,8 +678,8 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 qv[4 * k + 2] = od.Real;
                 qv[4 * k + 3] = m == 0 ? 0 : od.Imaginary;
             }
-            if (Vec512.IsHardwareAccelerated) SynthesisBlocks<Vec512>(m, K, wk);
-            else SynthesisBlocks<Vec256>(m, K, wk);
+            if (Vec512.IsHardwareAccelerated) SynthesisBlocks<Vec512>(m, K, wk, set);
+            else SynthesisBlocks<Vec256>(m, K, wk, set);
         }
         else
         {
@@ -662,50 +694,49 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             }
             cre[n] = cim[n] = cre[n + 1] = cim[n + 1] = 0;
             fixed (double* a = &_a[seg], pcr = cre, pci = cim, t = _t, st = &_start[m * _npad], lv = &_level[m * _npad],
-                   er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi)
+                   er = &wk.Er[set], ei = &wk.Ei[set], or = &wk.Or[set], oi = &wk.Oi[set])
             {
                 for (int j = 0; j < _npairs; j++)
                     SynthesisLaneScalar(m, L, a, pcr, pci, t[j], st[j], lv[j], out er[j], out ei[j], out or[j], out oi[j]);
             }
         }
-
-        int nlat = _nlat, q = m * layout.OrderStride, rs = layout.RingStride;
-        var er2 = wk.Er;
-        var ei2 = wk.Ei;
-        var or2 = wk.Or;
-        var oi2 = wk.Oi;
-        for (int j = 0; j < _npairs; j++)
-        {
-            double x = _x[j];
-            double ore = x * or2[j], oim = x * oi2[j];
-            modes[q + j * rs] = new Complex(er2[j] + ore, ei2[j] + oim);
-            modes[q + (nlat - 1 - j) * rs] = new Complex(er2[j] - ore, ei2[j] - oim);
-        }
     }
 
-    private void AnalysisOrder(int m, Complex[] modes, Span<Complex> coefficients, ModeLayout layout, Worker wk, double scale)
+    private void AnalysisGroup(int m0, Complex[] modes, Span<Complex> coefficients, ModeLayout layout, Worker wk, double scale)
     {
-        int L = _lmax, n = L - m + 1, seg = _segment[m], o = Index(m, m), nlat = _nlat, q = m * layout.OrderStride, rs = layout.RingStride;
-        var er = wk.Er;
-        var ei = wk.Ei;
-        var or = wk.Or;
-        var oi = wk.Oi;
-        for (int j = 0; j < _npairs; j++)
+        int count = Math.Min(OrderGroup, _lmax + 1 - m0), nlat = _nlat, os = layout.OrderStride, rs = layout.RingStride, np = _npad;
+        fixed (Complex* md = modes)
+        fixed (double* er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi, px = _x, pw = _w)
         {
-            var north = modes[q + j * rs];
-            var south = modes[q + (nlat - 1 - j) * rs];
-            double w = _w[j] * scale, xw = _x[j] * w;
-            er[j] = (north.Real + south.Real) * w;
-            ei[j] = (north.Imaginary + south.Imaginary) * w;
-            or[j] = (north.Real - south.Real) * xw;
-            oi[j] = (north.Imaginary - south.Imaginary) * xw;
+            for (int j = 0; j < _npairs; j++)
+            {
+                double w = pw[j] * scale, xw = px[j] * w;
+                Complex* north = md + m0 * os + j * rs;
+                Complex* south = md + m0 * os + (nlat - 1 - j) * rs;
+                for (int s = 0; s < count; s++)
+                {
+                    int i = s * np + j;
+                    Complex a = north[s * os], b = south[s * os];
+                    er[i] = (a.Real + b.Real) * w;
+                    ei[i] = (a.Imaginary + b.Imaginary) * w;
+                    or[i] = (a.Real - b.Real) * xw;
+                    oi[i] = (a.Imaginary - b.Imaginary) * xw;
+                }
+            }
         }
+        for (int s = 0; s < count; s++) AnalysisOrder(m0 + s, coefficients, wk, s * np);
+    }
+
+    /// <summary>Coefficients of order m from the weighted lane data in the worker's lane buffers at <paramref name="set"/>.</summary>
+    private void AnalysisOrder(int m, Span<Complex> coefficients, Worker wk, int set)
+    {
+        int L = _lmax, n = L - m + 1, seg = _segment[m], o = Index(m, m);
         var acc = wk.Acc;
         if (_simd)
         {
             int K = (L - m) / 2 + 1, ks = _kseg[m];
-            if (Vec512.IsHardwareAccelerated) AnalysisBlocks<Vec512>(m, K, wk);
-            else AnalysisBlocks<Vec256>(m, K, wk);
+            if (Vec512.IsHardwareAccelerated) AnalysisBlocks<Vec512>(m, K, wk, set);
+            else AnalysisBlocks<Vec256>(m, K, wk, set);
             // a_{m+2k} = e_k S_k + h_k S_{k−1},  a_{m+2k+1} = g_k T_k  (S, T: even and odd sums of y_k·data)
             Complex sPrev = Complex.Zero;
             for (int k = 0; k < K; k++)
@@ -724,18 +755,19 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             fixed (double* a = &_a[seg], pacc = acc)
             {
                 for (int j = 0; j < _npairs; j++)
-                    AnalysisLaneScalar(m, L, a, _t[j], _start[m * _npad + j], _level[m * _npad + j], er[j], ei[j], or[j], oi[j], pacc);
+                    AnalysisLaneScalar(m, L, a, _t[j], _start[m * _npad + j], _level[m * _npad + j],
+                        wk.Er[set + j], wk.Ei[set + j], wk.Or[set + j], wk.Oi[set + j], pacc);
             }
             for (int k = 0; k < n; k++)
                 coefficients[o + k] = _f[seg + k] * new Complex(acc[2 * k], m == 0 ? 0 : acc[2 * k + 1]);
         }
     }
 
-    private void SynthesisBlocks<TV>(int m, int K, Worker wk) where TV : unmanaged, IVec<TV>
+    private void SynthesisBlocks<TV>(int m, int K, Worker wk, int set) where TV : unmanaged, IVec<TV>
     {
         int lanes = 2 * TV.Count;
         fixed (double* ab = &_ab[2 * _kseg[m]], q = wk.Q, t = _t, st = &_start[m * _npad], lv = &_level[m * _npad],
-               state = wk.State, er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi)
+               state = wk.State, er = &wk.Er[set], ei = &wk.Ei[set], or = &wk.Or[set], oi = &wk.Oi[set])
         {
             double y0 = Math.Sqrt(2.0 * m + 3);   // y_0 = O_0 = √(2m+3) P̄_m^m
             for (int b = 0; b < _npad; b += lanes)
@@ -744,13 +776,13 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     }
 
     /// <summary>Leaves the step sums in Acc[4k + c] (c: even re/im, odd re/im), each summed over the lanes.</summary>
-    private void AnalysisBlocks<TV>(int m, int K, Worker wk) where TV : unmanaged, IVec<TV>
+    private void AnalysisBlocks<TV>(int m, int K, Worker wk, int set) where TV : unmanaged, IVec<TV>
     {
         int C = TV.Count, lanes = 2 * C;
         var acc = wk.Acc;
         Array.Clear(acc, 0, 4 * K * C);
         fixed (double* ab = &_ab[2 * _kseg[m]], t = _t, st = &_start[m * _npad], lv = &_level[m * _npad],
-               state = wk.State, er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi, pacc = acc)
+               state = wk.State, er = &wk.Er[set], ei = &wk.Ei[set], or = &wk.Or[set], oi = &wk.Oi[set], pacc = acc)
         {
             double y0 = Math.Sqrt(2.0 * m + 3);
             for (int b = 0; b < _npad; b += lanes)
