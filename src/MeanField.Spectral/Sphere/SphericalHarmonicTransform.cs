@@ -56,6 +56,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     private readonly bool _simd;
     private readonly double[] _x, _t, _sin, _w;    // per pair (padded): cos θ (north), cos² θ, sin θ, 2π × Gauss weight
     private readonly double[] _start, _level;      // per (m, pair): P̄_m^m = start·2^{−600 level}
+    private readonly double[] _yStart, _yLevel;    // the same for the SIMD kernels, 0 (level 0) for lanes never live by L
     private readonly int[] _segment;               // per m: offset of its recurrence segment (l = m..L+3)
     private readonly double[] _a, _f;              // per (l, m) in segments: recurrence a'_l and scale f_l (P̄ = f z)
     private readonly int[] _kseg;                  // per m: offset of its Ishioka segment (steps k = 0..K_m, K_m = ⌊(L−m)/2⌋+1)
@@ -211,6 +212,38 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 int level = e >= -300 ? 0 : (int)((-300 - e + 599) / 600);
                 _start[m * _npad + j] = Math.ScaleB(mant, (int)(e + 600L * level));
                 _level[m * _npad + j] = level;
+            }
+        }
+
+        // Lanes whose Ishioka sequence stays below 2^−300 up to degree L contribute exactly nothing (the kernels mask them
+        // until they rise); starting them at 0 on level 0 gives the same sums and keeps their blocks off the masked path.
+        // The scalar replay below performs the kernels' lane operations (same FMAs, same rescaling test), so it
+        // finds exactly the lanes the kernels would mask to the end.
+        _yStart = (double[])_start.Clone();
+        _yLevel = (double[])_level.Clone();
+        for (int m = 0; m <= lmax; m++)
+        {
+            int K = (lmax - m) / 2 + 1, o = 2 * _kseg[m];
+            double y0 = Math.Sqrt(2.0 * m + 3);
+            for (int j = 0; j < _npairs; j++)
+            {
+                int i = m * _npad + j;
+                double level = _level[i];
+                if (level == 0) continue;
+                double y = y0 * _start[i], yp = 0, w = _t[j];
+                for (int k = 0; k < K && level > 0; k++)
+                {
+                    double yn = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(_ab[o + 2 * k], w, _ab[o + 2 * k + 1]), y, yp);
+                    yp = y;
+                    y = yn;
+                    if (Math.Abs(y) > Big || Math.Abs(yp) > Big)
+                    {
+                        y *= Down;
+                        yp *= Down;
+                        level--;
+                    }
+                }
+                if (level > 0) _yStart[i] = _yLevel[i] = 0;
             }
         }
 
@@ -666,17 +699,26 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         {
             // combined coefficients of the Ishioka sequence: even e_k a_{m+2k} + h_{k+1} a_{m+2k+2}, odd g_k a_{m+2k+1}
             int K = (L - m) / 2 + 1, ks = _kseg[m];
-            var qv = wk.Q;
-            for (int k = 0; k < K; k++)
+            fixed (Complex* pc = &coefficients[o])
+            fixed (double* q = wk.Q, ie = &_ie[ks], ih = &_ih[ks], ig = &_ig[ks])
             {
-                int l = 2 * k;   // l − m
-                Complex ev = _ie[ks + k] * coefficients[o + l];
-                if (l + 2 < n) ev += _ih[ks + k + 1] * coefficients[o + l + 2];
-                Complex od = l + 1 < n ? _ig[ks + k] * coefficients[o + l + 1] : Complex.Zero;
-                qv[4 * k] = ev.Real;
-                qv[4 * k + 1] = m == 0 ? 0 : ev.Imaginary;
-                qv[4 * k + 2] = od.Real;
-                qv[4 * k + 3] = m == 0 ? 0 : od.Imaginary;
+                double* c = (double*)pc;   // re, im of degree m + i at c[2i], c[2i+1]
+                for (int k = 0; k < K; k++)
+                {
+                    int l = 2 * k;   // l − m
+                    double er = ie[k] * c[2 * l], ei = ie[k] * c[2 * l + 1];
+                    if (l + 2 < n)
+                    {
+                        er += ih[k + 1] * c[2 * l + 4];
+                        ei += ih[k + 1] * c[2 * l + 5];
+                    }
+                    bool odd = l + 1 < n;
+                    q[4 * k] = er;
+                    q[4 * k + 1] = ei;
+                    q[4 * k + 2] = odd ? ig[k] * c[2 * l + 2] : 0;
+                    q[4 * k + 3] = odd ? ig[k] * c[2 * l + 3] : 0;
+                }
+                if (m == 0) for (int k = 0; k < K; k++) q[4 * k + 1] = q[4 * k + 3] = 0;
             }
             if (Vec512.IsHardwareAccelerated) SynthesisBlocks<Vec512>(m, K, wk, set);
             else SynthesisBlocks<Vec256>(m, K, wk, set);
@@ -738,16 +780,26 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             if (Vec512.IsHardwareAccelerated) AnalysisBlocks<Vec512>(m, K, wk, set);
             else AnalysisBlocks<Vec256>(m, K, wk, set);
             // a_{m+2k} = e_k S_k + h_k S_{k−1},  a_{m+2k+1} = g_k T_k  (S, T: even and odd sums of y_k·data)
-            Complex sPrev = Complex.Zero;
-            for (int k = 0; k < K; k++)
+            fixed (Complex* pc = &coefficients[o])
+            fixed (double* pa = acc, ie = &_ie[ks], ih = &_ih[ks], ig = &_ig[ks])
             {
-                var sk = new Complex(acc[4 * k], acc[4 * k + 1]);
-                coefficients[o + 2 * k] = _ie[ks + k] * sk + _ih[ks + k] * sPrev;
-                if (2 * k + 1 < n) coefficients[o + 2 * k + 1] = _ig[ks + k] * new Complex(acc[4 * k + 2], acc[4 * k + 3]);
-                sPrev = sk;
+                double* c = (double*)pc;
+                double pr = 0, pi = 0;   // S_{k−1}
+                for (int k = 0; k < K; k++)
+                {
+                    double sr = pa[4 * k], si = pa[4 * k + 1];
+                    c[4 * k] = ie[k] * sr + ih[k] * pr;
+                    c[4 * k + 1] = ie[k] * si + ih[k] * pi;
+                    if (2 * k + 1 < n)
+                    {
+                        c[4 * k + 2] = ig[k] * pa[4 * k + 2];
+                        c[4 * k + 3] = ig[k] * pa[4 * k + 3];
+                    }
+                    pr = sr;
+                    pi = si;
+                }
+                if (m == 0) for (int k = 0; k < n; k++) c[2 * k + 1] = 0;
             }
-            if (m == 0)
-                for (int k = 0; k < n; k++) coefficients[o + k] = new Complex(coefficients[o + k].Real, 0);
         }
         else
         {
@@ -766,7 +818,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     private void SynthesisBlocks<TV>(int m, int K, Worker wk, int set) where TV : unmanaged, IVec<TV>
     {
         int lanes = 2 * TV.Count;
-        fixed (double* ab = &_ab[2 * _kseg[m]], q = wk.Q, t = _t, st = &_start[m * _npad], lv = &_level[m * _npad],
+        fixed (double* ab = &_ab[2 * _kseg[m]], q = wk.Q, t = _t, st = &_yStart[m * _npad], lv = &_yLevel[m * _npad],
                state = wk.State, er = &wk.Er[set], ei = &wk.Ei[set], or = &wk.Or[set], oi = &wk.Oi[set])
         {
             double y0 = Math.Sqrt(2.0 * m + 3);   // y_0 = O_0 = √(2m+3) P̄_m^m
@@ -781,7 +833,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         int C = TV.Count, lanes = 2 * C;
         var acc = wk.Acc;
         Array.Clear(acc, 0, 4 * K * C);
-        fixed (double* ab = &_ab[2 * _kseg[m]], t = _t, st = &_start[m * _npad], lv = &_level[m * _npad],
+        fixed (double* ab = &_ab[2 * _kseg[m]], t = _t, st = &_yStart[m * _npad], lv = &_yLevel[m * _npad],
                state = wk.State, er = &wk.Er[set], ei = &wk.Ei[set], or = &wk.Or[set], oi = &wk.Oi[set], pacc = acc)
         {
             double y0 = Math.Sqrt(2.0 * m + 3);
