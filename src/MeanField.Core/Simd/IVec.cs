@@ -34,6 +34,54 @@ internal unsafe interface IVec<TSelf> where TSelf : unmanaged, IVec<TSelf>
     static abstract bool NoneSet(TSelf mask);
     /// <summary>Sum of the lanes, in a fixed order (deterministic).</summary>
     static abstract double Sum(TSelf v);
+    /// <summary>The runtime's vectorised e^x (any argument).</summary>
+    static abstract TSelf Exp(TSelf x);
+    static abstract TSelf Max(TSelf a, TSelf b);
+    /// <summary>p·2^k where the low bits of t hold the integer k (t = k + 1.5·2^52): adds k to p's exponent field.</summary>
+    static abstract TSelf AddToExponent(TSelf p, TSelf t);
+    /// <summary>0, 1, …, Count−1.</summary>
+    static abstract TSelf Indices { get; }
+}
+
+/// <summary>Kernels written once over <see cref="IVec{TSelf}"/>.</summary>
+internal static class VecMath
+{
+    private const double Log2E = 1.4426950408889634, Ln2Hi = 0.693147180369123816490, Ln2Lo = 1.90821492927058770002e-10;
+    private const double Shifter = 6755399441055744.0;   // 1.5·2^52: adding it rounds to an integer kept in the low bits
+    /// <summary>Below this e^x is subnormal; <see cref="ExpNonPositive{TV}"/> leaves such lanes to the runtime's Exp.</summary>
+    public const double ExpFloor = -708.0;
+
+    /// <summary>
+    /// e^x for x ≤ 0 (≥ −708 on the fast path; lanes below go to the runtime's Exp), about 1 ulp: x = k ln 2 + r with
+    /// |r| ≤ ln2/2 (Cody–Waite), e^r by its Taylor polynomial of degree 12 (truncation ≤ 0.3466^13/13! ≈ 2e-16),
+    /// times 2^k by adding k to the exponent. 16 floating-point operations and no special cases, so several
+    /// independent evaluations fill both FMA pipes (the runtime's Exp handles every argument class and costs more).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpNonPositive<TV>(TV x) where TV : unmanaged, IVec<TV>
+    {
+        var shifter = TV.Create(Shifter);
+        var t = TV.Fma(x, TV.Create(Log2E), shifter);
+        var k = t - shifter;
+        var r = TV.Fma(k, TV.Create(-Ln2Hi), x);
+        r = TV.Fma(k, TV.Create(-Ln2Lo), r);
+        var p = TV.Create(1.0 / 479001600);
+        p = TV.Fma(p, r, TV.Create(1.0 / 39916800));
+        p = TV.Fma(p, r, TV.Create(1.0 / 3628800));
+        p = TV.Fma(p, r, TV.Create(1.0 / 362880));
+        p = TV.Fma(p, r, TV.Create(1.0 / 40320));
+        p = TV.Fma(p, r, TV.Create(1.0 / 5040));
+        p = TV.Fma(p, r, TV.Create(1.0 / 720));
+        p = TV.Fma(p, r, TV.Create(1.0 / 120));
+        p = TV.Fma(p, r, TV.Create(1.0 / 24));
+        p = TV.Fma(p, r, TV.Create(1.0 / 6));
+        p = TV.Fma(p, r, TV.Create(0.5));
+        p = TV.Fma(p, r, TV.Create(1.0));
+        p = TV.Fma(p, r, TV.Create(1.0));
+        var e = TV.AddToExponent(p, t);
+        var low = TV.GreaterThan(TV.Create(ExpFloor), x);
+        return TV.NoneSet(low) ? e : TV.Select(low, TV.Exp(x), e);
+    }
 }
 
 /// <summary>Eight doubles (AVX-512).</summary>
@@ -58,6 +106,12 @@ internal readonly unsafe struct Vec512(Vector512<double> v) : IVec<Vec512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Select(Vec512 mask, Vec512 t, Vec512 f) => new(Vector512.ConditionalSelect(mask.V, t.V, f.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool NoneSet(Vec512 mask) => Vector512.ExtractMostSignificantBits(mask.V) == 0;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Sum(Vec512 v) => Vector512.Sum(v.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Exp(Vec512 x) => new(Vector512.Exp(x.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec512 Max(Vec512 a, Vec512 b) => new(Vector512.Max(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 AddToExponent(Vec512 p, Vec512 t) =>
+        new((p.V.AsInt64() + Vector512.ShiftLeft(t.V.AsInt64(), 52)).AsDouble());
+    public static Vec512 Indices { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0)); }
 }
 
 /// <summary>Four doubles (AVX2).</summary>
@@ -82,4 +136,10 @@ internal readonly unsafe struct Vec256(Vector256<double> v) : IVec<Vec256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Select(Vec256 mask, Vec256 t, Vec256 f) => new(Vector256.ConditionalSelect(mask.V, t.V, f.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool NoneSet(Vec256 mask) => Vector256.ExtractMostSignificantBits(mask.V) == 0;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Sum(Vec256 v) => Vector256.Sum(v.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Exp(Vec256 x) => new(Vector256.Exp(x.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vec256 Max(Vec256 a, Vec256 b) => new(Vector256.Max(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec256 AddToExponent(Vec256 p, Vec256 t) =>
+        new((p.V.AsInt64() + Vector256.ShiftLeft(t.V.AsInt64(), 52)).AsDouble());
+    public static Vec256 Indices { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector256.Create(0.0, 1.0, 2.0, 3.0)); }
 }
