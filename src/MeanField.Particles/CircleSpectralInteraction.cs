@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using MeanField.Core;
+using MeanField.Core.Simd;
 
 namespace MeanField.Particles;
 
@@ -130,113 +131,75 @@ public sealed class CircleSpectralInteraction : IParticleInteraction
 
     private void Moments(int chunk, int start, int end)
     {
-        if (Vector512.IsHardwareAccelerated) { Moments512(chunk, start, end); return; }
-        int k = _modes, w = Vector<double>.Count;
-        Span<Vector<double>> accRe = k <= 512 ? stackalloc Vector<double>[k] : new Vector<double>[k];
-        Span<Vector<double>> accIm = k <= 512 ? stackalloc Vector<double>[k] : new Vector<double>[k];
-        accRe.Clear();
-        accIm.Clear();
-        for (int j = start; j < end; j += w)
-        {
-            var zr = new Vector<double>(_re, j);
-            var zi = new Vector<double>(_im, j);
-            var pr = zr;
-            var pi = zi;
-            for (int m = 0; m < k; m++)
-            {
-                accRe[m] += pr;
-                accIm[m] += pi;
-                var t = pr * zr - pi * zi;
-                pi = pr * zi + pi * zr;
-                pr = t;
-            }
-        }
-        for (int m = 0; m < k; m++)
-        {
-            _partialRe[chunk * k + m] = Vector.Sum(accRe[m]);
-            _partialIm[chunk * k + m] = Vector.Sum(accIm[m]);
-        }
+        if (Vec512.IsHardwareAccelerated) Moments<Vec512>(chunk, start, end);
+        else Moments<Vec256>(chunk, start, end);
     }
 
     private void Rates(int start, int end, bool needWeights)
     {
-        if (Vector512.IsHardwareAccelerated) { Rates512(start, end, needWeights); return; }
-        int k = _modes, w = Vector<double>.Count;
-        var c0 = new Vector<double>(_cosineWeight[0]);
-        for (int j = start; j < end; j += w)
-        {
-            var zr = new Vector<double>(_re, j);
-            var zi = new Vector<double>(_im, j);
-            var pr = zr;
-            var pi = zi;
-            var sine = Vector<double>.Zero;
-            var cosine = c0;
-            for (int m = 0; m < k; m++)
-            {
-                sine += pi * new Vector<double>(_a[m]) - pr * new Vector<double>(_b[m]);
-                if (needWeights) cosine += pr * new Vector<double>(_c[m]) + pi * new Vector<double>(_e[m]);
-                var t = pr * zr - pi * zi;
-                pi = pr * zi + pi * zr;
-                pr = t;
-            }
-            sine.CopyTo(_thetaRate, j);
-            cosine.CopyTo(_weightSum, j);
-        }
+        if (Vec512.IsHardwareAccelerated) Rates<Vec512>(start, end, needWeights);
+        else Rates<Vec256>(start, end, needWeights);
     }
 
-    // The same two kernels with 8 lanes and fused multiply–adds, for AVX-512 hardware (Vector<double> stays 4 lanes there).
-    private void Moments512(int chunk, int start, int end)
+    // The two kernels, written once over the vector width (IVec: Vector512, else Vector256), with fused multiply–adds.
+    private unsafe void Moments<TV>(int chunk, int start, int end) where TV : unmanaged, IVec<TV>
     {
-        int k = _modes;
-        Span<Vector512<double>> accRe = k <= 256 ? stackalloc Vector512<double>[k] : new Vector512<double>[k];
-        Span<Vector512<double>> accIm = k <= 256 ? stackalloc Vector512<double>[k] : new Vector512<double>[k];
+        int k = _modes, C = TV.Count;
+        Span<TV> accRe = k <= 256 ? stackalloc TV[k] : new TV[k];
+        Span<TV> accIm = k <= 256 ? stackalloc TV[k] : new TV[k];
         accRe.Clear();
         accIm.Clear();
-        for (int j = start; j < end; j += 8)
+        fixed (double* re = _re, im = _im)
         {
-            var zr = Vector512.LoadUnsafe(ref _re[0], (nuint)j);
-            var zi = Vector512.LoadUnsafe(ref _im[0], (nuint)j);
-            var pr = zr;
-            var pi = zi;
-            for (int m = 0; m < k; m++)
+            for (int j = start; j < end; j += C)
             {
-                accRe[m] += pr;
-                accIm[m] += pi;
-                var t = Vector512.FusedMultiplyAdd(pr, zr, -(pi * zi));
-                pi = Vector512.FusedMultiplyAdd(pr, zi, pi * zr);
-                pr = t;
+                var zr = TV.Load(re + j);
+                var zi = TV.Load(im + j);
+                var pr = zr;
+                var pi = zi;
+                for (int m = 0; m < k; m++)
+                {
+                    accRe[m] += pr;
+                    accIm[m] += pi;
+                    var t = TV.Fma(pr, zr, -(pi * zi));
+                    pi = TV.Fma(pr, zi, pi * zr);
+                    pr = t;
+                }
             }
         }
         for (int m = 0; m < k; m++)
         {
-            _partialRe[chunk * k + m] = Vector512.Sum(accRe[m]);
-            _partialIm[chunk * k + m] = Vector512.Sum(accIm[m]);
+            _partialRe[chunk * k + m] = TV.Sum(accRe[m]);
+            _partialIm[chunk * k + m] = TV.Sum(accIm[m]);
         }
     }
 
-    private void Rates512(int start, int end, bool needWeights)
+    private unsafe void Rates<TV>(int start, int end, bool needWeights) where TV : unmanaged, IVec<TV>
     {
-        int k = _modes;
-        var c0 = Vector512.Create(_cosineWeight[0]);
-        for (int j = start; j < end; j += 8)
+        int k = _modes, C = TV.Count;
+        var c0 = TV.Create(_cosineWeight[0]);
+        fixed (double* re = _re, im = _im, rate = _thetaRate, weight = _weightSum)
         {
-            var zr = Vector512.LoadUnsafe(ref _re[0], (nuint)j);
-            var zi = Vector512.LoadUnsafe(ref _im[0], (nuint)j);
-            var pr = zr;
-            var pi = zi;
-            var sine = Vector512<double>.Zero;
-            var cosine = c0;
-            for (int m = 0; m < k; m++)
+            for (int j = start; j < end; j += C)
             {
-                sine = Vector512.FusedMultiplyAdd(pi, Vector512.Create(_a[m]), Vector512.FusedMultiplyAdd(-pr, Vector512.Create(_b[m]), sine));
-                if (needWeights)
-                    cosine = Vector512.FusedMultiplyAdd(pr, Vector512.Create(_c[m]), Vector512.FusedMultiplyAdd(pi, Vector512.Create(_e[m]), cosine));
-                var t = Vector512.FusedMultiplyAdd(pr, zr, -(pi * zi));
-                pi = Vector512.FusedMultiplyAdd(pr, zi, pi * zr);
-                pr = t;
+                var zr = TV.Load(re + j);
+                var zi = TV.Load(im + j);
+                var pr = zr;
+                var pi = zi;
+                var sine = TV.Zero;
+                var cosine = c0;
+                for (int m = 0; m < k; m++)
+                {
+                    sine = TV.Fma(pi, TV.Create(_a[m]), TV.Fma(-pr, TV.Create(_b[m]), sine));
+                    if (needWeights)
+                        cosine = TV.Fma(pr, TV.Create(_c[m]), TV.Fma(pi, TV.Create(_e[m]), cosine));
+                    var t = TV.Fma(pr, zr, -(pi * zi));
+                    pi = TV.Fma(pr, zi, pi * zr);
+                    pr = t;
+                }
+                TV.Store(sine, rate + j);
+                TV.Store(cosine, weight + j);
             }
-            sine.StoreUnsafe(ref _thetaRate[0], (nuint)j);
-            cosine.StoreUnsafe(ref _weightSum[0], (nuint)j);
         }
     }
 }

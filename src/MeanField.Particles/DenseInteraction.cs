@@ -1,11 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using MeanField.Core;
+using MeanField.Core.Simd;
 
 namespace MeanField.Particles;
 
 /// <summary>
-/// Exact O(N²d) attention sums, vectorised over j (Vector512 where the hardware has it, else Vector256) and threaded over
+/// Exact O(N²d) attention sums, vectorised over j (Vector512 where the hardware has it, else Vector256, one generic kernel) and threaded over
 /// fixed chunks of i. Each particle's sum runs over j in one fixed order, so results do not depend on the thread count.
 /// </summary>
 /// <remarks>
@@ -13,7 +14,7 @@ namespace MeanField.Particles;
 /// (Cauchy–Schwarz; in the identity case on the sphere m_i = β), so no term overflows; the factor e^{m_i} is applied once,
 /// after the sum (USA), or cancels (SA).
 /// </remarks>
-public sealed class DenseInteraction : IParticleInteraction
+public sealed unsafe class DenseInteraction : IParticleInteraction
 {
     private const int ChunkSize = 16;
 
@@ -97,105 +98,133 @@ public sealed class DenseInteraction : IParticleInteraction
     {
         var sums = _sums.AsSpan(i * (_d + 1), _d + 1);
         var q = _q.AsSpan(i * _d, _d);
-        if (Vector512.IsHardwareAccelerated)
-        {
-            if (_d == 2) Sum512Circle(q, _shift[i], sums);
-            else Sum512(q, _shift[i], sums);
-        }
-        else Sum256(q, _shift[i], sums);
+        if (Vec512.IsHardwareAccelerated) Sum<Vec512>(q, _shift[i], sums);
+        else Sum<Vec256>(q, _shift[i], sums);
     }
 
-    private void Sum512Circle(ReadOnlySpan<double> q, double shift, Span<double> sums)
+    // Kernels written once over the vector width (IVec: Vector512 or Vector256). Two vectors of j per iteration, each
+    // with its own accumulators, so two independent exponentials are in flight; the two halves are added at the end
+    // (a fixed order: results do not depend on the thread count).
+
+    private void Sum<TV>(ReadOnlySpan<double> q, double shift, Span<double> sums) where TV : unmanaged, IVec<TV>
     {
-        int n = _n, p = _padded;
-        ref double x0 = ref _xT[0];
-        ref double x1 = ref _xT[p];
-        ref double v0 = ref _vT[0];
-        ref double v1 = ref _vT[p];
-        var q0 = Vector512.Create(q[0]);
-        var q1 = Vector512.Create(q[1]);
-        var m = Vector512.Create(-shift);
-        var az = Vector512<double>.Zero;
-        var a0 = Vector512<double>.Zero;
-        var a1 = Vector512<double>.Zero;
-        int full = n & ~7;
-        for (int j = 0; j < full; j += 8)
+        fixed (double* x = _xT, v = _vT, pq = q, ps = sums)
         {
-            var e = Vector512.Exp(Vector512.FusedMultiplyAdd(q0, Vector512.LoadUnsafe(ref x0, (nuint)j),
-                Vector512.FusedMultiplyAdd(q1, Vector512.LoadUnsafe(ref x1, (nuint)j), m)));
-            az += e;
-            a0 = Vector512.FusedMultiplyAdd(e, Vector512.LoadUnsafe(ref v0, (nuint)j), a0);
-            a1 = Vector512.FusedMultiplyAdd(e, Vector512.LoadUnsafe(ref v1, (nuint)j), a1);
+            if (_d == 2) SumPlane<TV>(x, v, pq, shift, ps);
+            else if (_d == 3) SumSpace<TV>(x, v, pq, shift, ps);
+            else SumAny<TV>(x, v, pq, shift, ps);
         }
-        if (full < n)
-        {
-            var e = Vector512.Exp(Vector512.FusedMultiplyAdd(q0, Vector512.LoadUnsafe(ref x0, (nuint)full),
-                Vector512.FusedMultiplyAdd(q1, Vector512.LoadUnsafe(ref x1, (nuint)full), m)));
-            e = Vector512.ConditionalSelect(TailMask512(n - full), e, Vector512<double>.Zero);
-            az += e;
-            a0 = Vector512.FusedMultiplyAdd(e, Vector512.LoadUnsafe(ref v0, (nuint)full), a0);
-            a1 = Vector512.FusedMultiplyAdd(e, Vector512.LoadUnsafe(ref v1, (nuint)full), a1);
-        }
-        sums[0] = Vector512.Sum(a0);
-        sums[1] = Vector512.Sum(a1);
-        sums[2] = Vector512.Sum(az);
     }
 
-    private void Sum512(ReadOnlySpan<double> q, double shift, Span<double> sums)
+    private void SumPlane<TV>(double* x, double* v, double* q, double shift, double* sums) where TV : unmanaged, IVec<TV>
     {
-        int n = _n, p = _padded, d = _d;
-        Span<Vector512<double>> acc = d <= 64 ? stackalloc Vector512<double>[d] : new Vector512<double>[d];
+        int n = _n, p = _padded, C = TV.Count;
+        var q0 = TV.Create(q[0]);
+        var q1 = TV.Create(q[1]);
+        var m = TV.Create(-shift);
+        TV z0 = TV.Zero, z1 = TV.Zero, a00 = TV.Zero, a01 = TV.Zero, a10 = TV.Zero, a11 = TV.Zero;
+        int j = 0;
+        for (; j + 2 * C <= n; j += 2 * C)
+        {
+            var e0 = VecMath.ExpNonPositive(TV.Fma(q0, TV.Load(x + j), TV.Fma(q1, TV.Load(x + p + j), m)));
+            var e1 = VecMath.ExpNonPositive(TV.Fma(q0, TV.Load(x + j + C), TV.Fma(q1, TV.Load(x + p + j + C), m)));
+            z0 += e0;
+            z1 += e1;
+            a00 = TV.Fma(e0, TV.Load(v + j), a00);
+            a01 = TV.Fma(e1, TV.Load(v + j + C), a01);
+            a10 = TV.Fma(e0, TV.Load(v + p + j), a10);
+            a11 = TV.Fma(e1, TV.Load(v + p + j + C), a11);
+        }
+        for (; j < n; j += C)   // the padding (zeros up to a multiple of 8) keeps these loads in range
+        {
+            var e = VecMath.ExpNonPositive(TV.Fma(q0, TV.Load(x + j), TV.Fma(q1, TV.Load(x + p + j), m)));
+            if (j + C > n) e = TV.Select(TV.GreaterThan(TV.Create(n - j), TV.Indices), e, TV.Zero);
+            z0 += e;
+            a00 = TV.Fma(e, TV.Load(v + j), a00);
+            a10 = TV.Fma(e, TV.Load(v + p + j), a10);
+        }
+        sums[0] = TV.Sum(a00 + a01);
+        sums[1] = TV.Sum(a10 + a11);
+        sums[2] = TV.Sum(z0 + z1);
+    }
+
+    private void SumSpace<TV>(double* x, double* v, double* q, double shift, double* sums) where TV : unmanaged, IVec<TV>
+    {
+        int n = _n, p = _padded, C = TV.Count;
+        double* x1 = x + p, x2 = x + 2 * p, v1 = v + p, v2 = v + 2 * p;
+        var q0 = TV.Create(q[0]);
+        var q1 = TV.Create(q[1]);
+        var q2 = TV.Create(q[2]);
+        var m = TV.Create(-shift);
+        TV z0 = TV.Zero, z1 = TV.Zero, a00 = TV.Zero, a01 = TV.Zero, a10 = TV.Zero, a11 = TV.Zero, a20 = TV.Zero, a21 = TV.Zero;
+        int j = 0;
+        for (; j + 2 * C <= n; j += 2 * C)
+        {
+            var e0 = VecMath.ExpNonPositive(TV.Fma(q0, TV.Load(x + j), TV.Fma(q1, TV.Load(x1 + j), TV.Fma(q2, TV.Load(x2 + j), m))));
+            var e1 = VecMath.ExpNonPositive(TV.Fma(q0, TV.Load(x + j + C), TV.Fma(q1, TV.Load(x1 + j + C), TV.Fma(q2, TV.Load(x2 + j + C), m))));
+            z0 += e0;
+            z1 += e1;
+            a00 = TV.Fma(e0, TV.Load(v + j), a00);
+            a01 = TV.Fma(e1, TV.Load(v + j + C), a01);
+            a10 = TV.Fma(e0, TV.Load(v1 + j), a10);
+            a11 = TV.Fma(e1, TV.Load(v1 + j + C), a11);
+            a20 = TV.Fma(e0, TV.Load(v2 + j), a20);
+            a21 = TV.Fma(e1, TV.Load(v2 + j + C), a21);
+        }
+        for (; j < n; j += C)
+        {
+            var e = VecMath.ExpNonPositive(TV.Fma(q0, TV.Load(x + j), TV.Fma(q1, TV.Load(x1 + j), TV.Fma(q2, TV.Load(x2 + j), m))));
+            if (j + C > n) e = TV.Select(TV.GreaterThan(TV.Create(n - j), TV.Indices), e, TV.Zero);
+            z0 += e;
+            a00 = TV.Fma(e, TV.Load(v + j), a00);
+            a10 = TV.Fma(e, TV.Load(v1 + j), a10);
+            a20 = TV.Fma(e, TV.Load(v2 + j), a20);
+        }
+        sums[0] = TV.Sum(a00 + a01);
+        sums[1] = TV.Sum(a10 + a11);
+        sums[2] = TV.Sum(a20 + a21);
+        sums[3] = TV.Sum(z0 + z1);
+    }
+
+    private void SumAny<TV>(double* x, double* v, double* q, double shift, double* sums) where TV : unmanaged, IVec<TV>
+    {
+        int n = _n, p = _padded, d = _d, C = TV.Count;
+        Span<TV> acc = 2 * d <= 64 ? stackalloc TV[2 * d] : new TV[2 * d];   // acc[2c], acc[2c+1]: the two j-vectors
         acc.Clear();
-        var m = Vector512.Create(-shift);
-        var az = Vector512<double>.Zero;
-        ref double x = ref _xT[0];
-        ref double v = ref _vT[0];
-        for (int j = 0; j < n; j += 8)
+        var m = TV.Create(-shift);
+        TV z0 = TV.Zero, z1 = TV.Zero;
+        int j = 0;
+        for (; j + 2 * C <= n; j += 2 * C)
         {
-            var s = m;
+            TV s0 = m, s1 = m;
             for (int c = 0; c < d; c++)
-                s = Vector512.FusedMultiplyAdd(Vector512.Create(q[c]), Vector512.LoadUnsafe(ref x, (nuint)(c * p + j)), s);
-            var e = Vector512.Exp(s);
-            if (j + 8 > n) e = Vector512.ConditionalSelect(TailMask512(n - j), e, Vector512<double>.Zero);
-            az += e;
+            {
+                var qc = TV.Create(q[c]);
+                s0 = TV.Fma(qc, TV.Load(x + c * p + j), s0);
+                s1 = TV.Fma(qc, TV.Load(x + c * p + j + C), s1);
+            }
+            var e0 = VecMath.ExpNonPositive(s0);
+            var e1 = VecMath.ExpNonPositive(s1);
+            z0 += e0;
+            z1 += e1;
             for (int c = 0; c < d; c++)
-                acc[c] = Vector512.FusedMultiplyAdd(e, Vector512.LoadUnsafe(ref v, (nuint)(c * p + j)), acc[c]);
+            {
+                acc[2 * c] = TV.Fma(e0, TV.Load(v + c * p + j), acc[2 * c]);
+                acc[2 * c + 1] = TV.Fma(e1, TV.Load(v + c * p + j + C), acc[2 * c + 1]);
+            }
         }
-        for (int c = 0; c < d; c++) sums[c] = Vector512.Sum(acc[c]);
-        sums[d] = Vector512.Sum(az);
-    }
-
-    private void Sum256(ReadOnlySpan<double> q, double shift, Span<double> sums)
-    {
-        int n = _n, p = _padded, d = _d;
-        Span<Vector256<double>> acc = d <= 64 ? stackalloc Vector256<double>[d] : new Vector256<double>[d];
-        acc.Clear();
-        var m = Vector256.Create(-shift);
-        var az = Vector256<double>.Zero;
-        ref double x = ref _xT[0];
-        ref double v = ref _vT[0];
-        for (int j = 0; j < n; j += 4)
+        for (; j < n; j += C)
         {
-            var s = m;
-            for (int c = 0; c < d; c++)
-                s = Vector256.FusedMultiplyAdd(Vector256.Create(q[c]), Vector256.LoadUnsafe(ref x, (nuint)(c * p + j)), s);
-            var e = Vector256.Exp(s);
-            if (j + 4 > n) e = Vector256.ConditionalSelect(TailMask256(n - j), e, Vector256<double>.Zero);
-            az += e;
-            for (int c = 0; c < d; c++)
-                acc[c] = Vector256.FusedMultiplyAdd(e, Vector256.LoadUnsafe(ref v, (nuint)(c * p + j)), acc[c]);
+            TV s0 = m;
+            for (int c = 0; c < d; c++) s0 = TV.Fma(TV.Create(q[c]), TV.Load(x + c * p + j), s0);
+            var e = VecMath.ExpNonPositive(s0);
+            if (j + C > n) e = TV.Select(TV.GreaterThan(TV.Create(n - j), TV.Indices), e, TV.Zero);
+            z0 += e;
+            for (int c = 0; c < d; c++) acc[2 * c] = TV.Fma(e, TV.Load(v + c * p + j), acc[2 * c]);
         }
-        for (int c = 0; c < d; c++) sums[c] = Vector256.Sum(acc[c]);
-        sums[d] = Vector256.Sum(az);
+        for (int c = 0; c < d; c++) sums[c] = TV.Sum(acc[2 * c] + acc[2 * c + 1]);
+        sums[d] = TV.Sum(z0 + z1);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> TailMask512(int valid) =>
-        Vector512.LessThan(Vector512.Create(0.0, 1, 2, 3, 4, 5, 6, 7), Vector512.Create((double)valid));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> TailMask256(int valid) =>
-        Vector256.LessThan(Vector256.Create(0.0, 1, 2, 3), Vector256.Create((double)valid));
 
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {

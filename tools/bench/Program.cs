@@ -3,6 +3,7 @@
 //   dotnet run --project tools/bench -c Release -- rhs     # RHS evaluations per second only
 //   dotnet run --project tools/bench -c Release -- solve   # the ICLR 2025 PDE experiment to 1e-8
 //   dotnet run --project tools/bench -c Release -- sht     # spherical harmonic transform vs SHTns, sphere RHS
+//   dotnet run --project tools/bench -c Release -- sht-cpu [L ...]   # SHT CPU time per call (under load; see shtns_cpu.c)
 //   dotnet run --project tools/bench -c Release -- particles   # particle drift evaluations: spectral and dense, scaling in N
 //   dotnet run --project tools/bench -c Release -- fft     # real FFT pairs: FFTW, managed (MathNet + own Bluestein), FftSharp 2.2.0
 // Every figure is the median of several repetitions; results go to docs/performance.md by hand, with the machine.
@@ -21,6 +22,7 @@ Console.WriteLine($"# machine: {Environment.ProcessorCount} logical cores, {Syst
 if (what is "all" or "rhs") Benchmarks.RightHandSide();
 if (what is "all" or "solve") Benchmarks.MetastableSolve(Path.Combine(Benchmarks.RepositoryRoot(), "configs", "circle-metastable.yaml"));
 if (what is "all" or "sht") SphereBenchmarks.Run();
+if (what is "sht-cpu") SphereBenchmarks.RunCpu(args.Length > 1 ? args.Skip(1).Select(int.Parse) : [127, 255, 511, 1023]);
 if (what is "all" or "fft") FftBenchmarks.Run();
 if (what is "all" or "particles") ParticleBenchmarks.Run(Path.Combine(Benchmarks.RepositoryRoot(), "configs", "particles-circle-metastable.yaml"), quick: args.Contains("quick"));
 

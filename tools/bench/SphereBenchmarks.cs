@@ -35,7 +35,7 @@ internal static class SphereBenchmarks
             double ta = Time(() => sht.Analyze(grid, back));
             double ls = Time(() => sht.LegendreSynthesis(c, modes));
             double la = Time(() => sht.LegendreAnalysis(modes, back));
-            string path = sht.UsesSimd ? "Vector512" : "scalar";
+            string path = !sht.UsesSimd ? "scalar" : System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "Vector512" : "Vector256";
             if (sht.UsesSimd) ours[lmax] = (ts * 1e3, ta * 1e3);
             Console.WriteLine($"| {lmax} | {nlat} x {nlon} | {path} | {ts * 1e3:F3} | {ta * 1e3:F3} | {ls * 1e3:F3} / {la * 1e3:F3} |");
         }
@@ -119,6 +119,56 @@ internal static class SphereBenchmarks
     }
 
     /// <summary>Median over repetitions of the mean time of one call (seconds), after a warm-up.</summary>
+    /// <summary>
+    /// <c>sht-cpu</c>: one-thread SHT times as process CPU time per call (median of 7 batches of ≥ 0.25 s), for sessions
+    /// under load where wall-clock medians are meaningless; pair with tools/bench/shtns_cpu.c for SHTns the same way.
+    /// </summary>
+    public static void RunCpu(IEnumerable<int> lmaxes)
+    {
+        foreach (int lmax in lmaxes)
+        {
+            int nlat = lmax + 1 + (lmax + 1) % 2, nlon = 2 * lmax + 2;
+            using var sht = new SphericalHarmonicTransform(lmax, nlat, nlon, "auto", threads: 1);
+            var c = RandomCoefficients(lmax);
+            var grid = new double[sht.GridSize];
+            var back = new Complex[sht.Count];
+            var modes = new Complex[(lmax + 1) * sht.ModeStride];
+            double ts = CpuTime(() => sht.Synthesize(c, grid)), ta = CpuTime(() => sht.Analyze(grid, back));
+            double ls = CpuTime(() => sht.LegendreSynthesis(c, modes)), la = CpuTime(() => sht.LegendreAnalysis(modes, back));
+            Console.WriteLine(System.FormattableString.Invariant(
+                $"sht_cpu lmax={lmax} synthesis_ms={ts * 1e3:F4} analysis_ms={ta * 1e3:F4} legendre_synthesis_ms={ls * 1e3:F4} legendre_analysis_ms={la * 1e3:F4}"));
+        }
+        foreach (var attention in new[] { AttentionKind.USA, AttentionKind.SA })
+        {
+            using var basis = new SphereHarmonicBasis(255);
+            using var op = new SphereMeanFieldOperator(basis, new MeanFieldModel(attention, 5.0));
+            var u = basis.StateFromCoefficients(SphereInitialLaws.PerturbedUniform(255, 20, 0.1, 1));
+            var du = new double[u.Length];
+            double t = CpuTime(() => op.EvaluateNonlinear(0, u, du));
+            Console.WriteLine(System.FormattableString.Invariant(
+                $"sphere_rhs_cpu lmax=255 grid={basis.Nlat}x{basis.Nlon} attention={attention} ms={t * 1e3:F3}"));
+        }
+    }
+
+    private static double CpuTime(Action action)
+    {
+        for (int i = 0; i < 3; i++) action();
+        var process = Process.GetCurrentProcess();
+        var times = new List<double>();
+        for (int r = 0; r < 7; r++)
+        {
+            long count = 0;
+            process.Refresh();
+            var start = process.TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            do { action(); count++; } while (sw.Elapsed.TotalSeconds < 0.25);
+            process.Refresh();
+            times.Add((process.TotalProcessorTime - start).TotalSeconds / count);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
     private static double Time(Action action)
     {
         var warm = Stopwatch.StartNew();

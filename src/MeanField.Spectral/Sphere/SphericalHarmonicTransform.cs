@@ -4,6 +4,7 @@ using System.Runtime.Intrinsics;
 using MeanField.Spectral.Fft;
 
 using MeanField.Core;
+using MeanField.Core.Simd;
 
 namespace MeanField.Spectral.Sphere;
 
@@ -38,8 +39,10 @@ namespace MeanField.Spectral.Sphere;
 /// Underflow: the start value P̄_m^m = c_m sin^m θ (far below the double range for high m near the poles) is kept as
 /// stored·2^{−600k} with a per-lane level k; lanes with k &gt; 0 (true value &lt; 2^{−300}) do not contribute and are rescaled
 /// by 2^{600} once the recurrence has lifted them above 2^{300}, so no value ever underflows or becomes denormal.
-/// SIMD: <see cref="Vector512{T}"/> over 8 latitude pairs, two vectors interleaved; a scalar path (same algorithm)
-/// is the reference. Threads (optional) split the orders m and the rings.</para>
+/// SIMD: the kernels run Ishioka's variant (one sequence y_k in x² per two degrees, serving both parities, see the
+/// constructor) over two vectors of latitude pairs, written once for any width through <c>IVec</c>
+/// (Vector512, or Vector256 where AVX-512 is off); the scalar path (the rescaled x recurrence above) is the
+/// independent reference. Threads (optional) split the orders m and the rings.</para>
 /// Not thread-safe: one instance per thread (it owns scratch buffers).
 /// </summary>
 public sealed unsafe class SphericalHarmonicTransform : IDisposable
@@ -53,8 +56,12 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     private readonly bool _simd;
     private readonly double[] _x, _t, _sin, _w;    // per pair (padded): cos θ (north), cos² θ, sin θ, 2π × Gauss weight
     private readonly double[] _start, _level;      // per (m, pair): P̄_m^m = start·2^{−600 level}
+    private readonly double[] _yStart, _yLevel;    // the same for the SIMD kernels, 0 (level 0) for lanes never live by L
     private readonly int[] _segment;               // per m: offset of its recurrence segment (l = m..L+3)
     private readonly double[] _a, _f;              // per (l, m) in segments: recurrence a'_l and scale f_l (P̄ = f z)
+    private readonly int[] _kseg;                  // per m: offset of its Ishioka segment (steps k = 0..K_m, K_m = ⌊(L−m)/2⌋+1)
+    private readonly double[] _ab;                 // per (k, m): a_k, b_k of y_{k+1} = (a_k x² + b_k) y_k + y_{k−1}
+    private readonly double[] _ie, _ih, _ig;       // per (k, m): P̄_{m+2k} = e_k y_k + h_k y_{k−1},  P̄_{m+2k+1}/x = g_k y_k
     private readonly double[] _cMinus;             // per (l, m) coefficient index: c_lm = √((2l+1)(l²−m²)/(2l−1))
     private readonly Complex[] _ring, _ring2, _ring3;   // ring Fourier modes in _layout
     private readonly ModeLayout _layout;           // FFTW path: ring-major rows of nlon/2+1 (what the batched FFT reads); else m-major
@@ -84,7 +91,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         _npairs = nlat / 2;
         _npad = (_npairs + BlockLanes - 1) / BlockLanes * BlockLanes;
         _threads = threads;
-        _simd = simd && Vector512.IsHardwareAccelerated;
+        _simd = simd && (Vec512.IsHardwareAccelerated || Vec256.IsHardwareAccelerated);
 
         // Gauss–Legendre nodes (machine-accurate, exact mirrors); pair j is the j-th node from the north pole.
         var (nodes, nodeWeights) = GaussLegendre.Create(nlat);
@@ -143,6 +150,43 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             }
             // entries l = L+1..L+3 stay 0: the kernels read them when advancing past L (results unused).
         }
+        // Ishioka's recurrence (SIMD kernels). With A_l, B_l as above (general formula for l ≥ m+1, B_{m+1} = 0) and
+        // O_k = P̄_{m+2k+1}/x, E_k = P̄_{m+2k}: the two steps E_{k+1} = A_{m+2k+2} x² O_k + B_{m+2k+2} E_k and
+        // O_{k+1} = A_{m+2k+3} E_{k+1} + B_{m+2k+3} O_k, with E_k = (O_k − B_{m+2k+1} O_{k−1})/A_{m+2k+1}, give
+        //   O_{k+1} = (α_k x² + β_k) O_k + γ_k O_{k−1},  α_k = A₃A₂, β_k = A₃B₂/A₁ + B₃, γ_k = −A₃B₂B₁/A₁
+        // (subscripts 1, 2, 3: degrees m+2k+1, +2, +3). Rescaled, O_k = g_k y_k with g_0 = g_1 = 1, g_{k+1} = γ_k g_{k−1}:
+        // y_{k+1} = (a_k x² + b_k) y_k + y_{k−1}. Then E_k = e_k y_k + h_k y_{k−1}, e_k = g_k/A_{m+2k+1},
+        // h_k = −B_{m+2k+1} g_{k−1}/A_{m+2k+1}, so one sequence serves both parities: synthesis sums
+        // y_k (e_k a_{m+2k} + h_{k+1} a_{m+2k+2}) and y_k g_k a_{m+2k+1}; analysis is the transpose.
+        _kseg = new int[lmax + 2];
+        for (int m = 0; m <= lmax; m++) _kseg[m + 1] = _kseg[m] + (lmax - m) / 2 + 3;
+        _ab = new double[2 * _kseg[lmax + 1]];
+        _ie = new double[_kseg[lmax + 1]];
+        _ih = new double[_kseg[lmax + 1]];
+        _ig = new double[_kseg[lmax + 1]];
+        for (int m = 0; m <= lmax; m++)
+        {
+            int o = _kseg[m], K = (lmax - m) / 2 + 1;
+            double RecA(int l) => Math.Sqrt((4.0 * l * l - 1) / ((double)l * l - (double)m * m));
+            double RecB(int l) => -Math.Sqrt(((l - 1.0) * (l - 1.0) - (double)m * m) * (2.0 * l + 1) / ((2.0 * l - 3) * ((double)l * l - (double)m * m)));
+            double gPrev = 1, g = 1;   // g_{k−1}, g_k
+            for (int k = 0; k <= K; k++)
+            {
+                int l1 = m + 2 * k + 1;
+                double A1 = RecA(l1), B1 = RecB(l1), A2 = RecA(l1 + 1), B2 = RecB(l1 + 1), A3 = RecA(l1 + 2), B3 = RecB(l1 + 2);
+                _ie[o + k] = g / A1;
+                _ih[o + k] = k == 0 ? 0 : -B1 * gPrev / A1;
+                _ig[o + k] = g;
+                double gNext = k == 0 ? 1 : -A3 * B2 * B1 / A1 * gPrev;
+                if (k < K)
+                {
+                    _ab[2 * (o + k)] = A3 * A2 * g / gNext;
+                    _ab[2 * (o + k) + 1] = (A3 * B2 / A1 + B3) * g / gNext;
+                }
+                gPrev = g;
+                g = gNext;
+            }
+        }
         _cMinus = new double[CoefficientCount(lmax)];
         for (int m = 0; m <= lmax; m++)
             for (int l = m; l <= lmax; l++)
@@ -168,6 +212,38 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 int level = e >= -300 ? 0 : (int)((-300 - e + 599) / 600);
                 _start[m * _npad + j] = Math.ScaleB(mant, (int)(e + 600L * level));
                 _level[m * _npad + j] = level;
+            }
+        }
+
+        // Lanes whose Ishioka sequence stays below 2^−300 up to degree L contribute exactly nothing (the kernels mask them
+        // until they rise); starting them at 0 on level 0 gives the same sums and keeps their blocks off the masked path.
+        // The scalar replay below performs the kernels' lane operations (same FMAs, same rescaling test), so it
+        // finds exactly the lanes the kernels would mask to the end.
+        _yStart = (double[])_start.Clone();
+        _yLevel = (double[])_level.Clone();
+        for (int m = 0; m <= lmax; m++)
+        {
+            int K = (lmax - m) / 2 + 1, o = 2 * _kseg[m];
+            double y0 = Math.Sqrt(2.0 * m + 3);
+            for (int j = 0; j < _npairs; j++)
+            {
+                int i = m * _npad + j;
+                double level = _level[i];
+                if (level == 0) continue;
+                double y = y0 * _start[i], yp = 0, w = _t[j];
+                for (int k = 0; k < K && level > 0; k++)
+                {
+                    double yn = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(_ab[o + 2 * k], w, _ab[o + 2 * k + 1]), y, yp);
+                    yp = y;
+                    y = yn;
+                    if (Math.Abs(y) > Big || Math.Abs(yp) > Big)
+                    {
+                        y *= Down;
+                        yp *= Down;
+                        level--;
+                    }
+                }
+                if (level > 0) _yStart[i] = _yLevel[i] = 0;
             }
         }
 
@@ -205,7 +281,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     public int GridSize => _nlat * _nlon;
     /// <summary>(L+1)(L+2)/2.</summary>
     public int Count => CoefficientCount(_lmax);
-    /// <summary>True when the Vector512 kernels run (false: scalar reference path).</summary>
+    /// <summary>True when the SIMD kernels run (Vector512, else Vector256; false: scalar reference path).</summary>
     public bool UsesSimd => _simd;
     public string FftBackend => _ringFft is null ? _ffts![0][0].Backend : "fftw";
 
@@ -514,20 +590,30 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     private sealed class Worker
     {
         public readonly double[] Cre, Cim;                 // coefficients × f_l, padded
-        public readonly double[] Er, Ei, Or, Oi;           // per lane (padded)
-        public readonly double[] Acc;                      // analysis accumulators: 2 vectors per degree
+        public readonly double[] Er, Ei, Or, Oi;           // per lane (padded), one set of npad per order of an m-group
+        public readonly double[] Acc;                      // analysis accumulators: 4 vectors per step (scalar path: 2 per degree)
+        public readonly double[] Q;                        // synthesis: 4 combined coefficients per step
+        public readonly double[] State;                    // SIMD block state: y, y_prev, level
 
         public Worker(int lmax, int npad)
         {
+            Q = new double[4 * (lmax / 2 + 3)];
+            State = new double[6 * VectorLanes * 2];
             Cre = new double[lmax + 4];
             Cim = new double[lmax + 4];
-            Er = new double[npad];
-            Ei = new double[npad];
-            Or = new double[npad];
-            Oi = new double[npad];
-            Acc = new double[(lmax + 4) * 2 * VectorLanes];
+            Er = new double[OrderGroup * npad];
+            Ei = new double[OrderGroup * npad];
+            Or = new double[OrderGroup * npad];
+            Oi = new double[OrderGroup * npad];
+            Acc = new double[Math.Max((lmax + 4) * 2, 4 * (lmax / 2 + 3) * VectorLanes)];
         }
     }
+
+    /// <summary>
+    /// Orders are processed in groups of this many consecutive m, so that the ring-major mode rows (one cache line holds
+    /// 4 consecutive orders of a ring) are read or written once per group instead of once per order.
+    /// </summary>
+    private const int OrderGroup = 4;
 
     /// <summary>Ring Fourier modes [m·ModeStride + ring] of the field with the given coefficients (Legendre sums only).</summary>
     public void LegendreSynthesis(ReadOnlySpan<Complex> coefficients, Complex[] modes) =>
@@ -537,7 +623,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     {
         if (_threads == 1)
         {
-            for (int m = 0; m <= _lmax; m++) SynthesisOrder(m, coefficients, modes, layout, _workers[0]);
+            for (int m = 0; m <= _lmax; m += OrderGroup) SynthesisGroup(m, coefficients, modes, layout, _workers[0]);
             return;
         }
         fixed (Complex* c = coefficients)
@@ -547,9 +633,9 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             int next = -1;
             Parallel.For(0, _threads, new ParallelOptions { MaxDegreeOfParallelism = _threads }, w =>
             {
-                int m;
-                while ((m = Interlocked.Increment(ref next)) <= _lmax)
-                    SynthesisOrder(m, new ReadOnlySpan<Complex>(cp, len), modes, layout, _workers[w]);
+                int g;
+                while ((g = Interlocked.Increment(ref next)) * OrderGroup <= _lmax)
+                    SynthesisGroup(g * OrderGroup, new ReadOnlySpan<Complex>(cp, len), modes, layout, _workers[w]);
             });
         }
     }
@@ -563,7 +649,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     {
         if (_threads == 1)
         {
-            for (int m = 0; m <= _lmax; m++) AnalysisOrder(m, modes, coefficients, layout, _workers[0], scale);
+            for (int m = 0; m <= _lmax; m += OrderGroup) AnalysisGroup(m, modes, coefficients, layout, _workers[0], scale);
             return;
         }
         fixed (Complex* c = coefficients)
@@ -573,83 +659,144 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             int next = -1;
             Parallel.For(0, _threads, new ParallelOptions { MaxDegreeOfParallelism = _threads }, w =>
             {
-                int m;
-                while ((m = Interlocked.Increment(ref next)) <= _lmax)
-                    AnalysisOrder(m, modes, new Span<Complex>(cp, len), layout, _workers[w], scale);
+                int g;
+                while ((g = Interlocked.Increment(ref next)) * OrderGroup <= _lmax)
+                    AnalysisGroup(g * OrderGroup, modes, new Span<Complex>(cp, len), layout, _workers[w], scale);
             });
         }
     }
 
-    private void SynthesisOrder(int m, ReadOnlySpan<Complex> coefficients, Complex[] modes, ModeLayout layout, Worker wk)
+    private void SynthesisGroup(int m0, ReadOnlySpan<Complex> coefficients, Complex[] modes, ModeLayout layout, Worker wk)
     {
-        int L = _lmax, n = L - m + 1, seg = _segment[m], o = Index(m, m);
-        var cre = wk.Cre;
-        var cim = wk.Cim;
-        for (int k = 0; k < n; k++)
+        int count = Math.Min(OrderGroup, _lmax + 1 - m0), nlat = _nlat, os = layout.OrderStride, rs = layout.RingStride, np = _npad;
+        for (int s = 0; s < count; s++) SynthesisOrder(m0 + s, coefficients, wk, s * np);
+        fixed (Complex* md = modes)
+        fixed (double* er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi, px = _x)
         {
-            double f = _f[seg + k];
-            cre[k] = coefficients[o + k].Real * f;
-            cim[k] = m == 0 ? 0 : coefficients[o + k].Imaginary * f;
-        }
-        cre[n] = cim[n] = cre[n + 1] = cim[n + 1] = 0;
-
-        fixed (double* a = &_a[seg], pcr = cre, pci = cim, x = _x, t = _t, st = &_start[m * _npad], lv = &_level[m * _npad],
-               er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi)
-        {
-            if (_simd)
-                for (int b = 0; b < _npad; b += BlockLanes)
-                    SynthesisBlock(m, L, a, pcr, pci, x + b, t + b, st + b, lv + b, er + b, ei + b, or + b, oi + b);
-            else
-                for (int j = 0; j < _npairs; j++)
-                    SynthesisLaneScalar(m, L, a, pcr, pci, t[j], st[j], lv[j], out er[j], out ei[j], out or[j], out oi[j]);
-        }
-
-        int nlat = _nlat, q = m * layout.OrderStride, rs = layout.RingStride;
-        var er2 = wk.Er;
-        var ei2 = wk.Ei;
-        var or2 = wk.Or;
-        var oi2 = wk.Oi;
-        for (int j = 0; j < _npairs; j++)
-        {
-            double x = _x[j];
-            double ore = x * or2[j], oim = x * oi2[j];
-            modes[q + j * rs] = new Complex(er2[j] + ore, ei2[j] + oim);
-            modes[q + (nlat - 1 - j) * rs] = new Complex(er2[j] - ore, ei2[j] - oim);
+            for (int j = 0; j < _npairs; j++)
+            {
+                double x = px[j];
+                Complex* north = md + m0 * os + j * rs;
+                Complex* south = md + m0 * os + (nlat - 1 - j) * rs;
+                for (int s = 0; s < count; s++)
+                {
+                    int i = s * np + j;
+                    double ore = x * or[i], oim = x * oi[i];
+                    north[s * os] = new Complex(er[i] + ore, ei[i] + oim);
+                    south[s * os] = new Complex(er[i] - ore, ei[i] - oim);
+                }
+            }
         }
     }
 
-    private void AnalysisOrder(int m, Complex[] modes, Span<Complex> coefficients, ModeLayout layout, Worker wk, double scale)
+    /// <summary>Lane sums of order m into the worker's lane buffers at <paramref name="set"/>.</summary>
+    private void SynthesisOrder(int m, ReadOnlySpan<Complex> coefficients, Worker wk, int set)
     {
-        int L = _lmax, n = L - m + 1, seg = _segment[m], o = Index(m, m), nlat = _nlat, q = m * layout.OrderStride, rs = layout.RingStride;
-        var er = wk.Er;
-        var ei = wk.Ei;
-        var or = wk.Or;
-        var oi = wk.Oi;
-        for (int j = 0; j < _npairs; j++)
+        int L = _lmax, n = L - m + 1, o = Index(m, m);
+        if (_simd)
         {
-            var north = modes[q + j * rs];
-            var south = modes[q + (nlat - 1 - j) * rs];
-            double w = _w[j] * scale, xw = _x[j] * w;
-            er[j] = (north.Real + south.Real) * w;
-            ei[j] = (north.Imaginary + south.Imaginary) * w;
-            or[j] = (north.Real - south.Real) * xw;
-            oi[j] = (north.Imaginary - south.Imaginary) * xw;
+            // combined coefficients of the Ishioka sequence: even e_k a_{m+2k} + h_{k+1} a_{m+2k+2}, odd g_k a_{m+2k+1}
+            int K = (L - m) / 2 + 1, ks = _kseg[m];
+            fixed (Complex* pc = &coefficients[o])
+            fixed (double* q = wk.Q, ie = &_ie[ks], ih = &_ih[ks], ig = &_ig[ks])
+            {
+                double* c = (double*)pc;   // re, im of degree m + i at c[2i], c[2i+1]
+                for (int k = 0; k < K; k++)
+                {
+                    int l = 2 * k;   // l − m
+                    double er = ie[k] * c[2 * l], ei = ie[k] * c[2 * l + 1];
+                    if (l + 2 < n)
+                    {
+                        er += ih[k + 1] * c[2 * l + 4];
+                        ei += ih[k + 1] * c[2 * l + 5];
+                    }
+                    bool odd = l + 1 < n;
+                    q[4 * k] = er;
+                    q[4 * k + 1] = ei;
+                    q[4 * k + 2] = odd ? ig[k] * c[2 * l + 2] : 0;
+                    q[4 * k + 3] = odd ? ig[k] * c[2 * l + 3] : 0;
+                }
+                if (m == 0) for (int k = 0; k < K; k++) q[4 * k + 1] = q[4 * k + 3] = 0;
+            }
+            if (Vec512.IsHardwareAccelerated) SynthesisBlocks<Vec512>(m, K, wk, set);
+            else SynthesisBlocks<Vec256>(m, K, wk, set);
         }
+        else
+        {
+            int seg = _segment[m];
+            var cre = wk.Cre;
+            var cim = wk.Cim;
+            for (int k = 0; k < n; k++)
+            {
+                double f = _f[seg + k];
+                cre[k] = coefficients[o + k].Real * f;
+                cim[k] = m == 0 ? 0 : coefficients[o + k].Imaginary * f;
+            }
+            cre[n] = cim[n] = cre[n + 1] = cim[n + 1] = 0;
+            fixed (double* a = &_a[seg], pcr = cre, pci = cim, t = _t, st = &_start[m * _npad], lv = &_level[m * _npad],
+                   er = &wk.Er[set], ei = &wk.Ei[set], or = &wk.Or[set], oi = &wk.Oi[set])
+            {
+                for (int j = 0; j < _npairs; j++)
+                    SynthesisLaneScalar(m, L, a, pcr, pci, t[j], st[j], lv[j], out er[j], out ei[j], out or[j], out oi[j]);
+            }
+        }
+    }
+
+    private void AnalysisGroup(int m0, Complex[] modes, Span<Complex> coefficients, ModeLayout layout, Worker wk, double scale)
+    {
+        int count = Math.Min(OrderGroup, _lmax + 1 - m0), nlat = _nlat, os = layout.OrderStride, rs = layout.RingStride, np = _npad;
+        fixed (Complex* md = modes)
+        fixed (double* er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi, px = _x, pw = _w)
+        {
+            for (int j = 0; j < _npairs; j++)
+            {
+                double w = pw[j] * scale, xw = px[j] * w;
+                Complex* north = md + m0 * os + j * rs;
+                Complex* south = md + m0 * os + (nlat - 1 - j) * rs;
+                for (int s = 0; s < count; s++)
+                {
+                    int i = s * np + j;
+                    Complex a = north[s * os], b = south[s * os];
+                    er[i] = (a.Real + b.Real) * w;
+                    ei[i] = (a.Imaginary + b.Imaginary) * w;
+                    or[i] = (a.Real - b.Real) * xw;
+                    oi[i] = (a.Imaginary - b.Imaginary) * xw;
+                }
+            }
+        }
+        for (int s = 0; s < count; s++) AnalysisOrder(m0 + s, coefficients, wk, s * np);
+    }
+
+    /// <summary>Coefficients of order m from the weighted lane data in the worker's lane buffers at <paramref name="set"/>.</summary>
+    private void AnalysisOrder(int m, Span<Complex> coefficients, Worker wk, int set)
+    {
+        int L = _lmax, n = L - m + 1, seg = _segment[m], o = Index(m, m);
         var acc = wk.Acc;
         if (_simd)
         {
-            Array.Clear(acc, 0, (n + 2) * 2 * VectorLanes);
-            fixed (double* a = &_a[seg], x = _x, t = _t, st = &_start[m * _npad], lv = &_level[m * _npad],
-                   per = er, pei = ei, por = or, poi = oi, pacc = acc)
+            int K = (L - m) / 2 + 1, ks = _kseg[m];
+            if (Vec512.IsHardwareAccelerated) AnalysisBlocks<Vec512>(m, K, wk, set);
+            else AnalysisBlocks<Vec256>(m, K, wk, set);
+            // a_{m+2k} = e_k S_k + h_k S_{k−1},  a_{m+2k+1} = g_k T_k  (S, T: even and odd sums of y_k·data)
+            fixed (Complex* pc = &coefficients[o])
+            fixed (double* pa = acc, ie = &_ie[ks], ih = &_ih[ks], ig = &_ig[ks])
             {
-                for (int b = 0; b < _npad; b += BlockLanes)
-                    AnalysisBlock(m, L, a, t + b, st + b, lv + b, per + b, pei + b, por + b, poi + b, pacc);
-                for (int k = 0; k < n; k++)
+                double* c = (double*)pc;
+                double pr = 0, pi = 0;   // S_{k−1}
+                for (int k = 0; k < K; k++)
                 {
-                    double re = Vector512.Sum(Vector512.Load(pacc + 2 * k * VectorLanes));
-                    double im = m == 0 ? 0 : Vector512.Sum(Vector512.Load(pacc + (2 * k + 1) * VectorLanes));
-                    coefficients[o + k] = _f[seg + k] * new Complex(re, im);
+                    double sr = pa[4 * k], si = pa[4 * k + 1];
+                    c[4 * k] = ie[k] * sr + ih[k] * pr;
+                    c[4 * k + 1] = ie[k] * si + ih[k] * pi;
+                    if (2 * k + 1 < n)
+                    {
+                        c[4 * k + 2] = ig[k] * pa[4 * k + 2];
+                        c[4 * k + 3] = ig[k] * pa[4 * k + 3];
+                    }
+                    pr = sr;
+                    pi = si;
                 }
+                if (m == 0) for (int k = 0; k < n; k++) c[2 * k + 1] = 0;
             }
         }
         else
@@ -658,10 +805,40 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             fixed (double* a = &_a[seg], pacc = acc)
             {
                 for (int j = 0; j < _npairs; j++)
-                    AnalysisLaneScalar(m, L, a, _t[j], _start[m * _npad + j], _level[m * _npad + j], er[j], ei[j], or[j], oi[j], pacc);
+                    AnalysisLaneScalar(m, L, a, _t[j], _start[m * _npad + j], _level[m * _npad + j],
+                        wk.Er[set + j], wk.Ei[set + j], wk.Or[set + j], wk.Oi[set + j], pacc);
             }
             for (int k = 0; k < n; k++)
                 coefficients[o + k] = _f[seg + k] * new Complex(acc[2 * k], m == 0 ? 0 : acc[2 * k + 1]);
+        }
+    }
+
+    private void SynthesisBlocks<TV>(int m, int K, Worker wk, int set) where TV : unmanaged, IVec<TV>
+    {
+        int lanes = 2 * TV.Count;
+        fixed (double* ab = &_ab[2 * _kseg[m]], q = wk.Q, t = _t, st = &_yStart[m * _npad], lv = &_yLevel[m * _npad],
+               state = wk.State, er = &wk.Er[set], ei = &wk.Ei[set], or = &wk.Or[set], oi = &wk.Oi[set])
+        {
+            double y0 = Math.Sqrt(2.0 * m + 3);   // y_0 = O_0 = √(2m+3) P̄_m^m
+            for (int b = 0; b < _npad; b += lanes)
+                SynthesisBlock<TV>(K, y0, ab, q, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b);
+        }
+    }
+
+    /// <summary>Leaves the step sums in Acc[4k + c] (c: even re/im, odd re/im), each summed over the lanes.</summary>
+    private void AnalysisBlocks<TV>(int m, int K, Worker wk, int set) where TV : unmanaged, IVec<TV>
+    {
+        int C = TV.Count, lanes = 2 * C;
+        var acc = wk.Acc;
+        Array.Clear(acc, 0, 4 * K * C);
+        fixed (double* ab = &_ab[2 * _kseg[m]], t = _t, st = &_yStart[m * _npad], lv = &_yLevel[m * _npad],
+               state = wk.State, er = &wk.Er[set], ei = &wk.Ei[set], or = &wk.Or[set], oi = &wk.Oi[set], pacc = acc)
+        {
+            double y0 = Math.Sqrt(2.0 * m + 3);
+            for (int b = 0; b < _npad; b += lanes)
+                AnalysisBlock<TV>(K, y0, ab, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b, pacc);
+            // lane sums in place (entry 4k + c ← Σ lanes of vector 4k + c; reads stay ahead of writes)
+            for (int i = 0; i < 4 * K; i++) pacc[i] = TV.Sum(TV.Load(pacc + i * C));
         }
     }
 
@@ -718,267 +895,285 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         }
     }
 
-    // SIMD kernels: one block = 16 latitude pairs = two Vector512 lane groups. The recurrence state (z0, z1, u0, u1) and
-    // the accumulators pass through memory between the rescaling prologue and the fast loop, so the fast loop's
-    // register allocation is not disturbed by the prologue (the JIT otherwise spills the accumulators).
-
-    private const int V = VectorLanes;
+    // SIMD kernels (generic over the vector width through IVec: one body, specialised by the JIT per struct), Ishioka's
+    // recurrence: one block = 2 vectors of latitude pairs. The sequence y_k = O_k/g_k, O_k = P̄_{m+2k+1}/x, advances by
+    // y_{k+1} = (a_k x² + b_k) y_k + y_{k−1}: one multiply-add on the dependency chain per two degrees, and both parities
+    // accumulate from the same y_k (even coefficients pre-combined, see the constructor). The state and accumulators pass
+    // through memory between the masked prologue (lanes below 2^−300) and the fast loop, so the fast loop's register
+    // allocation is not disturbed by the prologue.
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void SynthesisBlock(int m, int L, double* a, double* cre, double* cim, double* x, double* t, double* st, double* lv,
-        double* er, double* ei, double* or, double* oi)
+    private static void SynthesisBlock<TV>(int K, double y0, double* ab, double* q, double* w, double* st, double* lv,
+        double* state, double* er, double* ei, double* or, double* oi) where TV : unmanaged, IVec<TV>
     {
-        double* state = stackalloc double[4 * V];
-        var a1 = Vector512.Create(a[1]);
-        var z0 = Vector512.Load(st);
-        var z1 = Vector512.Load(st + V);
-        z0.Store(state);
-        z1.Store(state + V);
-        (a1 * z0).Store(state + 2 * V);
-        (a1 * z1).Store(state + 3 * V);
-        Vector512<double>.Zero.Store(er); Vector512<double>.Zero.Store(er + V);
-        Vector512<double>.Zero.Store(ei); Vector512<double>.Zero.Store(ei + V);
-        Vector512<double>.Zero.Store(or); Vector512<double>.Zero.Store(or + V);
-        Vector512<double>.Zero.Store(oi); Vector512<double>.Zero.Store(oi + V);
-        int l = m;
-        var zero = Vector512<double>.Zero;
-        if (Vector512.GreaterThanAny(Vector512.Load(lv), zero) || Vector512.GreaterThanAny(Vector512.Load(lv + V), zero))
-            l = SynthesisPrologue(m, L, a, cre, cim, t, lv, state, er, ei, or, oi);
-        if (l <= L) SynthesisLoop(l, m, L, a, cre, cim, t, state, er, ei, or, oi);
+        int C = TV.Count;
+        // state: y (2C), y_prev (2C), level (2C)
+        double* y = state, yp = state + 2 * C, lev = state + 4 * C;
+        var s = TV.Create(y0);
+        TV.Store(s * TV.Load(st), y);
+        TV.Store(s * TV.Load(st + C), y + C);
+        TV.Store(TV.Zero, yp);
+        TV.Store(TV.Zero, yp + C);
+        TV.Store(TV.Zero, er); TV.Store(TV.Zero, er + C);
+        TV.Store(TV.Zero, ei); TV.Store(TV.Zero, ei + C);
+        TV.Store(TV.Zero, or); TV.Store(TV.Zero, or + C);
+        TV.Store(TV.Zero, oi); TV.Store(TV.Zero, oi + C);
+        int k = 0;
+        var l0 = TV.Load(lv);
+        var l1 = TV.Load(lv + C);
+        if (!TV.NoneSet(TV.Or(TV.GreaterThan(l0, TV.Zero), TV.GreaterThan(l1, TV.Zero))))
+        {
+            TV.Store(l0, lev);
+            TV.Store(l1, lev + C);
+            k = SynthesisPrologue<TV>(K, ab, q, w, y, yp, lev, er, ei, or, oi);
+        }
+        if (k < K) SynthesisLoop<TV>(k, K, ab, q, w, y, yp, er, ei, or, oi);
     }
 
-    /// <summary>Runs while some lanes are below 2^−300 (masked, rescaled as they grow); returns the degree where all lanes are live.</summary>
+    /// <summary>Both vectors: masked steps while some lane is below 2^−300 (rescaled as it grows); returns the step at which every lane is live (or K).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int SynthesisPrologue(int m, int L, double* a, double* cre, double* cim, double* t, double* lv, double* state,
-        double* er, double* ei, double* or, double* oi)
+    private static int SynthesisPrologue<TV>(int K, double* ab, double* q, double* w, double* y, double* yp,
+        double* lev, double* er, double* ei, double* or, double* oi) where TV : unmanaged, IVec<TV>
     {
-        var t0 = Vector512.Load(t);
-        var t1 = Vector512.Load(t + V);
-        var z0 = Vector512.Load(state);
-        var z1 = Vector512.Load(state + V);
-        var u0 = Vector512.Load(state + 2 * V);
-        var u1 = Vector512.Load(state + 3 * V);
-        var lev0 = Vector512.Load(lv);
-        var lev1 = Vector512.Load(lv + V);
-        Vector512<double> er0 = default, er1 = default, ei0 = default, ei1 = default;
-        Vector512<double> or0 = default, or1 = default, oi0 = default, oi1 = default;
-        var zero = Vector512<double>.Zero;
-        var big = Vector512.Create(Big);
-        var down = Vector512.Create(Down);
-        var one = Vector512.Create(1.0);
-        var act0 = Vector512.Equals(lev0, zero);
-        var act1 = Vector512.Equals(lev1, zero);
-        int l = m;
-        for (; l <= L; l += 2)
+        int C = TV.Count;
+        var w0 = TV.Load(w); var w1 = TV.Load(w + C);
+        var y0 = TV.Load(y); var y1 = TV.Load(y + C);
+        var p0 = TV.Load(yp); var p1 = TV.Load(yp + C);
+        var lv0 = TV.Load(lev); var lv1 = TV.Load(lev + C);
+        TV er0 = TV.Zero, er1 = TV.Zero, ei0 = TV.Zero, ei1 = TV.Zero, or0 = TV.Zero, or1 = TV.Zero, oi0 = TV.Zero, oi1 = TV.Zero;
+        var zero = TV.Zero;
+        var big = TV.Create(Big);
+        var down = TV.Create(Down);
+        var one = TV.Create(1.0);
+        var act0 = TV.EqualTo(lv0, zero);
+        var act1 = TV.EqualTo(lv1, zero);
+        int k = 0;
+        for (; k < K; k++)
         {
-            int k = l - m;
-            if (!Vector512.EqualsAll(act0 | act1, zero))
+            if (!TV.NoneSet(TV.Or(act0, act1)))
             {
-                var cr0 = Vector512.Create(cre[k]);
-                var ci0 = Vector512.Create(cim[k]);
-                var cr1 = Vector512.Create(cre[k + 1]);
-                var ci1 = Vector512.Create(cim[k + 1]);
-                var zm0 = z0 & act0;
-                var zm1 = z1 & act1;
-                var um0 = u0 & act0;
-                var um1 = u1 & act1;
-                er0 = Vector512.FusedMultiplyAdd(cr0, zm0, er0);
-                er1 = Vector512.FusedMultiplyAdd(cr0, zm1, er1);
-                ei0 = Vector512.FusedMultiplyAdd(ci0, zm0, ei0);
-                ei1 = Vector512.FusedMultiplyAdd(ci0, zm1, ei1);
-                or0 = Vector512.FusedMultiplyAdd(cr1, um0, or0);
-                or1 = Vector512.FusedMultiplyAdd(cr1, um1, or1);
-                oi0 = Vector512.FusedMultiplyAdd(ci1, um0, oi0);
-                oi1 = Vector512.FusedMultiplyAdd(ci1, um1, oi1);
+                var m0 = TV.Select(act0, y0, zero);
+                var m1 = TV.Select(act1, y1, zero);
+                double* pq = q + 4 * k;
+                var qr = TV.Create(pq[0]);
+                var qi = TV.Create(pq[1]);
+                var ur = TV.Create(pq[2]);
+                var ui = TV.Create(pq[3]);
+                er0 = TV.Fma(qr, m0, er0); er1 = TV.Fma(qr, m1, er1);
+                ei0 = TV.Fma(qi, m0, ei0); ei1 = TV.Fma(qi, m1, ei1);
+                or0 = TV.Fma(ur, m0, or0); or1 = TV.Fma(ur, m1, or1);
+                oi0 = TV.Fma(ui, m0, oi0); oi1 = TV.Fma(ui, m1, oi1);
             }
-            var a2 = Vector512.Create(a[k + 2]);
-            var a3 = Vector512.Create(a[k + 3]);
-            z0 = Vector512.FusedMultiplyAdd(a2 * t0, u0, z0);
-            z1 = Vector512.FusedMultiplyAdd(a2 * t1, u1, z1);
-            u0 = Vector512.FusedMultiplyAdd(a3, z0, u0);
-            u1 = Vector512.FusedMultiplyAdd(a3, z1, u1);
-            var g0 = ~act0 & (Vector512.GreaterThan(Vector512.Abs(z0), big) | Vector512.GreaterThan(Vector512.Abs(u0), big));
-            var g1 = ~act1 & (Vector512.GreaterThan(Vector512.Abs(z1), big) | Vector512.GreaterThan(Vector512.Abs(u1), big));
-            if (!Vector512.EqualsAll(g0 | g1, zero))
+            var a = TV.Create(ab[2 * k]);
+            var b = TV.Create(ab[2 * k + 1]);
+            var n0 = TV.Fma(TV.Fma(a, w0, b), y0, p0);
+            var n1 = TV.Fma(TV.Fma(a, w1, b), y1, p1);
+            p0 = y0; p1 = y1; y0 = n0; y1 = n1;
+            var g0 = TV.AndNot(TV.Or(TV.GreaterThan(TV.Abs(y0), big), TV.GreaterThan(TV.Abs(p0), big)), act0);
+            var g1 = TV.AndNot(TV.Or(TV.GreaterThan(TV.Abs(y1), big), TV.GreaterThan(TV.Abs(p1), big)), act1);
+            if (!TV.NoneSet(TV.Or(g0, g1)))
             {
-                z0 = Vector512.ConditionalSelect(g0, z0 * down, z0);
-                u0 = Vector512.ConditionalSelect(g0, u0 * down, u0);
-                z1 = Vector512.ConditionalSelect(g1, z1 * down, z1);
-                u1 = Vector512.ConditionalSelect(g1, u1 * down, u1);
-                lev0 = Vector512.ConditionalSelect(g0, lev0 - one, lev0);
-                lev1 = Vector512.ConditionalSelect(g1, lev1 - one, lev1);
-                act0 = Vector512.Equals(lev0, zero);
-                act1 = Vector512.Equals(lev1, zero);
-                if (Vector512.EqualsAll(lev0, zero) && Vector512.EqualsAll(lev1, zero)) { l += 2; break; }
+                y0 = TV.Select(g0, y0 * down, y0); p0 = TV.Select(g0, p0 * down, p0); lv0 = TV.Select(g0, lv0 - one, lv0);
+                y1 = TV.Select(g1, y1 * down, y1); p1 = TV.Select(g1, p1 * down, p1); lv1 = TV.Select(g1, lv1 - one, lv1);
+                act0 = TV.EqualTo(lv0, zero);
+                act1 = TV.EqualTo(lv1, zero);
+                if (TV.NoneSet(TV.Or(TV.GreaterThan(lv0, zero), TV.GreaterThan(lv1, zero)))) { k++; break; }
             }
         }
-        z0.Store(state); z1.Store(state + V); u0.Store(state + 2 * V); u1.Store(state + 3 * V);
-        er0.Store(er); er1.Store(er + V);
-        ei0.Store(ei); ei1.Store(ei + V);
-        or0.Store(or); or1.Store(or + V);
-        oi0.Store(oi); oi1.Store(oi + V);
-        return l;
+        TV.Store(y0, y); TV.Store(y1, y + C);
+        TV.Store(p0, yp); TV.Store(p1, yp + C);
+        TV.Store(er0, er); TV.Store(er1, er + C);
+        TV.Store(ei0, ei); TV.Store(ei1, ei + C);
+        TV.Store(or0, or); TV.Store(or1, or + C);
+        TV.Store(oi0, oi); TV.Store(oi1, oi + C);
+        return k;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void SynthesisLoop(int l, int m, int L, double* a, double* cre, double* cim, double* t, double* state,
-        double* er, double* ei, double* or, double* oi)
+    private static void SynthesisLoop<TV>(int k, int K, double* ab, double* q, double* w, double* y, double* yp,
+        double* er, double* ei, double* or, double* oi) where TV : unmanaged, IVec<TV>
     {
-        var t0 = Vector512.Load(t);
-        var t1 = Vector512.Load(t + V);
-        var z0 = Vector512.Load(state);
-        var z1 = Vector512.Load(state + V);
-        var u0 = Vector512.Load(state + 2 * V);
-        var u1 = Vector512.Load(state + 3 * V);
-        var er0 = Vector512.Load(er); var er1 = Vector512.Load(er + V);
-        var ei0 = Vector512.Load(ei); var ei1 = Vector512.Load(ei + V);
-        var or0 = Vector512.Load(or); var or1 = Vector512.Load(or + V);
-        var oi0 = Vector512.Load(oi); var oi1 = Vector512.Load(oi + V);
-        double* pa = a + (l - m);
-        double* pr = cre + (l - m);
-        double* pi = cim + (l - m);
-        for (; l <= L; l += 2)
+        int C = TV.Count;
+        var w0 = TV.Load(w);
+        var w1 = TV.Load(w + C);
+        var y0 = TV.Load(y);
+        var y1 = TV.Load(y + C);
+        var p0 = TV.Load(yp);
+        var p1 = TV.Load(yp + C);
+        var er0 = TV.Load(er); var er1 = TV.Load(er + C);
+        var ei0 = TV.Load(ei); var ei1 = TV.Load(ei + C);
+        var or0 = TV.Load(or); var or1 = TV.Load(or + C);
+        var oi0 = TV.Load(oi); var oi1 = TV.Load(oi + C);
+        double* pq = q + 4 * k;
+        double* pab = ab + 2 * k;
+        // two steps per iteration, so y and y_prev swap roles instead of being copied
+        for (; k + 1 < K; k += 2)
         {
-            var cr0 = Vector512.Create(pr[0]);
-            var ci0 = Vector512.Create(pi[0]);
-            var cr1 = Vector512.Create(pr[1]);
-            var ci1 = Vector512.Create(pi[1]);
-            er0 = Vector512.FusedMultiplyAdd(cr0, z0, er0);
-            er1 = Vector512.FusedMultiplyAdd(cr0, z1, er1);
-            ei0 = Vector512.FusedMultiplyAdd(ci0, z0, ei0);
-            ei1 = Vector512.FusedMultiplyAdd(ci0, z1, ei1);
-            or0 = Vector512.FusedMultiplyAdd(cr1, u0, or0);
-            or1 = Vector512.FusedMultiplyAdd(cr1, u1, or1);
-            oi0 = Vector512.FusedMultiplyAdd(ci1, u0, oi0);
-            oi1 = Vector512.FusedMultiplyAdd(ci1, u1, oi1);
-            var a2 = Vector512.Create(pa[2]);
-            var a3 = Vector512.Create(pa[3]);
-            z0 = Vector512.FusedMultiplyAdd(a2 * t0, u0, z0);
-            z1 = Vector512.FusedMultiplyAdd(a2 * t1, u1, z1);
-            u0 = Vector512.FusedMultiplyAdd(a3, z0, u0);
-            u1 = Vector512.FusedMultiplyAdd(a3, z1, u1);
-            pa += 2;
-            pr += 2;
-            pi += 2;
+            var qr = TV.Create(pq[0]);
+            var qi = TV.Create(pq[1]);
+            var ur = TV.Create(pq[2]);
+            var ui = TV.Create(pq[3]);
+            er0 = TV.Fma(qr, y0, er0); er1 = TV.Fma(qr, y1, er1);
+            ei0 = TV.Fma(qi, y0, ei0); ei1 = TV.Fma(qi, y1, ei1);
+            or0 = TV.Fma(ur, y0, or0); or1 = TV.Fma(ur, y1, or1);
+            oi0 = TV.Fma(ui, y0, oi0); oi1 = TV.Fma(ui, y1, oi1);
+            var a = TV.Create(pab[0]);
+            var b = TV.Create(pab[1]);
+            p0 = TV.Fma(TV.Fma(a, w0, b), y0, p0);
+            p1 = TV.Fma(TV.Fma(a, w1, b), y1, p1);
+            qr = TV.Create(pq[4]);
+            qi = TV.Create(pq[5]);
+            ur = TV.Create(pq[6]);
+            ui = TV.Create(pq[7]);
+            er0 = TV.Fma(qr, p0, er0); er1 = TV.Fma(qr, p1, er1);
+            ei0 = TV.Fma(qi, p0, ei0); ei1 = TV.Fma(qi, p1, ei1);
+            or0 = TV.Fma(ur, p0, or0); or1 = TV.Fma(ur, p1, or1);
+            oi0 = TV.Fma(ui, p0, oi0); oi1 = TV.Fma(ui, p1, oi1);
+            a = TV.Create(pab[2]);
+            b = TV.Create(pab[3]);
+            y0 = TV.Fma(TV.Fma(a, w0, b), p0, y0);
+            y1 = TV.Fma(TV.Fma(a, w1, b), p1, y1);
+            pq += 8;
+            pab += 4;
         }
-        er0.Store(er); er1.Store(er + V);
-        ei0.Store(ei); ei1.Store(ei + V);
-        or0.Store(or); or1.Store(or + V);
-        oi0.Store(oi); oi1.Store(oi + V);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void AnalysisBlock(int m, int L, double* a, double* t, double* st, double* lv,
-        double* er, double* ei, double* or, double* oi, double* acc)
-    {
-        double* state = stackalloc double[4 * V];
-        var a1 = Vector512.Create(a[1]);
-        var z0 = Vector512.Load(st);
-        var z1 = Vector512.Load(st + V);
-        z0.Store(state);
-        z1.Store(state + V);
-        (a1 * z0).Store(state + 2 * V);
-        (a1 * z1).Store(state + 3 * V);
-        int l = m;
-        var zero = Vector512<double>.Zero;
-        if (Vector512.GreaterThanAny(Vector512.Load(lv), zero) || Vector512.GreaterThanAny(Vector512.Load(lv + V), zero))
-            l = AnalysisPrologue(m, L, a, t, lv, state, er, ei, or, oi, acc);
-        if (l <= L) AnalysisLoop(l, m, L, a, t, state, er, ei, or, oi, acc);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int AnalysisPrologue(int m, int L, double* a, double* t, double* lv, double* state,
-        double* er, double* ei, double* or, double* oi, double* acc)
-    {
-        var t0 = Vector512.Load(t);
-        var t1 = Vector512.Load(t + V);
-        var z0 = Vector512.Load(state);
-        var z1 = Vector512.Load(state + V);
-        var u0 = Vector512.Load(state + 2 * V);
-        var u1 = Vector512.Load(state + 3 * V);
-        var lev0 = Vector512.Load(lv);
-        var lev1 = Vector512.Load(lv + V);
-        var er0 = Vector512.Load(er); var er1 = Vector512.Load(er + V);
-        var ei0 = Vector512.Load(ei); var ei1 = Vector512.Load(ei + V);
-        var or0 = Vector512.Load(or); var or1 = Vector512.Load(or + V);
-        var oi0 = Vector512.Load(oi); var oi1 = Vector512.Load(oi + V);
-        var zero = Vector512<double>.Zero;
-        var big = Vector512.Create(Big);
-        var down = Vector512.Create(Down);
-        var one = Vector512.Create(1.0);
-        var act0 = Vector512.Equals(lev0, zero);
-        var act1 = Vector512.Equals(lev1, zero);
-        int l = m;
-        for (; l <= L; l += 2)
+        if (k < K)
         {
-            int k = l - m;
-            if (!Vector512.EqualsAll(act0 | act1, zero))
+            var qr = TV.Create(pq[0]);
+            var qi = TV.Create(pq[1]);
+            var ur = TV.Create(pq[2]);
+            var ui = TV.Create(pq[3]);
+            er0 = TV.Fma(qr, y0, er0); er1 = TV.Fma(qr, y1, er1);
+            ei0 = TV.Fma(qi, y0, ei0); ei1 = TV.Fma(qi, y1, ei1);
+            or0 = TV.Fma(ur, y0, or0); or1 = TV.Fma(ur, y1, or1);
+            oi0 = TV.Fma(ui, y0, oi0); oi1 = TV.Fma(ui, y1, oi1);
+        }
+        TV.Store(er0, er); TV.Store(er1, er + C);
+        TV.Store(ei0, ei); TV.Store(ei1, ei + C);
+        TV.Store(or0, or); TV.Store(or1, or + C);
+        TV.Store(oi0, oi); TV.Store(oi1, oi + C);
+    }
+
+    /// <summary>Accumulates, for every step k, Σ_lanes y_k·data into acc[(4k + c)·C ..] (c: even re/im, odd re/im).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void AnalysisBlock<TV>(int K, double y0, double* ab, double* w, double* st, double* lv, double* state,
+        double* er, double* ei, double* or, double* oi, double* acc) where TV : unmanaged, IVec<TV>
+    {
+        int C = TV.Count;
+        double* y = state, yp = state + 2 * C, lev = state + 4 * C;
+        var s = TV.Create(y0);
+        TV.Store(s * TV.Load(st), y);
+        TV.Store(s * TV.Load(st + C), y + C);
+        TV.Store(TV.Zero, yp);
+        TV.Store(TV.Zero, yp + C);
+        int k = 0;
+        var l0 = TV.Load(lv);
+        var l1 = TV.Load(lv + C);
+        if (!TV.NoneSet(TV.Or(TV.GreaterThan(l0, TV.Zero), TV.GreaterThan(l1, TV.Zero))))
+        {
+            TV.Store(l0, lev);
+            TV.Store(l1, lev + C);
+            k = AnalysisPrologue<TV>(K, ab, w, y, yp, lev, er, ei, or, oi, acc);
+        }
+        if (k < K) AnalysisLoop<TV>(k, K, ab, w, y, yp, er, ei, or, oi, acc);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static int AnalysisPrologue<TV>(int K, double* ab, double* w, double* y, double* yp, double* lev,
+        double* er, double* ei, double* or, double* oi, double* acc) where TV : unmanaged, IVec<TV>
+    {
+        int C = TV.Count;
+        var w0 = TV.Load(w); var w1 = TV.Load(w + C);
+        var y0 = TV.Load(y); var y1 = TV.Load(y + C);
+        var p0 = TV.Load(yp); var p1 = TV.Load(yp + C);
+        var lv0 = TV.Load(lev); var lv1 = TV.Load(lev + C);
+        var er0 = TV.Load(er); var er1 = TV.Load(er + C);
+        var ei0 = TV.Load(ei); var ei1 = TV.Load(ei + C);
+        var or0 = TV.Load(or); var or1 = TV.Load(or + C);
+        var oi0 = TV.Load(oi); var oi1 = TV.Load(oi + C);
+        var zero = TV.Zero;
+        var big = TV.Create(Big);
+        var down = TV.Create(Down);
+        var one = TV.Create(1.0);
+        var act0 = TV.EqualTo(lv0, zero);
+        var act1 = TV.EqualTo(lv1, zero);
+        int k = 0;
+        for (; k < K; k++)
+        {
+            if (!TV.NoneSet(TV.Or(act0, act1)))
             {
-                double* p = acc + 2 * k * V;
-                var zm0 = z0 & act0;
-                var zm1 = z1 & act1;
-                var um0 = u0 & act0;
-                var um1 = u1 & act1;
-                Vector512.FusedMultiplyAdd(er1, zm1, Vector512.FusedMultiplyAdd(er0, zm0, Vector512.Load(p))).Store(p);
-                Vector512.FusedMultiplyAdd(ei1, zm1, Vector512.FusedMultiplyAdd(ei0, zm0, Vector512.Load(p + V))).Store(p + V);
-                Vector512.FusedMultiplyAdd(or1, um1, Vector512.FusedMultiplyAdd(or0, um0, Vector512.Load(p + 2 * V))).Store(p + 2 * V);
-                Vector512.FusedMultiplyAdd(oi1, um1, Vector512.FusedMultiplyAdd(oi0, um0, Vector512.Load(p + 3 * V))).Store(p + 3 * V);
+                var m0 = TV.Select(act0, y0, zero);
+                var m1 = TV.Select(act1, y1, zero);
+                double* p = acc + 4 * k * C;
+                TV.Store(TV.Fma(er1, m1, TV.Fma(er0, m0, TV.Load(p))), p);
+                TV.Store(TV.Fma(ei1, m1, TV.Fma(ei0, m0, TV.Load(p + C))), p + C);
+                TV.Store(TV.Fma(or1, m1, TV.Fma(or0, m0, TV.Load(p + 2 * C))), p + 2 * C);
+                TV.Store(TV.Fma(oi1, m1, TV.Fma(oi0, m0, TV.Load(p + 3 * C))), p + 3 * C);
             }
-            var a2 = Vector512.Create(a[k + 2]);
-            var a3 = Vector512.Create(a[k + 3]);
-            z0 = Vector512.FusedMultiplyAdd(a2 * t0, u0, z0);
-            z1 = Vector512.FusedMultiplyAdd(a2 * t1, u1, z1);
-            u0 = Vector512.FusedMultiplyAdd(a3, z0, u0);
-            u1 = Vector512.FusedMultiplyAdd(a3, z1, u1);
-            var g0 = ~act0 & (Vector512.GreaterThan(Vector512.Abs(z0), big) | Vector512.GreaterThan(Vector512.Abs(u0), big));
-            var g1 = ~act1 & (Vector512.GreaterThan(Vector512.Abs(z1), big) | Vector512.GreaterThan(Vector512.Abs(u1), big));
-            if (!Vector512.EqualsAll(g0 | g1, zero))
+            var a = TV.Create(ab[2 * k]);
+            var b = TV.Create(ab[2 * k + 1]);
+            var n0 = TV.Fma(TV.Fma(a, w0, b), y0, p0);
+            var n1 = TV.Fma(TV.Fma(a, w1, b), y1, p1);
+            p0 = y0; p1 = y1; y0 = n0; y1 = n1;
+            var g0 = TV.AndNot(TV.Or(TV.GreaterThan(TV.Abs(y0), big), TV.GreaterThan(TV.Abs(p0), big)), act0);
+            var g1 = TV.AndNot(TV.Or(TV.GreaterThan(TV.Abs(y1), big), TV.GreaterThan(TV.Abs(p1), big)), act1);
+            if (!TV.NoneSet(TV.Or(g0, g1)))
             {
-                z0 = Vector512.ConditionalSelect(g0, z0 * down, z0);
-                u0 = Vector512.ConditionalSelect(g0, u0 * down, u0);
-                z1 = Vector512.ConditionalSelect(g1, z1 * down, z1);
-                u1 = Vector512.ConditionalSelect(g1, u1 * down, u1);
-                lev0 = Vector512.ConditionalSelect(g0, lev0 - one, lev0);
-                lev1 = Vector512.ConditionalSelect(g1, lev1 - one, lev1);
-                act0 = Vector512.Equals(lev0, zero);
-                act1 = Vector512.Equals(lev1, zero);
-                if (Vector512.EqualsAll(lev0, zero) && Vector512.EqualsAll(lev1, zero)) { l += 2; break; }
+                y0 = TV.Select(g0, y0 * down, y0); p0 = TV.Select(g0, p0 * down, p0); lv0 = TV.Select(g0, lv0 - one, lv0);
+                y1 = TV.Select(g1, y1 * down, y1); p1 = TV.Select(g1, p1 * down, p1); lv1 = TV.Select(g1, lv1 - one, lv1);
+                act0 = TV.EqualTo(lv0, zero);
+                act1 = TV.EqualTo(lv1, zero);
+                if (TV.NoneSet(TV.Or(TV.GreaterThan(lv0, zero), TV.GreaterThan(lv1, zero)))) { k++; break; }
             }
         }
-        z0.Store(state); z1.Store(state + V); u0.Store(state + 2 * V); u1.Store(state + 3 * V);
-        return l;
+        TV.Store(y0, y); TV.Store(y1, y + C);
+        TV.Store(p0, yp); TV.Store(p1, yp + C);
+        return k;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void AnalysisLoop(int l, int m, int L, double* a, double* t, double* state,
-        double* er, double* ei, double* or, double* oi, double* acc)
+    private static void AnalysisLoop<TV>(int k, int K, double* ab, double* w, double* y, double* yp,
+        double* er, double* ei, double* or, double* oi, double* acc) where TV : unmanaged, IVec<TV>
     {
-        var t0 = Vector512.Load(t);
-        var t1 = Vector512.Load(t + V);
-        var z0 = Vector512.Load(state);
-        var z1 = Vector512.Load(state + V);
-        var u0 = Vector512.Load(state + 2 * V);
-        var u1 = Vector512.Load(state + 3 * V);
-        var er0 = Vector512.Load(er); var er1 = Vector512.Load(er + V);
-        var ei0 = Vector512.Load(ei); var ei1 = Vector512.Load(ei + V);
-        var or0 = Vector512.Load(or); var or1 = Vector512.Load(or + V);
-        var oi0 = Vector512.Load(oi); var oi1 = Vector512.Load(oi + V);
-        double* pa = a + (l - m);
-        double* p = acc + 2 * (l - m) * V;
-        for (; l <= L; l += 2)
+        int C = TV.Count;
+        var w0 = TV.Load(w);
+        var w1 = TV.Load(w + C);
+        var y0 = TV.Load(y);
+        var y1 = TV.Load(y + C);
+        var p0 = TV.Load(yp);
+        var p1 = TV.Load(yp + C);
+        var er0 = TV.Load(er); var er1 = TV.Load(er + C);
+        var ei0 = TV.Load(ei); var ei1 = TV.Load(ei + C);
+        var or0 = TV.Load(or); var or1 = TV.Load(or + C);
+        var oi0 = TV.Load(oi); var oi1 = TV.Load(oi + C);
+        double* p = acc + 4 * k * C;
+        double* pab = ab + 2 * k;
+        for (; k + 1 < K; k += 2)
         {
-            Vector512.FusedMultiplyAdd(er1, z1, Vector512.FusedMultiplyAdd(er0, z0, Vector512.Load(p))).Store(p);
-            Vector512.FusedMultiplyAdd(ei1, z1, Vector512.FusedMultiplyAdd(ei0, z0, Vector512.Load(p + V))).Store(p + V);
-            Vector512.FusedMultiplyAdd(or1, u1, Vector512.FusedMultiplyAdd(or0, u0, Vector512.Load(p + 2 * V))).Store(p + 2 * V);
-            Vector512.FusedMultiplyAdd(oi1, u1, Vector512.FusedMultiplyAdd(oi0, u0, Vector512.Load(p + 3 * V))).Store(p + 3 * V);
-            var a2 = Vector512.Create(pa[2]);
-            var a3 = Vector512.Create(pa[3]);
-            z0 = Vector512.FusedMultiplyAdd(a2 * t0, u0, z0);
-            z1 = Vector512.FusedMultiplyAdd(a2 * t1, u1, z1);
-            u0 = Vector512.FusedMultiplyAdd(a3, z0, u0);
-            u1 = Vector512.FusedMultiplyAdd(a3, z1, u1);
-            pa += 2;
-            p += 4 * V;
+            TV.Store(TV.Fma(er1, y1, TV.Fma(er0, y0, TV.Load(p))), p);
+            TV.Store(TV.Fma(ei1, y1, TV.Fma(ei0, y0, TV.Load(p + C))), p + C);
+            TV.Store(TV.Fma(or1, y1, TV.Fma(or0, y0, TV.Load(p + 2 * C))), p + 2 * C);
+            TV.Store(TV.Fma(oi1, y1, TV.Fma(oi0, y0, TV.Load(p + 3 * C))), p + 3 * C);
+            var a = TV.Create(pab[0]);
+            var b = TV.Create(pab[1]);
+            p0 = TV.Fma(TV.Fma(a, w0, b), y0, p0);
+            p1 = TV.Fma(TV.Fma(a, w1, b), y1, p1);
+            TV.Store(TV.Fma(er1, p1, TV.Fma(er0, p0, TV.Load(p + 4 * C))), p + 4 * C);
+            TV.Store(TV.Fma(ei1, p1, TV.Fma(ei0, p0, TV.Load(p + 5 * C))), p + 5 * C);
+            TV.Store(TV.Fma(or1, p1, TV.Fma(or0, p0, TV.Load(p + 6 * C))), p + 6 * C);
+            TV.Store(TV.Fma(oi1, p1, TV.Fma(oi0, p0, TV.Load(p + 7 * C))), p + 7 * C);
+            a = TV.Create(pab[2]);
+            b = TV.Create(pab[3]);
+            y0 = TV.Fma(TV.Fma(a, w0, b), p0, y0);
+            y1 = TV.Fma(TV.Fma(a, w1, b), p1, y1);
+            p += 8 * C;
+            pab += 4;
+        }
+        if (k < K)
+        {
+            TV.Store(TV.Fma(er1, y1, TV.Fma(er0, y0, TV.Load(p))), p);
+            TV.Store(TV.Fma(ei1, y1, TV.Fma(ei0, y0, TV.Load(p + C))), p + C);
+            TV.Store(TV.Fma(or1, y1, TV.Fma(or0, y0, TV.Load(p + 2 * C))), p + 2 * C);
+            TV.Store(TV.Fma(oi1, y1, TV.Fma(oi0, y0, TV.Load(p + 3 * C))), p + 3 * C);
         }
     }
 
