@@ -8,7 +8,7 @@ using MeanField.Runs;
 namespace MeanField.Cli;
 
 /// <summary>The `meanfield` command line: run, stability.</summary>
-public static class MeanFieldCommand
+internal static class MeanFieldCommand
 {
     public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
     {

@@ -21,7 +21,7 @@ namespace MeanField.Particles;
 /// <para>Powers z^k come from the recurrence z^k = z^{k−1} z (error ≈ k ulp, harmless for the K ≲ 400 that β ≤ 700 needs).
 /// The moments are summed in fixed particle chunks, and the chunk partials in order, so results do not depend on the thread count.</para>
 /// </remarks>
-public sealed class CircleSpectralInteraction : IParticleInteraction
+internal sealed class CircleSpectralInteraction : IParticleInteraction
 {
     private const int ChunkSize = 1024;   // a multiple of every vector width used (4 or 8 lanes)
 

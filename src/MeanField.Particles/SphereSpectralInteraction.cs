@@ -30,7 +30,7 @@ namespace MeanField.Particles;
 /// Moments are summed in chunks whose boundaries depend only on N, and the chunk partials in order, so results do not depend
 /// on the thread count.</para>
 /// </remarks>
-public sealed class SphereSpectralInteraction : IParticleInteraction
+internal sealed class SphereSpectralInteraction : IParticleInteraction
 {
     private const int Lanes = 4;   // Vector256 kernels; the Vector512 ones take 8 (padding is to 8)
 

@@ -9,7 +9,7 @@ namespace MeanField.Plotting;
 /// energy where the theorem applies), the `both` comparison of SPDE and particles, pairwise cosines of particles in
 /// d ≥ 4, and the P3 energy of a single noisy run.
 /// </summary>
-public static class StochasticPlots
+internal static class StochasticPlots
 {
     private static double Number(RunFile run, string name, double fallback) =>
         run.Attributes.TryGetValue(name, out var v) ? Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;

@@ -15,7 +15,7 @@ namespace MeanField.Runs;
 /// model.common_noise it solves the SPDE (heun or euler_maruyama, fixed solver.dt) on path p (0 unless an ensemble runs it) of the run's seed and
 /// writes the Brownian increments between writes, so the run can be replayed, and P3's energy 𝓔_β.
 /// </summary>
-public sealed class CircleRunField : IRunField
+internal sealed class CircleRunField : IRunField
 {
     /// <summary>Number of Fourier modes written per output in /tasks/fourier_modes (k = 0..32).</summary>
     public const int WrittenModes = 33;

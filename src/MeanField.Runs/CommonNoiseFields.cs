@@ -7,7 +7,7 @@ using MeanField.IO.Output;
 namespace MeanField.Runs;
 
 /// <summary>The noise fields of model.common_noise, built once for every solver that shares the path.</summary>
-public static class CommonNoiseFields
+internal static class CommonNoiseFields
 {
     /// <summary>
     /// Circle: kind mlp gives the stationary Karhunen–Loève field of the MLP kernel κ at d = 2 truncated at `modes`
@@ -80,7 +80,7 @@ public static class CommonNoiseFields
 /// /tasks/noise_increments of an SPDE run: ΔB summed over the solver steps since the previous write (0 at the first), so
 /// their running sum is the path B(t) at each write. Keeps the step of the last write across <c>--resume</c>.
 /// </summary>
-public sealed class NoiseIncrementsTask(int components)
+internal sealed class NoiseIncrementsTask(int components)
 {
     public const string Name = "noise_increments";
 

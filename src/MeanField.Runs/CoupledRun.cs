@@ -19,7 +19,7 @@ namespace MeanField.Runs;
 /// empirical measure of the written particles and the L² norm of the difference of the projections on modes |k| ≤ 32;
 /// S², the L² norm of the difference of the projections on degrees ≤ min(lmax, output.harmonic_degree).
 /// </remarks>
-public static class CoupledRun
+internal static class CoupledRun
 {
     public static RunResult Execute(RunConfig config, RunOptions options)
     {

@@ -16,7 +16,7 @@ namespace MeanField.Runs;
 /// ensemble.keep_paths is true. Tasks that describe one path's state (solver state, positions, increments) are not
 /// averaged.
 /// </remarks>
-public static class EnsembleRun
+internal static class EnsembleRun
 {
     /// <summary>Per-path tasks whose average means nothing (state for resume, raw positions, the noise itself).</summary>
     private static readonly HashSet<string> PathOnlyTasks =

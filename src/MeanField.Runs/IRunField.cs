@@ -10,7 +10,7 @@ namespace MeanField.Runs;
 /// (<see cref="CircleRunField"/>, <see cref="SphereRunField"/>, <see cref="ZonalRunField"/>), registered in
 /// <see cref="SpectralGeometries"/>.
 /// </summary>
-public interface IRunField : IDisposable
+internal interface IRunField : IDisposable
 {
     TimeStepper Stepper { get; }
 
@@ -53,7 +53,7 @@ public interface IRunField : IDisposable
 /// A geometry's PDE–particle distances at a write (solver.kind both): W1 where it is computed (else NaN, documented as
 /// not computed) and an L² distance of projections, each with the description its task carries.
 /// </summary>
-public sealed record ParticleDistance(string W1Description, string L2Description, bool ComputesW1, Func<double[], (double W1, double L2)> Measure);
+internal sealed record ParticleDistance(string W1Description, string L2Description, bool ComputesW1, Func<double[], (double W1, double L2)> Measure);
 
 /// <summary>The advice the PDE runs give when they stop, shared by every geometry.</summary>
 internal static class SpectralAdvice

@@ -5,7 +5,7 @@ using MeanField.IO.Output;
 namespace MeanField.Runs;
 
 /// <summary>Who holds an output directory: the lock file's fields.</summary>
-public sealed record LockHolder(int Pid, string Host, string StartedUtc, string RunId, string Name, long ProcessStart)
+internal sealed record LockHolder(int Pid, string Host, string StartedUtc, string RunId, string Name, long ProcessStart)
 {
     public string Describe() =>
         $"run '{Name}' (run_id {RunId}), pid {Pid} on host {Host}, started {StartedUtc}";
@@ -19,7 +19,7 @@ public sealed record LockHolder(int Pid, string Host, string StartedUtc, string 
 /// belongs to a process started later) is stale and taken over with a warning; a lock from another host is never taken
 /// over (its PID cannot be checked from here): delete the file once that run is known to be gone.
 /// </summary>
-public sealed class OutputDirectoryLock : IDisposable
+internal sealed class OutputDirectoryLock : IDisposable
 {
     public const string FileName = "meanfield.lock";
 

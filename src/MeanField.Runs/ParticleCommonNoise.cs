@@ -9,7 +9,7 @@ namespace MeanField.Runs;
 /// and S² (d = 3) uses the Karhunen–Loève fields and the <see cref="CommonNoisePath"/> (seed, components, dt) an SPDE with the
 /// same config draws, so both see one Brownian path; sampler mlp draws the random MLP layer of width `width` (any d).
 /// </summary>
-public static class ParticleCommonNoise
+internal static class ParticleCommonNoise
 {
     /// <summary>The sampler for a particle run with step dt, or null without common noise.</summary>
     public static ICommonNoiseSampler? Create(RunConfig config, double dt, string configPath, int noisePath = 0)

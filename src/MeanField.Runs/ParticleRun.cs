@@ -3,7 +3,7 @@ using MeanField.IO.Config;
 namespace MeanField.Runs;
 
 /// <summary>`meanfield run` with solver.kind particles: <see cref="ParticleDynamics"/> (or <see cref="ReplicaDynamics"/> for particles.replicas &gt; 1) through <see cref="Simulation.Run"/>.</summary>
-public static class ParticleRun
+internal static class ParticleRun
 {
     /// <summary>Empirical Fourier modes written per output on the circle (k = 0..32, as the PDE's fourier_modes).</summary>
     public const int WrittenModes = CircleRunField.WrittenModes;

@@ -6,7 +6,7 @@ namespace MeanField.Runs;
 /// Progress of a run: on a terminal one line redrawn in place (at most 10 times a second); otherwise (CI, files,
 /// Slurm) a plain line at every 10% of simulation time, so logs stay line-based. Ends with a summary line.
 /// </summary>
-public sealed class ProgressReporter(TextWriter output, bool interactive, double tEnd, bool quiet = false)
+internal sealed class ProgressReporter(TextWriter output, bool interactive, double tEnd, bool quiet = false)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private double _lastDraw = double.NegativeInfinity;

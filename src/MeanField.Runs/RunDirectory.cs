@@ -6,7 +6,7 @@ namespace MeanField.Runs;
 /// The files a run named NAME writes in its output directory: NAME.h5 or the sets NAME_s1.h5, NAME_s2.h5, …, their
 /// temporary <c>.tmp</c> forms (managed writer), and for ensembles paths/NAME_pNNNN.h5 (or its sets). Nothing else.
 /// </summary>
-public static class RunDirectory
+internal static class RunDirectory
 {
     /// <summary>NAME.h5 and NAME_sN.h5 in <paramref name="directory"/> (not the temporary forms), sets in set order.</summary>
     public static IReadOnlyList<string> RunFiles(string directory, string name)

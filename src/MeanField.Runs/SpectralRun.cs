@@ -31,7 +31,7 @@ public sealed record RunResult(int ExitCode, string Message, IReadOnlyList<strin
 /// The spectral geometries by kind: each registers how its PDE/SPDE field is built from a config. A new geometry is its
 /// field adapter (an <see cref="IRunField"/>) plus one line here.
 /// </summary>
-public static class SpectralGeometries
+internal static class SpectralGeometries
 {
     public delegate IRunField FieldFactory(RunConfig config, string configPath, int noisePath);
 
@@ -44,7 +44,7 @@ public static class SpectralGeometries
 }
 
 /// <summary>`meanfield run` for the spectral PDE solvers: the geometry's field as <see cref="SpectralDynamics"/> through <see cref="Simulation.Run"/>.</summary>
-public static class SpectralRun
+internal static class SpectralRun
 {
     public static RunResult Execute(RunConfig config, RunOptions options)
     {

@@ -14,7 +14,7 @@ namespace MeanField.Runs;
 /// With model.common_noise the solver is the SPDE (MATH §3.3; solver.stepper heun or euler_maruyama, fixed solver.dt) on
 /// path p (0 unless an ensemble runs it) of the run's seed, and the run also writes the Brownian increments and P3's energy.
 /// </summary>
-public sealed class SphereRunField : IRunField
+internal sealed class SphereRunField : IRunField
 {
     private readonly SphereSpectralSolver _solver;
     private readonly double[] _density;

@@ -10,7 +10,7 @@ namespace MeanField.Runs;
 /// geometry: zonal — densities on S^{d−1} that depend only on t = ⟨x, e⟩, solved by <see cref="ZonalSpectralSolver"/>
 /// (Gegenbauer Galerkin, MATH §9.3). solver.resolution is the largest degree L; the grid has ⌊3L/2⌋+1 nodes.
 /// </summary>
-public sealed class ZonalRunField : IRunField
+internal sealed class ZonalRunField : IRunField
 {
     private readonly ZonalSpectralSolver _solver;
     private readonly int _dimension;

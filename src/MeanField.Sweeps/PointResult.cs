@@ -21,7 +21,7 @@ public sealed record ChildCommand(string FileName, IReadOnlyList<string> PrefixA
 /// The files a finished point leaves next to its config, written the same way by both executors: stdout.log,
 /// stderr.log, wall_time_s, then exit_code (last, so its presence means the point ended).
 /// </summary>
-public static class PointFiles
+internal static class PointFiles
 {
     public const string ExitCode = "exit_code", WallTime = "wall_time_s", Stdout = "stdout.log", Stderr = "stderr.log";
 

@@ -3,7 +3,7 @@ using ScottPlot;
 namespace MeanField.Validation.Campaigns;
 
 /// <summary>Draws a campaign's <see cref="FigureRequest"/>s as PNG (ScottPlot, headless). Log axes plot log10 of the data with 10^n tick labels.</summary>
-public static class CampaignFigures
+internal static class CampaignFigures
 {
     public const int Width = 900, Height = 600;
 

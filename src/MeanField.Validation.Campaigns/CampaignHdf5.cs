@@ -7,7 +7,7 @@ namespace MeanField.Validation.Campaigns;
 /// /campaign_yaml: the campaign file text. /metrics/NAME: scalar float64 with attributes std_error, unit, description and,
 /// for checked metrics, expected and status. /tables/NAME/COLUMN: float64 vectors (group attribute description).
 /// </summary>
-public static class CampaignHdf5
+internal static class CampaignHdf5
 {
     public static void Write(string path, CampaignOutcome o)
     {

@@ -4,7 +4,7 @@ using System.Text;
 namespace MeanField.Validation.Campaigns;
 
 /// <summary>report.md of a campaign: what it reproduces, parameters, checks, all metrics, notes, tables, figures, provenance.</summary>
-public static class CampaignReport
+internal static class CampaignReport
 {
     /// <summary>Tables longer than this are summarised in the report (all rows are in results.h5).</summary>
     public const int MaxTableRows = 60;

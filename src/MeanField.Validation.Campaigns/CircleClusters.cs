@@ -7,7 +7,7 @@ namespace MeanField.Validation.Campaigns;
 /// smoothed by a wrapped Gaussian of width σ (ρ̂_k ← e^{−k²σ²/2} ρ̂_k), evaluated on a grid; clusters are the arcs
 /// where it exceeds a threshold (a multiple of the uniform density 1/2π) holding at least a given mass.
 /// </summary>
-public static class CircleClusters
+internal static class CircleClusters
 {
     public const int Grid = 1440;
 

@@ -17,7 +17,7 @@ namespace MeanField.Validation.Campaigns;
 /// parameter mapping: clusters (count and centres, PDE and particles), growth (rates of modes from PDE and particles
 /// against k² I_k(β)/β), chaos (W1/W2 between the PDE solution and N-particle clouds from the same initial law, over N × seeds).
 /// </summary>
-public sealed class CircleMetastableCampaign : ICampaign
+internal sealed class CircleMetastableCampaign : ICampaign
 {
     public string Kind => "circle-metastable";
 

@@ -12,7 +12,7 @@ namespace MeanField.Validation.Campaigns;
 /// every degree from a small perturbation and takes the argmax, against n* = argmax λ_n and λ_n of LinearStability; the
 /// measured n* are also compared with MATH's tables (rows 8–9), and the switching points β_k with rows 10–11.
 /// </summary>
-public sealed class DominantDegreeCampaign : ICampaign
+internal sealed class DominantDegreeCampaign : ICampaign
 {
     public string Kind => "dominant-degree";
 

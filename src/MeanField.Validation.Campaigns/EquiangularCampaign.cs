@@ -13,7 +13,7 @@ namespace MeanField.Validation.Campaigns;
 /// Also the invariants of §2.5: Σθ_i (lifted) for USA on S¹, and the total angular velocity ‖(1/N) Σ(ẋ_i x_iᵀ − x_i ẋ_iᵀ)‖_F
 /// for USA on S^{d−1}, each against SA as a control (not conserved there), from i.i.d. uniform configurations.
 /// </summary>
-public sealed class EquiangularCampaign : ICampaign
+internal sealed class EquiangularCampaign : ICampaign
 {
     public string Kind => "equiangular";
 

@@ -11,7 +11,7 @@ namespace MeanField.Validation.Campaigns;
 /// (the collapse across n). Subcritical: the radial bias A_d(β) by quadrature, by the Bessel ratio and by Monte Carlo of
 /// the attention output, and the tangential variance against its leading-order form.
 /// </summary>
-public sealed class LongContextCampaign : ICampaign
+internal sealed class LongContextCampaign : ICampaign
 {
     public string Kind => "long-context";
 

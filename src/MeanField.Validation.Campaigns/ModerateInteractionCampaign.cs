@@ -11,7 +11,7 @@ namespace MeanField.Validation.Campaigns;
 /// (<see cref="HeatPhaseExperiment"/>). (ii) Alignment phase: SA on S² with general Q, K, V; the fraction of mass within ε
 /// of the top eigenline of M = V KᵀQ against the β = ∞ characteristics (<see cref="AlignmentExperiment"/>).
 /// </summary>
-public sealed class ModerateInteractionCampaign : ICampaign
+internal sealed class ModerateInteractionCampaign : ICampaign
 {
     public string Kind => "moderate-interaction";
 

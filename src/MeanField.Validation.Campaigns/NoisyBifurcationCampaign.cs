@@ -19,7 +19,7 @@ namespace MeanField.Validation.Campaigns;
 /// against time-dependent runs at K between K_fold and K_#: a start beyond the unstable middle state settles on the
 /// clustered state, one below it decays.
 /// </summary>
-public sealed class NoisyBifurcationCampaign : ICampaign
+internal sealed class NoisyBifurcationCampaign : ICampaign
 {
     public string Kind => "noisy-bifurcation";
 

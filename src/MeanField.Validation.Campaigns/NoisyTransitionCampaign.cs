@@ -12,7 +12,7 @@ namespace MeanField.Validation.Campaigns;
 /// (<see cref="NoisyThresholdMeasurement"/>, diffusion D = 1/(2K)), against the closed form β^{d/2}/(2^{d/2}Γ(d/2)I_{d/2}(β));
 /// the measured rates at K/K_# ∈ rate_at against (d−1)(ρ_0Λ_1/β − 1/(2K)).
 /// </summary>
-public sealed class NoisyTransitionCampaign : ICampaign
+internal sealed class NoisyTransitionCampaign : ICampaign
 {
     public string Kind => "noisy-transition";
 

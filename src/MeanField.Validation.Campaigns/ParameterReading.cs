@@ -4,7 +4,7 @@ using MeanField.IO.Config;
 namespace MeanField.Validation.Campaigns;
 
 /// <summary>List-valued and model parameters for campaign kinds (scalars go through <see cref="YamlMappingReader"/> directly).</summary>
-public static class ParameterReading
+internal static class ParameterReading
 {
     /// <summary>A non-empty list of numbers each satisfying <paramref name="valid"/>; <paramref name="fallback"/> when absent.</summary>
     public static double[] Doubles(this YamlMappingReader r, string key, double[] fallback, Func<double, bool> valid, string requirement)

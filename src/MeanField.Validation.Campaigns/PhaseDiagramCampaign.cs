@@ -13,7 +13,7 @@ namespace MeanField.Validation.Campaigns;
 /// probability that a system is one cluster (connected components of ⟨x_i, x_j⟩ &gt; 1 − ε, ε = 1e−3) and the rotf
 /// code's density (the fraction of pairs with ⟨x_i, x_j⟩ &gt; 1 − ε), each with its standard error over systems.
 /// </summary>
-public sealed class PhaseDiagramCampaign : ICampaign
+internal sealed class PhaseDiagramCampaign : ICampaign
 {
     public string Kind => "phase-diagram";
 

@@ -18,7 +18,7 @@ namespace MeanField.Validation.Campaigns;
 /// mean_decay (attention off: the path mean of the circle SPDE's Fourier coefficients decays like e^{−(κ_trunc(1)/2) k² t}),
 /// chaos (conditional propagation of chaos: the circle SPDE and N particles on one fixed noise path, W1 over N × initial samples).
 /// </summary>
-public sealed class StochasticSynchronisationCampaign : ICampaign
+internal sealed class StochasticSynchronisationCampaign : ICampaign
 {
     public string Kind => "stochastic-synchronisation";
 

@@ -128,7 +128,7 @@ internal static class SphereBenchmarks
         foreach (int lmax in lmaxes)
         {
             int nlat = lmax + 1 + (lmax + 1) % 2, nlon = 2 * lmax + 2;
-            using var sht = new SphericalHarmonicTransform(lmax, nlat, nlon, "auto", threads: 1);
+            using var sht = new SphericalHarmonicTransform(lmax, nlat, nlon, FftChoice.Auto, threads: 1);
             var c = RandomCoefficients(lmax);
             var grid = new double[sht.GridSize];
             var back = new Complex[sht.Count];

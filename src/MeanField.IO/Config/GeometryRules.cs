@@ -1,7 +1,7 @@
 namespace MeanField.IO.Config;
 
 /// <summary>An integer key's default, its rule, and the requirement a config error states when the rule fails.</summary>
-public sealed record IntRule(int Default, Func<int, bool> Valid, string Requirement);
+internal sealed record IntRule(int Default, Func<int, bool> Valid, string Requirement);
 
 /// <summary>
 /// What one geometry accepts in a run config: its dimension and solver.resolution for the spectral solver (and for
@@ -9,7 +9,7 @@ public sealed record IntRule(int Default, Func<int, bool> Valid, string Requirem
 /// cannot run there. The loader applies these and nothing geometry-specific of its own for these keys; one entry per
 /// <see cref="GeometryKind"/> in <see cref="All"/>.
 /// </summary>
-public sealed record GeometryRules(GeometryKind Kind, IntRule Dimension, IntRule Resolution)
+internal sealed record GeometryRules(GeometryKind Kind, IntRule Dimension, IntRule Resolution)
 {
     /// <summary>Rules of solver.kind particles, or null when particles cannot run in this geometry (<see cref="ParticlesRefusal"/>).</summary>
     public (IntRule Dimension, IntRule Resolution)? Particles { get; init; }

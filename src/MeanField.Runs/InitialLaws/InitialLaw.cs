@@ -85,7 +85,7 @@ public abstract record InitialLaw(ulong Seed)
 }
 
 /// <summary>uniform: σ/|S^{d−1}|.</summary>
-public sealed record UniformLaw(ulong Seed) : InitialLaw(Seed)
+internal sealed record UniformLaw(ulong Seed) : InitialLaw(Seed)
 {
     public override InitialKind Kind => InitialKind.Uniform;
     public override Complex[] CircleCoefficients(int maxWavenumber) => [CircleUniform];
@@ -147,7 +147,7 @@ public sealed record PerturbedUniformLaw(double Amplitude, int Modes, ulong Seed
 /// e^{−ikμ}/(2π). S²: mean direction (default e_3). S^{d−1}, d ≥ 4, and the zonal basis: about the pole e_d (κ &lt; 0
 /// centres at −e_d).
 /// </summary>
-public sealed record VonMisesMixtureLaw(IReadOnlyList<VonMisesComponent> Components, ulong Seed) : InitialLaw(Seed)
+internal sealed record VonMisesMixtureLaw(IReadOnlyList<VonMisesComponent> Components, ulong Seed) : InitialLaw(Seed)
 {
     public override InitialKind Kind => InitialKind.VonMises;
 
@@ -189,7 +189,7 @@ public sealed record VonMisesMixtureLaw(IReadOnlyList<VonMisesComponent> Compone
 }
 
 /// <summary>fourier (S¹ only): ρ(θ) = (1/2π)(1 + Σ_k 2 Re(c_k e^{ikθ})).</summary>
-public sealed record FourierLaw(IReadOnlyList<FourierCoefficient> Coefficients, ulong Seed) : InitialLaw(Seed)
+internal sealed record FourierLaw(IReadOnlyList<FourierCoefficient> Coefficients, ulong Seed) : InitialLaw(Seed)
 {
     public override InitialKind Kind => InitialKind.Fourier;
 
@@ -207,7 +207,7 @@ public sealed record FourierLaw(IReadOnlyList<FourierCoefficient> Coefficients, 
 }
 
 /// <summary>harmonics (S² only): explicit a_l^m, 1 ≤ l, 0 ≤ m ≤ l, on top of the uniform a_0^0.</summary>
-public sealed record HarmonicsLaw(IReadOnlyList<HarmonicCoefficient> Coefficients, ulong Seed) : InitialLaw(Seed)
+internal sealed record HarmonicsLaw(IReadOnlyList<HarmonicCoefficient> Coefficients, ulong Seed) : InitialLaw(Seed)
 {
     public override InitialKind Kind => InitialKind.Harmonics;
 
@@ -223,7 +223,7 @@ public sealed record HarmonicsLaw(IReadOnlyList<HarmonicCoefficient> Coefficient
 }
 
 /// <summary>gegenbauer (zonal, d ≥ 3): u = 1 + Σ c_n P_n^{(d)}(t), ρ = u/|S^{d−1}|, about the pole e_d.</summary>
-public sealed record GegenbauerLaw(IReadOnlyList<FourierCoefficient> Coefficients, ulong Seed) : InitialLaw(Seed)
+internal sealed record GegenbauerLaw(IReadOnlyList<FourierCoefficient> Coefficients, ulong Seed) : InitialLaw(Seed)
 {
     public override InitialKind Kind => InitialKind.Gegenbauer;
 
@@ -237,7 +237,7 @@ public sealed record GegenbauerLaw(IReadOnlyList<FourierCoefficient> Coefficient
 }
 
 /// <summary>equiangular (particles only): N unit vectors with ⟨x_i, x_j⟩ = rho0, i ≠ j (<see cref="ParticleSampling.Equiangular"/>).</summary>
-public sealed record EquiangularLaw(double Rho0, ulong Seed) : InitialLaw(Seed)
+internal sealed record EquiangularLaw(double Rho0, ulong Seed) : InitialLaw(Seed)
 {
     public override InitialKind Kind => InitialKind.Equiangular;
     public override double[] Sample(int count, int d, string configPath) => ParticleSampling.Equiangular(count, d, Rho0);
@@ -248,7 +248,7 @@ public sealed record EquiangularLaw(double Rho0, ulong Seed) : InitialLaw(Seed)
 /// Rows must have unit norm to 1e-6 (a wrong dataset is an error, not something to normalise away); they are then
 /// normalised exactly. The row count is N; particles.count, if set, must agree.
 /// </summary>
-public sealed record FromFileLaw(string File, string Dataset, ulong Seed) : InitialLaw(Seed)
+internal sealed record FromFileLaw(string File, string Dataset, ulong Seed) : InitialLaw(Seed)
 {
     public override InitialKind Kind => InitialKind.FromFile;
 

@@ -11,7 +11,7 @@ namespace MeanField.Runs;
 /// The PDE and the particles advanced together to every output time (solver.kind: both): the PDE's tasks, the
 /// particles' prefixed particle_, the shared noise increments checked equal, and the distances between the two.
 /// </summary>
-public sealed class CoupledDynamics : IDynamics
+internal sealed class CoupledDynamics : IDynamics
 {
     private const string Prefix = "particle_";
     private readonly SpectralDynamics _pde;

@@ -31,12 +31,12 @@ public abstract record OutputTask(TaskDefinition Definition)
     public abstract TaskValue Evaluate();
 }
 
-public sealed record RealTask(TaskDefinition Definition, Func<double[]> Value) : OutputTask(Definition)
+internal sealed record RealTask(TaskDefinition Definition, Func<double[]> Value) : OutputTask(Definition)
 {
     public override TaskValue Evaluate() => new(this, Value(), null);
 }
 
-public sealed record ComplexTask(TaskDefinition Definition, Func<Complex[]> Value) : OutputTask(Definition)
+internal sealed record ComplexTask(TaskDefinition Definition, Func<Complex[]> Value) : OutputTask(Definition)
 {
     public override TaskValue Evaluate() => new(this, null, Value());
 }

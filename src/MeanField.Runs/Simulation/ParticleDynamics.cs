@@ -13,7 +13,7 @@ namespace MeanField.Runs;
 /// diagnostics as tasks (docs/output-format.md, "Particles"), and the written positions as the state --resume
 /// continues from.
 /// </summary>
-public sealed class ParticleDynamics : IDynamics
+internal sealed class ParticleDynamics : IDynamics
 {
     /// <summary>Particles above this count take 𝓔_β from the interaction's energy unless it has cancelled (<see cref="P3Energy"/>).</summary>
     public const int DenseP3EnergyLimit = 2048;

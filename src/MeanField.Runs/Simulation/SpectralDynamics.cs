@@ -10,7 +10,7 @@ namespace MeanField.Runs;
 /// the solver state and stepper memory as tasks (what --resume continues from) and the PDE trackers (spectral tail
 /// after every step; negative density and energy monotonicity at writes).
 /// </summary>
-public sealed class SpectralDynamics : IDynamics
+internal sealed class SpectralDynamics : IDynamics
 {
     private readonly RunConfig _config;
     private readonly IRunField _field;

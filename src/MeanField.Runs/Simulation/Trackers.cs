@@ -8,9 +8,9 @@ public abstract record TrackerVerdict
     public static TrackerVerdict Stop(string cause, int exitCode) => new StopVerdict(cause, exitCode);
 }
 
-public sealed record ContinueVerdict : TrackerVerdict;
-public sealed record WarnVerdict(string Message) : TrackerVerdict;
-public sealed record StopVerdict(string Cause, int ExitCode) : TrackerVerdict;
+internal sealed record ContinueVerdict : TrackerVerdict;
+internal sealed record WarnVerdict(string Message) : TrackerVerdict;
+internal sealed record StopVerdict(string Cause, int ExitCode) : TrackerVerdict;
 
 /// <summary>
 /// A check that observes a run (as py-pde's trackers do): after every accepted step (must be cheap) and at every
@@ -26,7 +26,7 @@ public interface ITracker
 }
 
 /// <summary>Non-finite values are never written: a write with a NaN or ∞ in any task stops the run (exit 4).</summary>
-public sealed class FiniteTracker : ITracker
+internal sealed class FiniteTracker : ITracker
 {
     public string Name => "finite";
 
@@ -44,7 +44,7 @@ public sealed class FiniteTracker : ITracker
 /// solver.tail_tolerance the run is under-resolved: stop with exit 3, or warn once (solver.on_underresolved: warn).
 /// A non-finite tail is a numerical failure (exit 4), not under-resolution.
 /// </summary>
-public sealed class SpectralTailTracker(Func<double> tail, double tolerance, bool stop, Func<double, string> advice) : ITracker
+internal sealed class SpectralTailTracker(Func<double> tail, double tolerance, bool stop, Func<double, string> advice) : ITracker
 {
     private bool _warned;
     public string Name => "spectral_tail";
@@ -60,7 +60,7 @@ public sealed class SpectralTailTracker(Func<double> tail, double tolerance, boo
 }
 
 /// <summary>A density below −solver.negative_tolerance × the uniform density at a write is under-resolution.</summary>
-public sealed class NegativeDensityTracker(double tolerance, bool stop, Func<double, string> advice) : ITracker
+internal sealed class NegativeDensityTracker(double tolerance, bool stop, Func<double, string> advice) : ITracker
 {
     private bool _warned;
     public string Name => "negative_density";
@@ -76,7 +76,7 @@ public sealed class NegativeDensityTracker(double tolerance, bool stop, Func<dou
 /// Deterministic SA and USA with attractive attention are gradient flows: E_β is non-decreasing (MATH §3.2). A dip
 /// beyond rounding warns once that the step is too large.
 /// </summary>
-public sealed class EnergyMonotoneTracker(string stepKey) : ITracker
+internal sealed class EnergyMonotoneTracker(string stepKey) : ITracker
 {
     private double _previous = double.NegativeInfinity;
     private bool _warned;

@@ -8,7 +8,7 @@ namespace MeanField.Spectral.Fft;
 /// fftw_execute each (plus the 1/n scaling of Forward), with no managed allocation.
 /// Not safe for concurrent use of one instance (it owns its buffers); separate instances may run in parallel.
 /// </summary>
-public sealed unsafe class FftwRealFft : IRealFft
+internal sealed unsafe class FftwRealFft : IRealFft
 {
     // FFTW_ESTIMATE: plans are chosen by a fixed heuristic instead of timing trial runs (FFTW_MEASURE),
     // so the same n gives the same algorithm - hence bit-identical results - in every process and run

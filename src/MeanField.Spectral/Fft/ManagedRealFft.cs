@@ -24,7 +24,7 @@ namespace MeanField.Spectral.Fft;
 /// and can only be turned off globally (MathNet.Numerics.Control.UseSingleThread), which is the application's call.
 /// Not safe for concurrent use of one instance.
 /// </summary>
-public sealed class ManagedRealFft : IRealFft
+internal sealed class ManagedRealFft : IRealFft
 {
     private readonly int _n;
     private readonly int _m;               // n/2

@@ -13,7 +13,7 @@ namespace MeanField.Spectral.Steppers;
 /// Row k = 0 of A is zero, so the mass f̂_0 is copied through exactly; the result is real (Hermitian) up to round-off
 /// and its k ≥ 1 half is kept. The rotation a₀ΔB₀ is not part of A (the noise operator applies it exactly).
 /// </summary>
-public sealed class CircleBandedNoiseStepSolver : INoiseStepSolver
+internal sealed class CircleBandedNoiseStepSolver : INoiseStepSolver
 {
     private readonly CircleNoiseField _field;
     private readonly NoiseStepRule _rule;

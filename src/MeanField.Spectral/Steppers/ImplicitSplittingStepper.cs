@@ -16,7 +16,7 @@ namespace MeanField.Spectral.Steppers;
 /// exact, and commute with the drift. Step s uses ΔB of path step s, as <see cref="StochasticStepper"/> does, so a
 /// resumed run repeats an uninterrupted one bit for bit (the scheme carries no state between steps).
 /// </summary>
-public sealed class ImplicitSplittingStepper : NoiseDrivenStepper
+internal sealed class ImplicitSplittingStepper : NoiseDrivenStepper
 {
     private static ButcherTableau DriftTableau(NoiseStepRule rule) => new()
     {

@@ -13,7 +13,7 @@ namespace MeanField.Spectral.Steppers;
 /// ρ(A) ~ L·|G ΔB| grows (no stability limit, only cost). Every Krylov vector lies in the range of A, which has no
 /// degree-0 part, so the mass of u is kept (exactly for midpoint, to one rounding of p + (α/β)q otherwise).
 /// </summary>
-public sealed class KrylovNoiseStepSolver : INoiseStepSolver
+internal sealed class KrylovNoiseStepSolver : INoiseStepSolver
 {
     private readonly ICommonNoiseOperator _noise;
     private readonly NoiseStepRule _rule;

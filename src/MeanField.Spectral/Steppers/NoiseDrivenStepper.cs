@@ -8,7 +8,7 @@ namespace MeanField.Spectral.Steppers;
 /// subclass that says how a step maps U to UNew given ΔB (<see cref="StochasticStepper"/>: Heun and Euler–Maruyama;
 /// <see cref="ImplicitSplittingStepper"/>: the implicit transport-noise splittings).
 /// </summary>
-public abstract class NoiseDrivenStepper : TimeStepper
+internal abstract class NoiseDrivenStepper : TimeStepper
 {
     private readonly double[] _increments;
 

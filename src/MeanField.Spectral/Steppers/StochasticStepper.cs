@@ -57,7 +57,7 @@ public sealed record StochasticOptions(StepperKind Scheme, double Dt, ulong Seed
 /// comes from <see cref="ICommonNoiseOperator.EvaluateDriftAndNoise"/>, so a geometry may form drift and noise flux in
 /// one grid pass (the sphere).
 /// </summary>
-public sealed class StochasticStepper : NoiseDrivenStepper
+internal sealed class StochasticStepper : NoiseDrivenStepper
 {
     private static readonly ButcherTableau HeunTableau = new()
     {

@@ -89,7 +89,7 @@ public abstract class TimeStepper
 /// Classical fixed-step integration (e.g. RK4). Each call to AdvanceTo splits [Time, target] into equal steps no larger
 /// than <c>maxStep</c>, so output times are hit exactly and the temporal order is clean.
 /// </summary>
-public sealed class FixedStepStepper(ISemilinearSystem system, ButcherTableau tableau, ReadOnlySpan<double> initialState, double initialTime, double maxStep)
+internal sealed class FixedStepStepper(ISemilinearSystem system, ButcherTableau tableau, ReadOnlySpan<double> initialState, double initialTime, double maxStep)
     : TimeStepper(system, tableau, initialState, initialTime)
 {
     public double MaxStep { get; } = maxStep > 0 && double.IsFinite(maxStep)
@@ -124,7 +124,7 @@ public sealed class FixedStepStepper(ISemilinearSystem system, ButcherTableau ta
 /// A failed step (error too large, or non-finite) is retried with a smaller step; repeated failure down to
 /// steps of relative size 1e-14 raises an <see cref="IntegrationException"/> (step-size collapse).
 /// </summary>
-public sealed class AdaptiveStepper : TimeStepper
+internal sealed class AdaptiveStepper : TimeStepper
 {
     private const double Safety = 0.9, MinShrink = 0.2, MaxGrow = 10.0, Beta = 0.04;
     private readonly double[] _error;

@@ -10,7 +10,7 @@ namespace MeanField.Spectral.Zonal;
 /// </summary>
 /// <remarks>
 /// State: orthonormal coefficients c_0..c_L of the relative density u = g|S^{d−1}| (c_0 = mass; uniform law = [1, 0, …]);
-/// see <see cref="ZonalInitialLaws"/>. Time: <see cref="Time"/>, <see cref="AdvanceTo"/> and StepperOptions.Dt are in
+/// see <see cref="ZonalInitialLaws"/>. Time: <see cref="SemilinearSolver.Time"/>, <see cref="SemilinearSolver.AdvanceTo"/> and StepperOptions.Dt are in
 /// the operator's time unit τ = t·e^{LogTimeScale}; LogTimeScale = 0 (τ = t, physical time) except for USA with
 /// rates above e^300 (β ≳ 300), see <see cref="ZonalMeanFieldOperator"/>.
 /// </remarks>
