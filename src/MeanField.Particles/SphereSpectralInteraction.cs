@@ -1,5 +1,6 @@
-using System.Runtime.Intrinsics;
+using System.Buffers;
 using MeanField.Core;
+using MeanField.Core.Simd;
 
 namespace MeanField.Particles;
 
@@ -26,13 +27,13 @@ namespace MeanField.Particles;
 /// 125 at β = 200 (N = 10³–2·10⁴, tolerance 1e-12).
 /// Rounding adds about 1e-16·N relative to a particle's weight sum in the worst (isolated particle) case.</para>
 /// <para>Cost per evaluation ≈ 14 multiply–adds per particle and (l, m) pair, i.e. O(N L²/2), vectorised over particles
-/// (Vector512 where the hardware has it, else Vector256), and (L+1)(L+2)/2 complex moments.
+/// (8 lanes where the hardware has AVX-512, else 4: each kernel is written once over <see cref="IVec{TSelf}"/>), and
+/// (L+1)(L+2)/2 complex moments.
 /// Moments are summed in chunks whose boundaries depend only on N, and the chunk partials in order, so results do not depend
 /// on the thread count.</para>
 /// </remarks>
 internal sealed class SphereSpectralInteraction : IParticleInteraction
 {
-    private const int Lanes = 4;   // Vector256 kernels; the Vector512 ones take 8 (padding is to 8)
 
     private readonly ParticleModel _model;
     private readonly SphericalHarmonics _h;
@@ -43,9 +44,6 @@ internal sealed class SphereSpectralInteraction : IParticleInteraction
     private readonly double[] _cZr, _cZi, _cDr, _cDi, _e1r, _e1i, _e2r, _e2i;   // per (l, m), see Combine
     private readonly double[] _z, _gx, _gy, _gz;               // per particle: e^{−β} Z and ∇Z̃
     private readonly ChunkedParallel _parallel;
-
-    [ThreadStatic] private static Vector256<double>[]? t_accumulator;
-    [ThreadStatic] private static Vector512<double>[]? t_accumulator512;
 
     public SphereSpectralInteraction(ParticleModel model, int count, double tolerance, int threads = 0)
     {
@@ -144,47 +142,65 @@ internal sealed class SphereSpectralInteraction : IParticleInteraction
         }
     }
 
-    // Σ_j Y_l^m(x_j) over one chunk, 4 particles per vector, into the chunk's partials.
+    // Σ_j Y_l^m(x_j) over one chunk, one vector of particles at a time, into the chunk's partials.
     private void Moments(int chunk, int start, int end)
     {
-        if (Vector512.IsHardwareAccelerated) { Moments512(chunk, start, end); return; }
-        int count = _count, L = _lmax;
-        var acc = t_accumulator is { } t && t.Length >= 2 * count ? t : t_accumulator = new Vector256<double>[2 * count];
-        acc.AsSpan(0, 2 * count).Clear();
-        var a = _h.RecurrenceA;
-        var b = _h.RecurrenceB;
-        var sectoral = _h.Sectoral;
-        for (int j = start; j < end; j += Lanes)
+        if (Vec512.IsHardwareAccelerated) Moments<Vec512>(chunk, start, end);
+        else Moments<Vec256>(chunk, start, end);
+    }
+
+    private unsafe void Moments<TV>(int chunk, int start, int end) where TV : unmanaged, IVec<TV>
+    {
+        int count = _count, L = _lmax, w = TV.Count;
+        // One accumulator vector per real and per imaginary moment, rented per chunk (chunks run in parallel).
+        var buffer = ArrayPool<double>.Shared.Rent(2 * count * w);
+        try
         {
-            var ex = Vector256.LoadUnsafe(ref _x0[0], (nuint)j);
-            var ey = Vector256.LoadUnsafe(ref _x1[0], (nuint)j);
-            var z = Vector256.LoadUnsafe(ref _x2[0], (nuint)j);
-            var wr = Vector256.LoadUnsafe(ref _mask[0], (nuint)j);   // (x₀ + i x₁)^m, 0 for padding
-            var wi = Vector256<double>.Zero;
-            for (int m = 0; m <= L; m++)
+            Array.Clear(buffer, 0, 2 * count * w);
+            var a = _h.RecurrenceA;
+            var b = _h.RecurrenceB;
+            var sectoral = _h.Sectoral;
+            fixed (double* acc = buffer, x0 = _x0, x1 = _x1, x2 = _x2, mask = _mask)
             {
-                int o = SphericalHarmonics.Index(L, m, m);
-                var p2 = Vector256<double>.Zero;
-                var p1 = Vector256.Create(sectoral[m]);
-                acc[2 * o] = Vector256.FusedMultiplyAdd(p1, wr, acc[2 * o]);
-                acc[2 * o + 1] = Vector256.FusedMultiplyAdd(p1, wi, acc[2 * o + 1]);
-                for (int i = o + 1; i <= o + L - m; i++)
+                for (int j = start; j < end; j += w)
                 {
-                    var p = Vector256.FusedMultiplyAdd(Vector256.Create(a[i]) * z, p1, -(Vector256.Create(b[i]) * p2));
-                    acc[2 * i] = Vector256.FusedMultiplyAdd(p, wr, acc[2 * i]);
-                    acc[2 * i + 1] = Vector256.FusedMultiplyAdd(p, wi, acc[2 * i + 1]);
-                    p2 = p1;
-                    p1 = p;
+                    var ex = TV.Load(x0 + j);
+                    var ey = TV.Load(x1 + j);
+                    var z = TV.Load(x2 + j);
+                    var wr = TV.Load(mask + j);   // (x₀ + i x₁)^m, 0 for padding
+                    var wi = TV.Zero;
+                    for (int m = 0; m <= L; m++)
+                    {
+                        int o = SphericalHarmonics.Index(L, m, m);
+                        var p2 = TV.Zero;
+                        var p1 = TV.Create(sectoral[m]);
+                        double* ao = acc + 2 * o * w;
+                        TV.Store(TV.Fma(p1, wr, TV.Load(ao)), ao);
+                        TV.Store(TV.Fma(p1, wi, TV.Load(ao + w)), ao + w);
+                        for (int i = o + 1; i <= o + L - m; i++)
+                        {
+                            var p = TV.Fma(TV.Create(a[i]) * z, p1, -(TV.Create(b[i]) * p2));
+                            double* ai = acc + 2 * i * w;
+                            TV.Store(TV.Fma(p, wr, TV.Load(ai)), ai);
+                            TV.Store(TV.Fma(p, wi, TV.Load(ai + w)), ai + w);
+                            p2 = p1;
+                            p1 = p;
+                        }
+                        var t2 = wr * ex - wi * ey;
+                        wi = wr * ey + wi * ex;
+                        wr = t2;
+                    }
                 }
-                var t2 = wr * ex - wi * ey;
-                wi = wr * ey + wi * ex;
-                wr = t2;
+                for (int i = 0; i < count; i++)
+                {
+                    _partialRe[chunk * count + i] = TV.Sum(TV.Load(acc + 2 * i * w));
+                    _partialIm[chunk * count + i] = TV.Sum(TV.Load(acc + (2 * i + 1) * w));
+                }
             }
         }
-        for (int i = 0; i < count; i++)
+        finally
         {
-            _partialRe[chunk * count + i] = Vector256.Sum(acc[2 * i]);
-            _partialIm[chunk * count + i] = Vector256.Sum(acc[2 * i + 1]);
+            ArrayPool<double>.Shared.Return(buffer);
         }
     }
 
@@ -256,151 +272,63 @@ internal sealed class SphereSpectralInteraction : IParticleInteraction
     // Y A − conj(Y) B = P̃ [(w_r E1_r − w_i E2_i) + i (w_r E1_i + w_i E2_r)] with E1 = A − B, E2 = A + B.
     private void Sums(int start, int end)
     {
-        if (Vector512.IsHardwareAccelerated) { Sums512(start, end); return; }
-        int L = _lmax;
-        var a = _h.RecurrenceA;
-        var b = _h.RecurrenceB;
-        var sectoral = _h.Sectoral;
-        for (int j = start; j < end; j += Lanes)
-        {
-            var ex = Vector256.LoadUnsafe(ref _x0[0], (nuint)j);
-            var ey = Vector256.LoadUnsafe(ref _x1[0], (nuint)j);
-            var z = Vector256.LoadUnsafe(ref _x2[0], (nuint)j);
-            var wr = Vector256<double>.One;
-            var wi = Vector256<double>.Zero;
-            var zs = Vector256<double>.Zero;
-            var gz = Vector256<double>.Zero;
-            var gx = Vector256<double>.Zero;
-            var gy = Vector256<double>.Zero;
-            for (int m = 0; m <= L; m++)
-            {
-                int o = SphericalHarmonics.Index(L, m, m), last = o + L - m;
-                var p2 = Vector256<double>.Zero;
-                var p = Vector256.Create(sectoral[m]);
-                Vector256<double> szr = default, szi = default, sdr = default, sdi = default, s1r = default, s1i = default, s2r = default, s2i = default;
-                for (int i = o; ; i++)
-                {
-                    szr = Vector256.FusedMultiplyAdd(p, Vector256.Create(_cZr[i]), szr);
-                    szi = Vector256.FusedMultiplyAdd(p, Vector256.Create(_cZi[i]), szi);
-                    sdr = Vector256.FusedMultiplyAdd(p, Vector256.Create(_cDr[i]), sdr);
-                    sdi = Vector256.FusedMultiplyAdd(p, Vector256.Create(_cDi[i]), sdi);
-                    s1r = Vector256.FusedMultiplyAdd(p, Vector256.Create(_e1r[i]), s1r);
-                    s1i = Vector256.FusedMultiplyAdd(p, Vector256.Create(_e1i[i]), s1i);
-                    s2r = Vector256.FusedMultiplyAdd(p, Vector256.Create(_e2r[i]), s2r);
-                    s2i = Vector256.FusedMultiplyAdd(p, Vector256.Create(_e2i[i]), s2i);
-                    if (i == last) break;
-                    var next = Vector256.FusedMultiplyAdd(Vector256.Create(a[i + 1]) * z, p, -(Vector256.Create(b[i + 1]) * p2));
-                    p2 = p;
-                    p = next;
-                }
-                zs += wr * szr - wi * szi;
-                gz += wr * sdr - wi * sdi;
-                gx += wr * s1r - wi * s2i;
-                gy += wr * s1i + wi * s2r;
-                var t = wr * ex - wi * ey;
-                wi = wr * ey + wi * ex;
-                wr = t;
-            }
-            zs.StoreUnsafe(ref _z[0], (nuint)j);
-            gx.StoreUnsafe(ref _gx[0], (nuint)j);
-            gy.StoreUnsafe(ref _gy[0], (nuint)j);
-            gz.StoreUnsafe(ref _gz[0], (nuint)j);
-        }
+        if (Vec512.IsHardwareAccelerated) Sums<Vec512>(start, end);
+        else Sums<Vec256>(start, end);
     }
 
-    // The same two kernels with 8 lanes, for AVX-512 hardware (Vector<double> stays 4 lanes there).
-    private void Moments512(int chunk, int start, int end)
+    private unsafe void Sums<TV>(int start, int end) where TV : unmanaged, IVec<TV>
     {
-        int count = _count, L = _lmax;
-        var acc = t_accumulator512 is { } t && t.Length >= 2 * count ? t : t_accumulator512 = new Vector512<double>[2 * count];
-        acc.AsSpan(0, 2 * count).Clear();
+        int L = _lmax, w = TV.Count;
         var a = _h.RecurrenceA;
         var b = _h.RecurrenceB;
         var sectoral = _h.Sectoral;
-        for (int j = start; j < end; j += 8)
+        fixed (double* x0 = _x0, x1 = _x1, x2 = _x2, zOut = _z, gxOut = _gx, gyOut = _gy, gzOut = _gz)
         {
-            var ex = Vector512.LoadUnsafe(ref _x0[0], (nuint)j);
-            var ey = Vector512.LoadUnsafe(ref _x1[0], (nuint)j);
-            var z = Vector512.LoadUnsafe(ref _x2[0], (nuint)j);
-            var wr = Vector512.LoadUnsafe(ref _mask[0], (nuint)j);   // (x₀ + i x₁)^m, 0 for padding
-            var wi = Vector512<double>.Zero;
-            for (int m = 0; m <= L; m++)
+            for (int j = start; j < end; j += w)
             {
-                int o = SphericalHarmonics.Index(L, m, m);
-                var p2 = Vector512<double>.Zero;
-                var p1 = Vector512.Create(sectoral[m]);
-                acc[2 * o] = Vector512.FusedMultiplyAdd(p1, wr, acc[2 * o]);
-                acc[2 * o + 1] = Vector512.FusedMultiplyAdd(p1, wi, acc[2 * o + 1]);
-                for (int i = o + 1; i <= o + L - m; i++)
+                var ex = TV.Load(x0 + j);
+                var ey = TV.Load(x1 + j);
+                var z = TV.Load(x2 + j);
+                var wr = TV.Create(1.0);
+                var wi = TV.Zero;
+                var zs = TV.Zero;
+                var gz = TV.Zero;
+                var gx = TV.Zero;
+                var gy = TV.Zero;
+                for (int m = 0; m <= L; m++)
                 {
-                    var p = Vector512.FusedMultiplyAdd(Vector512.Create(a[i]) * z, p1, -(Vector512.Create(b[i]) * p2));
-                    acc[2 * i] = Vector512.FusedMultiplyAdd(p, wr, acc[2 * i]);
-                    acc[2 * i + 1] = Vector512.FusedMultiplyAdd(p, wi, acc[2 * i + 1]);
-                    p2 = p1;
-                    p1 = p;
+                    int o = SphericalHarmonics.Index(L, m, m), last = o + L - m;
+                    var p2 = TV.Zero;
+                    var p = TV.Create(sectoral[m]);
+                    TV szr = TV.Zero, szi = TV.Zero, sdr = TV.Zero, sdi = TV.Zero, s1r = TV.Zero, s1i = TV.Zero, s2r = TV.Zero, s2i = TV.Zero;
+                    for (int i = o; ; i++)
+                    {
+                        szr = TV.Fma(p, TV.Create(_cZr[i]), szr);
+                        szi = TV.Fma(p, TV.Create(_cZi[i]), szi);
+                        sdr = TV.Fma(p, TV.Create(_cDr[i]), sdr);
+                        sdi = TV.Fma(p, TV.Create(_cDi[i]), sdi);
+                        s1r = TV.Fma(p, TV.Create(_e1r[i]), s1r);
+                        s1i = TV.Fma(p, TV.Create(_e1i[i]), s1i);
+                        s2r = TV.Fma(p, TV.Create(_e2r[i]), s2r);
+                        s2i = TV.Fma(p, TV.Create(_e2i[i]), s2i);
+                        if (i == last) break;
+                        var next = TV.Fma(TV.Create(a[i + 1]) * z, p, -(TV.Create(b[i + 1]) * p2));
+                        p2 = p;
+                        p = next;
+                    }
+                    zs += wr * szr - wi * szi;
+                    gz += wr * sdr - wi * sdi;
+                    gx += wr * s1r - wi * s2i;
+                    gy += wr * s1i + wi * s2r;
+                    var t = wr * ex - wi * ey;
+                    wi = wr * ey + wi * ex;
+                    wr = t;
                 }
-                var t2 = wr * ex - wi * ey;
-                wi = wr * ey + wi * ex;
-                wr = t2;
+                TV.Store(zs, zOut + j);
+                TV.Store(gx, gxOut + j);
+                TV.Store(gy, gyOut + j);
+                TV.Store(gz, gzOut + j);
             }
-        }
-        for (int i = 0; i < count; i++)
-        {
-            _partialRe[chunk * count + i] = Vector512.Sum(acc[2 * i]);
-            _partialIm[chunk * count + i] = Vector512.Sum(acc[2 * i + 1]);
-        }
-    }
-
-    private void Sums512(int start, int end)
-    {
-        int L = _lmax;
-        var a = _h.RecurrenceA;
-        var b = _h.RecurrenceB;
-        var sectoral = _h.Sectoral;
-        for (int j = start; j < end; j += 8)
-        {
-            var ex = Vector512.LoadUnsafe(ref _x0[0], (nuint)j);
-            var ey = Vector512.LoadUnsafe(ref _x1[0], (nuint)j);
-            var z = Vector512.LoadUnsafe(ref _x2[0], (nuint)j);
-            var wr = Vector512<double>.One;
-            var wi = Vector512<double>.Zero;
-            var zs = Vector512<double>.Zero;
-            var gz = Vector512<double>.Zero;
-            var gx = Vector512<double>.Zero;
-            var gy = Vector512<double>.Zero;
-            for (int m = 0; m <= L; m++)
-            {
-                int o = SphericalHarmonics.Index(L, m, m), last = o + L - m;
-                var p2 = Vector512<double>.Zero;
-                var p = Vector512.Create(sectoral[m]);
-                Vector512<double> szr = default, szi = default, sdr = default, sdi = default, s1r = default, s1i = default, s2r = default, s2i = default;
-                for (int i = o; ; i++)
-                {
-                    szr = Vector512.FusedMultiplyAdd(p, Vector512.Create(_cZr[i]), szr);
-                    szi = Vector512.FusedMultiplyAdd(p, Vector512.Create(_cZi[i]), szi);
-                    sdr = Vector512.FusedMultiplyAdd(p, Vector512.Create(_cDr[i]), sdr);
-                    sdi = Vector512.FusedMultiplyAdd(p, Vector512.Create(_cDi[i]), sdi);
-                    s1r = Vector512.FusedMultiplyAdd(p, Vector512.Create(_e1r[i]), s1r);
-                    s1i = Vector512.FusedMultiplyAdd(p, Vector512.Create(_e1i[i]), s1i);
-                    s2r = Vector512.FusedMultiplyAdd(p, Vector512.Create(_e2r[i]), s2r);
-                    s2i = Vector512.FusedMultiplyAdd(p, Vector512.Create(_e2i[i]), s2i);
-                    if (i == last) break;
-                    var next = Vector512.FusedMultiplyAdd(Vector512.Create(a[i + 1]) * z, p, -(Vector512.Create(b[i + 1]) * p2));
-                    p2 = p;
-                    p = next;
-                }
-                zs += wr * szr - wi * szi;
-                gz += wr * sdr - wi * sdi;
-                gx += wr * s1r - wi * s2i;
-                gy += wr * s1i + wi * s2r;
-                var t = wr * ex - wi * ey;
-                wi = wr * ey + wi * ex;
-                wr = t;
-            }
-            zs.StoreUnsafe(ref _z[0], (nuint)j);
-            gx.StoreUnsafe(ref _gx[0], (nuint)j);
-            gy.StoreUnsafe(ref _gy[0], (nuint)j);
-            gz.StoreUnsafe(ref _gz[0], (nuint)j);
         }
     }
 }
