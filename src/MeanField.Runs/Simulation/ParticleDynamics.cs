@@ -205,12 +205,18 @@ internal sealed class ParticleDynamics : IDynamics
     internal const string SpanDimensionDescription =
         "number of eigenvalues > output.cluster_epsilon of the Gram matrix (<x_i, x_j>)_{ij} (trace N): the dimension of the tokens' span, as the rotf code's plotdim; NaN when min(N, d) > 256";
 
-    private static bool AllFinite(double[] x)
+    /// <summary>Whether every coordinate is finite (a position that is not stops the run as a numerical failure).</summary>
+    internal static bool AllFinite(double[] x)
     {
         foreach (double v in x)
             if (!double.IsFinite(v)) return false;
         return true;
     }
+
+    /// <summary>The kernel attribute of particle runs: identity, explicit matrices, or random matrices per system.</summary>
+    internal static string KernelName(RunConfig c) =>
+        c.Particles.RandomMatrices is not null ? "random matrices (see /config)"
+        : c.Model.Query is null && c.Model.Key is null && c.Model.Value is null ? "identity" : "matrices (see /config)";
 
     public IReadOnlyDictionary<string, object> Attributes
     {
@@ -220,7 +226,7 @@ internal sealed class ParticleDynamics : IDynamics
             var attributes = new Dictionary<string, object>
             {
                 ["solver"] = "particles",
-                ["kernel"] = c.Particles.RandomMatrices is not null ? "random matrices (see /config)" : c.Model.Query is null && c.Model.Key is null && c.Model.Value is null ? "identity" : "matrices (see /config)",
+                ["kernel"] = KernelName(c),
                 ["particle_count"] = _n,
                 ["integrator"] = c.Particles.Integrator.Name(),
                 ["dt"] = Dt,

@@ -115,7 +115,7 @@ public sealed class ReplicaDynamics : IDynamics
                     var system = _systems[r];
                     (system.Interaction as RandomMatrixInteraction)?.UseLayer(system.Stepper.Steps);
                     system.Stepper.Step(system.X, h);
-                    if (!AllFinite(system.X)) Interlocked.CompareExchange(ref nonFinite, r, -1);
+                    if (!ParticleDynamics.AllFinite(system.X)) Interlocked.CompareExchange(ref nonFinite, r, -1);
                 }
             });
             LastStep = h;
@@ -235,13 +235,6 @@ public sealed class ReplicaDynamics : IDynamics
         return Math.Sqrt(s / (count - 1) / count);
     }
 
-    private static bool AllFinite(double[] x)
-    {
-        foreach (double v in x)
-            if (!double.IsFinite(v)) return false;
-        return true;
-    }
-
     public IReadOnlyDictionary<string, object> Attributes
     {
         get
@@ -250,7 +243,7 @@ public sealed class ReplicaDynamics : IDynamics
             return new Dictionary<string, object>
             {
                 ["solver"] = "particles",
-                ["kernel"] = c.Particles.RandomMatrices is not null ? "random matrices (see /config)" : c.Model.Query is null && c.Model.Key is null && c.Model.Value is null ? "identity" : "matrices (see /config)",
+                ["kernel"] = ParticleDynamics.KernelName(c),
                 ["particle_count"] = _n,
                 ["replicas"] = _replicas,
                 ["replica_seed"] = "replica r has seed SplitMix64(SplitMix64(seed) xor r): it is the single run with that seed",
