@@ -235,7 +235,7 @@ internal sealed class ParticleDynamics : IDynamics
                 ["tolerance"] = c.Particles.Tolerance,
                 ["position_stride"] = c.Output.PositionStride,
                 ["cluster_epsilon"] = c.Output.ClusterEpsilon,
-                ["harmonic_degree"] = c.Dimension == 3 ? c.Output.HarmonicDegree : 0,
+                ["harmonic_degree"] = _model.Manifold is TwoSphereManifold ? c.Output.HarmonicDegree : 0,   // empirical a_l^m exist on S² only
                 ["attention_scale"] = c.Model.AttentionScale,
                 ["noise_sampler"] = _noise?.Name ?? "none",
                 ["noise_components"] = _noisePath?.Components ?? 0,
