@@ -121,7 +121,7 @@ internal static unsafe partial class FftwNative
     internal static partial IntPtr fftw_plan_many_dft_c2r(int rank, int* n, int howmany, double* input, int* inembed, int istride, int idist,
         double* output, int* onembed, int ostride, int odist, uint flags);
 
-    /// <summary>New-array execution of an r2c plan (the arrays must satisfy the plan's alignment; plans here are FFTW_UNALIGNED).</summary>
+    /// <summary>New-array execution of an r2c plan (the arrays must satisfy the plan's alignment; FftwRingTransforms plans on 64-byte-aligned rows).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial void fftw_execute_dft_r2c(IntPtr plan, double* input, double* output);

@@ -63,12 +63,12 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     private readonly double[] _ab;                 // per (k, m): a_k, b_k of y_{k+1} = (a_k x² + b_k) y_k + y_{k−1}
     private readonly double[] _ie, _ih, _ig;       // per (k, m): P̄_{m+2k} = e_k y_k + h_k y_{k−1},  P̄_{m+2k+1}/x = g_k y_k
     private readonly double[] _cMinus;             // per (l, m) coefficient index: c_lm = √((2l+1)(l²−m²)/(2l−1))
-    private readonly Complex[] _ring, _ring2, _ring3;   // ring Fourier modes in _layout
-    private readonly ModeLayout _layout;           // FFTW path: ring-major rows of nlon/2+1 (what the batched FFT reads); else m-major
+    private Complex* _ring, _ring2, _ring3;        // ring Fourier modes in _layout: native, 64-byte aligned (FFTW's aligned plans)
+    private readonly ModeLayout _layout;           // FFTW path: ring-major rows padded to 64 bytes (what the batched FFT reads); else m-major
     private readonly Complex[] _tmpCoeffs, _tmpCoeffs2;
     private const int RingBlock = 8;
     private readonly IRealFft[][]? _ffts;          // managed path: per worker, RingBlock FFTs of length nlon
-    private readonly FftwRingTransforms? _ringFft; // FFTW path: all rings of a worker in one strided call, no copies
+    private readonly FftwRingTransforms? _ringFft; // FFTW path: all rings of a worker in one aligned batched call (grid copied in/out)
     private readonly int[] _ringBounds;            // worker w owns rings _ringBounds[w].._ringBounds[w+1]−1
     private readonly Worker[] _workers;
 
@@ -250,16 +250,16 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         _ringBounds = new int[threads + 1];
         for (int w = 0; w <= threads; w++) _ringBounds[w] = nlat * w / threads;
         bool fftw = RealFftFactory.UsesFftw(fftBackend);   // throws the backend's message when FFTW is required and absent
-        _layout = fftw ? new ModeLayout(1, nlon / 2 + 1) : new ModeLayout(ModeStride, 1);
-        int modes = fftw ? nlat * (nlon / 2 + 1) : (lmax + 1) * ModeStride;
-        _ring = new Complex[modes];
-        _ring2 = new Complex[modes];
-        _ring3 = new Complex[modes];
         _tmpCoeffs = new Complex[CoefficientCount(lmax)];
         _tmpCoeffs2 = new Complex[CoefficientCount(lmax)];
         if (fftw)
             _ringFft = new FftwRingTransforms(nlon, _ringBounds);
-        else
+        _layout = fftw ? new ModeLayout(1, _ringFft!.ModeRow) : new ModeLayout(ModeStride, 1);
+        nuint modes = 2 * (nuint)(fftw ? nlat * _ringFft!.ModeRow : (lmax + 1) * ModeStride);
+        _ring = (Complex*)FftwRingTransforms.AlignedZeroed(modes);
+        _ring2 = (Complex*)FftwRingTransforms.AlignedZeroed(modes);
+        _ring3 = (Complex*)FftwRingTransforms.AlignedZeroed(modes);
+        if (!fftw)
         {
             _ffts = new IRealFft[threads][];
             for (int i = 0; i < threads; i++)
@@ -481,13 +481,13 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     /// <summary>1/nlon on the FFTW path, whose forward transform is unnormalised (folded into the quadrature weights); else 1.</summary>
     private double ForwardScale => _ringFft is null ? 1.0 : 1.0 / _nlon;
 
-    private void RingsInverse(Complex[] modes, Span<double> grid)
+    private void RingsInverse(Complex* modes, Span<double> grid)
     {
         if (_ringFft is not null)
         {
             // Orders L < m ≤ nlon/2 are zero; c2r destroys its input, so clear them on every call.
-            int row = _layout.RingStride;
-            for (int i = 0; i < _nlat; i++) modes.AsSpan(i * row + _lmax + 1, row - _lmax - 1).Clear();
+            int stride = _layout.RingStride, row = _ringFft.Rows;
+            for (int i = 0; i < _nlat; i++) new Span<Complex>(modes + (long)i * stride + _lmax + 1, row - _lmax - 1).Clear();
             if (_threads == 1) { _ringFft.Inverse(0, modes, grid); return; }
         }
         else if (_threads == 1) { RingsInverse(modes, grid, 0, _nlat, _ffts![0]); return; }
@@ -504,14 +504,14 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     }
 
     /// <summary>Rings lo..hi−1, in blocks of <see cref="RingBlock"/> so the m-major → ring transposition reads whole cache lines.</summary>
-    private void RingsInverse(Complex[] modes, Span<double> grid, int lo, int hi, IRealFft[] ffts)
+    private void RingsInverse(Complex* modes, Span<double> grid, int lo, int hi, IRealFft[] ffts)
     {
         int L = _lmax, nlon = _nlon, stride = ModeStride;
         for (int i0 = lo; i0 < hi; i0 += RingBlock)
         {
             int nb = Math.Min(RingBlock, hi - i0);
-            fixed (Complex* src = modes)
             {
+                Complex* src = modes;
                 for (int r = 0; r < nb; r++)
                 {
                     var spectrum = ffts[r].Spectrum;
@@ -531,7 +531,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         }
     }
 
-    private void RingsForward(ReadOnlySpan<double> grid, Complex[] modes)
+    private void RingsForward(ReadOnlySpan<double> grid, Complex* modes)
     {
         if (_threads == 1)
         {
@@ -551,7 +551,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         }
     }
 
-    private void RingsForward(ReadOnlySpan<double> grid, Complex[] modes, int lo, int hi, IRealFft[] ffts)
+    private void RingsForward(ReadOnlySpan<double> grid, Complex* modes, int lo, int hi, IRealFft[] ffts)
     {
         int L = _lmax, nlon = _nlon, stride = ModeStride;
         for (int i0 = lo; i0 < hi; i0 += RingBlock)
@@ -562,8 +562,8 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 grid.Slice((i0 + r) * nlon, nlon).CopyTo(ffts[r].Real);
                 ffts[r].Forward();
             }
-            fixed (Complex* dst = modes)
             {
+                Complex* dst = modes;
                 for (int r = 0; r < nb; r++)
                 {
                     fixed (Complex* src = ffts[r].Spectrum)
@@ -616,10 +616,13 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     private const int OrderGroup = 4;
 
     /// <summary>Ring Fourier modes [m·ModeStride + ring] of the field with the given coefficients (Legendre sums only).</summary>
-    public void LegendreSynthesis(ReadOnlySpan<Complex> coefficients, Complex[] modes) =>
-        LegendreSynthesis(coefficients, modes, new ModeLayout(ModeStride, 1));
+    public void LegendreSynthesis(ReadOnlySpan<Complex> coefficients, Complex[] modes)
+    {
+        CheckModes(modes);
+        fixed (Complex* p = modes) LegendreSynthesis(coefficients, p, new ModeLayout(ModeStride, 1));
+    }
 
-    private void LegendreSynthesis(ReadOnlySpan<Complex> coefficients, Complex[] modes, ModeLayout layout)
+    private void LegendreSynthesis(ReadOnlySpan<Complex> coefficients, Complex* modes, ModeLayout layout)
     {
         if (_threads == 1)
         {
@@ -641,11 +644,14 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     }
 
     /// <summary>Coefficients from ring Fourier modes [m·ModeStride + ring] (Legendre sums with the Gauss weights and 2π).</summary>
-    public void LegendreAnalysis(Complex[] modes, Span<Complex> coefficients) =>
-        LegendreAnalysis(modes, coefficients, new ModeLayout(ModeStride, 1), 1.0);
+    public void LegendreAnalysis(Complex[] modes, Span<Complex> coefficients)
+    {
+        CheckModes(modes);
+        fixed (Complex* p = modes) LegendreAnalysis(p, coefficients, new ModeLayout(ModeStride, 1), 1.0);
+    }
 
     /// <summary>As above with the modes scaled by <paramref name="scale"/> (folded into the weights).</summary>
-    private void LegendreAnalysis(Complex[] modes, Span<Complex> coefficients, ModeLayout layout, double scale)
+    private void LegendreAnalysis(Complex* modes, Span<Complex> coefficients, ModeLayout layout, double scale)
     {
         if (_threads == 1)
         {
@@ -666,11 +672,11 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         }
     }
 
-    private void SynthesisGroup(int m0, ReadOnlySpan<Complex> coefficients, Complex[] modes, ModeLayout layout, Worker wk)
+    private void SynthesisGroup(int m0, ReadOnlySpan<Complex> coefficients, Complex* modes, ModeLayout layout, Worker wk)
     {
         int count = Math.Min(OrderGroup, _lmax + 1 - m0), nlat = _nlat, os = layout.OrderStride, rs = layout.RingStride, np = _npad;
         for (int s = 0; s < count; s++) SynthesisOrder(m0 + s, coefficients, wk, s * np);
-        fixed (Complex* md = modes)
+        Complex* md = modes;
         fixed (double* er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi, px = _x)
         {
             for (int j = 0; j < _npairs; j++)
@@ -742,10 +748,10 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         }
     }
 
-    private void AnalysisGroup(int m0, Complex[] modes, Span<Complex> coefficients, ModeLayout layout, Worker wk, double scale)
+    private void AnalysisGroup(int m0, Complex* modes, Span<Complex> coefficients, ModeLayout layout, Worker wk, double scale)
     {
         int count = Math.Min(OrderGroup, _lmax + 1 - m0), nlat = _nlat, os = layout.OrderStride, rs = layout.RingStride, np = _npad;
-        fixed (Complex* md = modes)
+        Complex* md = modes;
         fixed (double* er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi, px = _x, pw = _w)
         {
             for (int j = 0; j < _npairs; j++)
@@ -1182,6 +1188,12 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         if (c.Length != Count) throw new ArgumentException($"expected {Count} coefficients (lmax {_lmax}), got {c.Length}.");
     }
 
+    private void CheckModes(Complex[] modes)
+    {
+        if (modes.Length < (_lmax + 1) * ModeStride)
+            throw new ArgumentException($"expected at least (L+1)·ModeStride = {(_lmax + 1) * ModeStride} ring modes, got {modes.Length}.");
+    }
+
     private void CheckGrid(ReadOnlySpan<double> g)
     {
         if (g.Length != GridSize) throw new ArgumentException($"expected a grid of {_nlat}×{_nlon} = {GridSize} values, got {g.Length}.");
@@ -1189,7 +1201,20 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
 
     public void Dispose()
     {
+        FreeModes();
+        GC.SuppressFinalize(this);
         _ringFft?.Dispose();
         if (_ffts is not null) foreach (var w in _ffts) foreach (var f in w) f.Dispose();
+    }
+
+    // The mode buffers are native memory: an instance that is never disposed still returns them.
+    ~SphericalHarmonicTransform() => FreeModes();
+
+    private void FreeModes()
+    {
+        if (_ring != null) System.Runtime.InteropServices.NativeMemory.AlignedFree(_ring);
+        if (_ring2 != null) System.Runtime.InteropServices.NativeMemory.AlignedFree(_ring2);
+        if (_ring3 != null) System.Runtime.InteropServices.NativeMemory.AlignedFree(_ring3);
+        _ring = _ring2 = _ring3 = null;
     }
 }
