@@ -51,6 +51,59 @@ internal static class ParticleBenchmarks
         Console.WriteLine($"median of 3: {median:F2} s, {6000 / median:F0} steps/s including 61 HDF5 writes (anchor: 65.8 Euler steps/s on a GPU)");
     }
 
+    /// <summary>
+    /// Issue #18, high-dimensional particles: one thread, USA, β = 5, identity case. Evaluations/s of the per-pair kernel
+    /// (before) and of the blocked Gram-matrix path (after); the Gram stage alone (products G = β X Xᵀ, then e^{G − β})
+    /// timed separately and counted as 2·N²·d flops (one FMA = 2 flops; the exponentials and the padding not counted).
+    /// <paramref name="cases"/>: "d:N" pairs (default 64:4096 512:4096 1024:10000); "blocked" skips the per-pair kernel.
+    /// </summary>
+    public static void RunHighDimension(IReadOnlyList<string> cases, bool blockedOnly, double peakGflops)
+    {
+        var list = cases.Count > 0 ? cases.Select(c => (int.Parse(c.Split(':')[0]), int.Parse(c.Split(':')[1]))).ToList()
+            : [(64, 4096), (512, 4096), (1024, 10_000)];
+        Console.WriteLine();
+        Console.WriteLine($"## Dense drift at high d, 1 thread (USA, beta = 5, uniform sample); Gram flops = 2 N^2 d; peak {peakGflops} GFLOP/s");
+        Console.WriteLine("| d | N | kernel | evaluations | time per evaluation (s, median) | evaluations/s | whole drift GFLOP/s (4 N^2 d) | Gram stage (s) | Gram GFLOP/s | % of peak |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var (d, n) in list)
+        {
+            var model = new ParticleModel(AttentionKind.USA, d, 5.0);
+            var x = ParticleSampling.Uniform(n, d, 1);
+            var drift = new double[n * d];
+            double flops = 4.0 * n * n * d;
+            foreach (var kernel in blockedOnly ? new[] { DenseKernel.Blocked } : [DenseKernel.PerPair, DenseKernel.Blocked])
+            {
+                var dense = new DenseInteraction(model, n, 1, kernel);
+                var (t, count) = Time(() => dense.Evaluate(x, drift), kernel == DenseKernel.PerPair && flops > 1e11 ? 1 : 5);
+                string gram = "| | |";
+                if (kernel == DenseKernel.Blocked)
+                {
+                    var (tg, _) = Time(() => dense.EvaluateGramStage(x), 5);
+                    double g = 2.0 * n * n * d / tg / 1e9;
+                    gram = $"{tg:F4} | {g:F1} | {100 * g / peakGflops:F0} %";
+                }
+                Console.WriteLine($"| {d} | {n} | {kernel} | {count} | {t:F4} | {1 / t:F2} | {flops / t / 1e9:F1} | {gram} |");
+            }
+        }
+    }
+
+    /// <summary>Median seconds per call over <paramref name="repetitions"/> batches of ≥ 0.3 s (≥ 1 call each), after two warm-up calls when repetitions > 1.</summary>
+    private static (double Seconds, long Calls) Time(Action call, int repetitions)
+    {
+        if (repetitions > 1) { call(); call(); }   // warm-up: lets the JIT reach its optimised tier (skipped for the minute-long per-pair cases)
+        var per = new List<double>();
+        long total = 0;
+        for (int r = 0; r < repetitions; r++)
+        {
+            long count = 0;
+            var sw = Stopwatch.StartNew();
+            do { call(); count++; } while (sw.Elapsed.TotalSeconds < 0.3);
+            per.Add(sw.Elapsed.TotalSeconds / count);
+            total += count;
+        }
+        return (Benchmarks.Median(per), total);
+    }
+
     private static void Measure(int d, int n, string kind, int threads, int repetitions = 7)
     {
         var model = new ParticleModel(AttentionKind.USA, d, 5.0);
