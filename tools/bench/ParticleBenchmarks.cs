@@ -51,6 +51,70 @@ internal static class ParticleBenchmarks
         Console.WriteLine($"median of 3: {median:F2} s, {6000 / median:F0} steps/s including 61 HDF5 writes (anchor: 65.8 Euler steps/s on a GPU)");
     }
 
+    /// <summary>
+    /// Issue #18, high-dimensional particles: one thread, USA, β = 5, identity case. Evaluations/s of the per-pair kernel
+    /// (before) and of the blocked Gram-matrix path (after); the Gram stage alone (products G = β X Xᵀ, then e^{G − β})
+    /// timed separately and counted as 2·N²·d flops (one FMA = 2 flops; the exponentials and the padding not counted).
+    /// Rates are given per wall second and per CPU second of the process (the latter discounts the time slices that other
+    /// processes take on a loaded machine, not their share of caches and memory bandwidth).
+    /// <paramref name="cases"/>: "d:N" pairs (default 64:4096 512:4096 1024:10000); "blocked" skips the per-pair kernel.
+    /// </summary>
+    public static void RunHighDimension(IReadOnlyList<string> cases, bool blockedOnly, double peakGflops)
+    {
+        var list = cases.Count > 0 ? cases.Select(c => (int.Parse(c.Split(':')[0]), int.Parse(c.Split(':')[1]))).ToList()
+            : [(64, 4096), (512, 4096), (1024, 10_000)];
+        Console.WriteLine();
+        Console.WriteLine($"## Dense drift at high d, 1 thread (USA, beta = 5, uniform sample); Gram flops = 2 N^2 d; peak {peakGflops} GFLOP/s");
+        Console.WriteLine("| d | N | kernel | evaluations | s per evaluation (wall, median) | evaluations/s (wall) | evaluations/s (CPU time) | Gram stage s (wall) | Gram GFLOP/s wall / CPU time | % of peak wall / CPU time |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var (d, n) in list)
+        {
+            var model = new ParticleModel(AttentionKind.USA, d, 5.0);
+            var x = ParticleSampling.Uniform(n, d, 1);
+            var drift = new double[n * d];
+            foreach (var kernel in blockedOnly ? new[] { DenseKernel.Blocked } : [DenseKernel.PerPair, DenseKernel.Blocked])
+            {
+                var dense = new DenseInteraction(model, n, 1, kernel);
+                var (t, cpu, count) = Time(() => dense.Evaluate(x, drift), kernel == DenseKernel.PerPair && 4.0 * n * n * d > 1e11 ? 1 : 5);
+                string gram = " | |";
+                if (kernel == DenseKernel.Blocked)
+                {
+                    var (tg, cg, _) = Time(() => dense.EvaluateGramStage(x), 5);
+                    double g = 2.0 * n * n * d / tg / 1e9, gc = 2.0 * n * n * d / cg / 1e9;
+                    gram = $"{tg:F4} | {g:F1} / {gc:F1} | {100 * g / peakGflops:F0} % / {100 * gc / peakGflops:F0} %";
+                }
+                Console.WriteLine($"| {d} | {n} | {kernel} | {count} | {t:F4} | {1 / t:F2} | {1 / cpu:F2} | {gram} |");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Medians of wall and process CPU seconds per call over <paramref name="repetitions"/> batches of ≥ 0.3 s (≥ 1 call
+    /// each), after two warm-up calls when repetitions > 1 (the minute-long per-pair cases get none).
+    /// </summary>
+    private static (double Wall, double Cpu, long Calls) Time(Action call, int repetitions)
+    {
+        if (repetitions > 1) { call(); call(); }   // lets the JIT reach its optimised tier
+        var wall = new List<double>();
+        var cpu = new List<double>();
+        long total = 0;
+        var process = Process.GetCurrentProcess();
+        for (int r = 0; r < repetitions; r++)
+        {
+            long count = 0;
+            process.Refresh();
+            var cpu0 = process.TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            do { call(); count++; } while (sw.Elapsed.TotalSeconds < 0.3);
+            double elapsed = sw.Elapsed.TotalSeconds;
+            process.Refresh();
+            wall.Add(elapsed / count);
+            cpu.Add((process.TotalProcessorTime - cpu0).TotalSeconds / count);
+            total += count;
+        }
+        return (Benchmarks.Median(wall), Benchmarks.Median(cpu), total);
+    }
+
     private static void Measure(int d, int n, string kind, int threads, int repetitions = 7)
     {
         var model = new ParticleModel(AttentionKind.USA, d, 5.0);
