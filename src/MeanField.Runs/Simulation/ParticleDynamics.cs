@@ -106,8 +106,11 @@ internal sealed class ParticleDynamics : IDynamics
         return AdvanceOutcome.ReachedTarget;
     }
 
-    public string NumericalFailureAdvice(IntegrationException failure) =>
-        "try a smaller particles.dt" + (_model.IsIdentityCase ? "" : " (with query/key matrices e^{β⟨Qx,Ky⟩} may overflow: scale them down)");
+    public string NumericalFailureAdvice(IntegrationException failure) => StepAdvice(_model);
+
+    /// <summary>What to change when a position becomes non-finite (also the replicas' advice).</summary>
+    internal static string StepAdvice(ParticleModel model) =>
+        "try a smaller particles.dt" + (model.IsIdentityCase ? "" : " (with query/key matrices e^{β⟨Qx,Ky⟩} may overflow: scale them down)");
 
     public IReadOnlyList<OutputTask> Tasks => _tasks;
     public IReadOnlyList<ITracker> Trackers => _trackers;

@@ -126,8 +126,7 @@ public sealed class ReplicaDynamics : IDynamics
         return AdvanceOutcome.ReachedTarget;
     }
 
-    public string NumericalFailureAdvice(IntegrationException failure) =>
-        "try a smaller particles.dt" + (_model.IsIdentityCase ? "" : " (with query/key matrices e^{β⟨Qx,Ky⟩} may overflow: scale them down)");
+    public string NumericalFailureAdvice(IntegrationException failure) => ParticleDynamics.StepAdvice(_model);
 
     public IReadOnlyList<OutputTask> Tasks => _tasks;
     public IReadOnlyList<ITracker> Trackers => _trackers;
