@@ -1,8 +1,5 @@
-using MeanField.Core;
-using System.Numerics;
 using MeanField.IO.Config;
 using MeanField.IO.Output;
-using MeanField.Analysis;
 
 namespace MeanField.Runs;
 

@@ -111,9 +111,6 @@ public static class ConfigLoader
         mapping.Children[leaf] = value;
     }
 
-    /// <summary>Largest ambient dimension accepted for geometry sphere.</summary>
-    public const int MaxDimension = GeometryRules.MaxParticleDimension;
-
     private static RunConfig Bind(YamlMappingReader root, string defaultName, string baseDirectory)
     {
         string name = root.String("name", defaultName);

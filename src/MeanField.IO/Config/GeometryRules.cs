@@ -23,14 +23,12 @@ internal sealed record GeometryRules(GeometryKind Kind, IntRule Dimension, IntRu
     /// <summary>Largest ambient dimension accepted for particles on S^{d−1} (geometry sphere).</summary>
     public const int MaxParticleDimension = 4096;
 
+    /// <summary>The circle's dimension rule, the same for the PDE and for particles.</summary>
+    private static readonly IntRule CircleDimension = new(2, d => d == 2, "must be 2 for geometry circle (use geometry: sphere or zonal for d ≥ 3)");
+
     public static readonly IReadOnlyDictionary<GeometryKind, GeometryRules> All = new Dictionary<GeometryKind, GeometryRules>
     {
-        [GeometryKind.Circle] = new(GeometryKind.Circle,
-            new IntRule(2, d => d == 2, "must be 2 for geometry circle (use geometry: sphere or zonal for d ≥ 3)"),
-            EvenGrid)
-        {
-            Particles = (new IntRule(2, d => d == 2, "must be 2 for geometry circle (use geometry: sphere or zonal for d ≥ 3)"), EvenGrid),
-        },
+        [GeometryKind.Circle] = new(GeometryKind.Circle, CircleDimension, EvenGrid) { Particles = (CircleDimension, EvenGrid) },
         [GeometryKind.Sphere] = new(GeometryKind.Sphere,
             new IntRule(3, d => d == 3, "must be 3 for geometry sphere with solver.kind spectral (the harmonic solver is on S^2; use geometry zonal for axisymmetric densities on S^(d-1), or solver.kind particles)"),
             new IntRule(63, n => n >= 2 && n <= 1023, "is lmax for geometry sphere and must lie between 2 and 1023"))

@@ -19,13 +19,14 @@ internal sealed class CoupledDynamics : IDynamics
     private readonly OutputTask[] _tasks;
     private readonly ITracker[] _trackers;
     private WriteSnapshot? _particleSnapshot;
+    private readonly ParticleDistance _measure;
     private (double W1, double L2) _distance;
 
     public CoupledDynamics(RunConfig config, SpectralDynamics pde, ParticleDynamics particles)
     {
         _pde = pde;
         _particles = particles;
-        var distance = pde.Field.ParticleDistance(config)
+        var distance = _measure = pde.Field.ParticleDistance(config)
             ?? throw new ConfigException($"solver.kind both: geometry {config.Geometry.Name()} has no PDE–particle distance (particles cannot follow it)");
         var particleTasks = particles.Tasks.ToDictionary(t => t.Name);
         var tasks = new List<OutputTask>();
@@ -42,10 +43,7 @@ internal sealed class CoupledDynamics : IDynamics
         tasks.Add(OutputTask.Scalar("pde_particle_l2", distance.L2Description, () => _distance.L2));
         _tasks = [.. tasks];
         _trackers = [.. pde.Trackers, .. particles.Trackers.Select(t => (ITracker)new ParticleTracker(t, this))];
-        Distance = () => distance.Measure(_particles.Positions.ToArray());
     }
-
-    private Func<(double, double)> Distance { get; }
 
     private static OutputTask Prefixed(OutputTask task)
     {
@@ -100,7 +98,7 @@ internal sealed class CoupledDynamics : IDynamics
     {
         var snapshot = _pde.PrepareWrite();
         _particleSnapshot = _particles.PrepareWrite();
-        _distance = Distance();
+        _distance = _measure.Measure(_particles.Positions.ToArray());
         return snapshot;
     }
 
