@@ -72,6 +72,24 @@ public class SphereTransformTests
         Assert.That(RoundTrip(40, 42, 82, false, 3), Is.LessThan(1e-12));
     }
 
+    /// <summary>The ring-mode layout puts every (order, ring) at its own index below Length, south rings Block after north.</summary>
+    [TestCase(4, 3, 8)]
+    [TestCase(44, 40, 8)]
+    [TestCase(130, 20, 16)]
+    public void RingModeLayoutIsOneToOne(int nlat, int lmax, int block)
+    {
+        var layout = new MeanField.Spectral.Sphere.RingModeLayout(nlat, lmax, block);
+        var seen = new HashSet<int>();
+        for (int m = 0; m <= lmax; m++)
+            for (int ring = 0; ring < nlat; ring++)
+            {
+                int q = layout.Of(m, ring);
+                Assert.That(q, Is.InRange(0, layout.Length - 1));
+                Assert.That(seen.Add(q), Is.True, $"m {m} ring {ring}");
+                if (ring >= nlat / 2) Assert.That(q, Is.EqualTo(layout.North(m, nlat - 1 - ring) + block));
+            }
+    }
+
     [Test]
     public void SimdAgreesWithScalarReference()
     {
@@ -95,7 +113,7 @@ public class SphereTransformTests
     }
 
     /// <summary>
-    /// The FFTW path (one batched plan over all rings, ring-major modes, 1/nlon in the weights) against the
+    /// The FFTW path (complex FFTs of north–south ring pairs in batches, 1/nlon in the weights) against the
     /// managed per-ring FFT path: synthesis, analysis, gradient and divergence agree to round-off, on a grid with
     /// nlon/2 &gt; L+1 so the zero orders above L are exercised, with 1 and 2 workers.
     /// </summary>
@@ -110,7 +128,8 @@ public class SphereTransformTests
         var c = RandomCoefficients(lmax, 11);
         var g1 = new double[fftw.GridSize];
         var g2 = new double[fftw.GridSize];
-        fftw.Synthesize(RandomCoefficients(lmax, 12), g1);   // c2r destroys its input: the second call must not see it
+        fftw.Synthesize(RandomCoefficients(lmax, 12), g1);   // the batch buffers are reused: the second call must not see the first
+        fftw.Analyze(g1, new Complex[fftw.Count]);             // nor an analysis in between (it fills the orders above L)
         fftw.Synthesize(c, g1);
         managed.Synthesize(c, g2);
         double scale = g2.Max(Math.Abs);

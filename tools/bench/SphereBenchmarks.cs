@@ -30,7 +30,7 @@ internal static class SphereBenchmarks
             var c = RandomCoefficients(lmax);
             var grid = new double[sht.GridSize];
             var back = new Complex[sht.Count];
-            var modes = new Complex[(lmax + 1) * sht.ModeStride];
+            var modes = new Complex[sht.ModeBufferLength];
             double ts = Time(() => sht.Synthesize(c, grid));
             double ta = Time(() => sht.Analyze(grid, back));
             double ls = Time(() => sht.LegendreSynthesis(c, modes));
@@ -132,7 +132,7 @@ internal static class SphereBenchmarks
             var c = RandomCoefficients(lmax);
             var grid = new double[sht.GridSize];
             var back = new Complex[sht.Count];
-            var modes = new Complex[(lmax + 1) * sht.ModeStride];
+            var modes = new Complex[sht.ModeBufferLength];
             double ts = CpuTime(() => sht.Synthesize(c, grid)), ta = CpuTime(() => sht.Analyze(grid, back));
             double ls = CpuTime(() => sht.LegendreSynthesis(c, modes)), la = CpuTime(() => sht.LegendreAnalysis(modes, back));
             Console.WriteLine(System.FormattableString.Invariant(

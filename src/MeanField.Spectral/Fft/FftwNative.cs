@@ -21,7 +21,8 @@ internal static unsafe partial class FftwNative
     internal const uint FFTW_DESTROY_INPUT = 1u << 0;
     internal const uint FFTW_PRESERVE_INPUT = 1u << 4;
     internal const uint FFTW_ESTIMATE = 1u << 6;
-    internal const uint FFTW_UNALIGNED = 1u << 1;
+    internal const int FFTW_FORWARD = -1;
+    internal const int FFTW_BACKWARD = 1;
 
     /// <summary>
     /// The FFTW planner (plan creation/destruction, and to be safe its allocator) is not thread-safe:
@@ -110,25 +111,16 @@ internal static unsafe partial class FftwNative
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial IntPtr fftw_plan_dft_c2r_1d(int n, double* input, double* output, uint flags);
 
-    /// <summary>howmany real→complex transforms of one rank-1 length; strides and distances in elements (NULL embeds).</summary>
+    /// <summary>howmany complex transforms (fftw_complex = two doubles) of one rank-1 length; sign FFTW_FORWARD (e^{−i}) or FFTW_BACKWARD.</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial IntPtr fftw_plan_many_dft_r2c(int rank, int* n, int howmany, double* input, int* inembed, int istride, int idist,
-        double* output, int* onembed, int ostride, int odist, uint flags);
+    internal static partial IntPtr fftw_plan_many_dft(int rank, int* n, int howmany, double* input, int* inembed, int istride, int idist,
+        double* output, int* onembed, int ostride, int odist, int sign, uint flags);
 
+    /// <summary>New-array execution of a complex plan (the arrays must satisfy the plan's alignment).</summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial IntPtr fftw_plan_many_dft_c2r(int rank, int* n, int howmany, double* input, int* inembed, int istride, int idist,
-        double* output, int* onembed, int ostride, int odist, uint flags);
-
-    /// <summary>New-array execution of an r2c plan (the arrays must satisfy the plan's alignment; FftwRingTransforms plans on 64-byte-aligned rows).</summary>
-    [LibraryImport(LibraryName)]
-    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void fftw_execute_dft_r2c(IntPtr plan, double* input, double* output);
-
-    [LibraryImport(LibraryName)]
-    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    internal static partial void fftw_execute_dft_c2r(IntPtr plan, double* input, double* output);
+    internal static partial void fftw_execute_dft(IntPtr plan, double* input, double* output);
 
     // No SuppressGCTransition: at n = 4096 a transform runs for microseconds, too long to block the GC.
     [LibraryImport(LibraryName)]

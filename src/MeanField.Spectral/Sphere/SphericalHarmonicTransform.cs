@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MeanField.Spectral.Fft;
 
 using MeanField.Core;
@@ -29,7 +30,9 @@ namespace MeanField.Spectral.Sphere;
 /// Quadrature: ∫ g dσ ≈ Σ_i w_i (2π/nlon) Σ_k g(θ_i, φ_k), with w_i the Gauss weights (Σ w_i = 2). Analysis is exact for
 /// band-limited data when nlat ≥ L+1 and nlon ≥ 2L+2 (the grid must resolve products of two degree-L harmonics).</para>
 ///
-/// <para><b>Algorithm.</b> Longitude: one real FFT per ring through <see cref="IRealFft"/>. Latitude: for each m, the
+/// <para><b>Algorithm.</b> Longitude: with FFTW, one complex FFT per north–south ring pair (the pair as real and imaginary
+/// parts), in batches of ring pairs that stay in L2 (<c>FftwRingTransforms</c>); otherwise one real FFT per ring through
+/// <see cref="IRealFft"/>. Between the stages the ring modes live in a <c>RingModeLayout</c>. Latitude: for each m, the
 /// associated Legendre functions are generated on the fly by the three-term recurrence (memory O(L²) at any L:
 /// recurrence coefficients per (l,m), start values per (m, ring pair); no O(L³) table), rescaled so that only one fused
 /// multiply-add and one multiply per two degrees are needed: with z_l = P̄_l^m/f_l, z_l = a_l x z_{l−1} + z_{l−2}
@@ -40,7 +43,8 @@ namespace MeanField.Spectral.Sphere;
 /// stored·2^{−600k} with a per-lane level k; lanes with k &gt; 0 (true value &lt; 2^{−300}) do not contribute and are rescaled
 /// by 2^{600} once the recurrence has lifted them above 2^{300}, so no value ever underflows or becomes denormal.
 /// SIMD: the kernels run Ishioka's variant (one sequence y_k in x² per two degrees, serving both parities, see the
-/// constructor) over two vectors of latitude pairs, written once for any width through <c>IVec</c>
+/// constructor) over two or four vectors of latitude pairs (four where no lane starts below 2^−300), with the blocks nearest
+/// the pole skipped where no lane rises above 2^−300 by degree L, written once for any width through <c>IVec</c>
 /// (Vector512, or Vector256 where AVX-512 is off); the scalar path (the rescaled x recurrence above) is the
 /// independent reference. Threads (optional) split the orders m and the rings.</para>
 /// Not thread-safe: one instance per thread (it owns scratch buffers).
@@ -57,18 +61,19 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     private readonly double[] _x, _t, _sin, _w;    // per pair (padded): cos θ (north), cos² θ, sin θ, 2π × Gauss weight
     private readonly double[] _start, _level;      // per (m, pair): P̄_m^m = start·2^{−600 level}
     private readonly double[] _yStart, _yLevel;    // the same for the SIMD kernels, 0 (level 0) for lanes never live by L
+    private readonly int[] _liveFrom;              // per m: lanes below this (whole blocks) are never live by L
     private readonly int[] _segment;               // per m: offset of its recurrence segment (l = m..L+3)
     private readonly double[] _a, _f;              // per (l, m) in segments: recurrence a'_l and scale f_l (P̄ = f z)
     private readonly int[] _kseg;                  // per m: offset of its Ishioka segment (steps k = 0..K_m, K_m = ⌊(L−m)/2⌋+1)
     private readonly double[] _ab;                 // per (k, m): a_k, b_k of y_{k+1} = (a_k x² + b_k) y_k + y_{k−1}
     private readonly double[] _ie, _ih, _ig;       // per (k, m): P̄_{m+2k} = e_k y_k + h_k y_{k−1},  P̄_{m+2k+1}/x = g_k y_k
     private readonly double[] _cMinus;             // per (l, m) coefficient index: c_lm = √((2l+1)(l²−m²)/(2l−1))
-    private Complex* _ring, _ring2, _ring3;        // ring Fourier modes in _layout: native, 64-byte aligned (FFTW's aligned plans)
-    private readonly ModeLayout _layout;           // FFTW path: ring-major rows padded to 64 bytes (what the batched FFT reads); else m-major
+    private Complex* _ring, _ring2, _ring3;        // ring Fourier modes in _modes: native, 64-byte aligned
+    private readonly RingModeLayout _modes;        // where the mode of order m on ring i lives (blocks of ring pairs)
     private readonly Complex[] _tmpCoeffs, _tmpCoeffs2;
     private const int RingBlock = 8;
     private readonly IRealFft[][]? _ffts;          // managed path: per worker, RingBlock FFTs of length nlon
-    private readonly FftwRingTransforms? _ringFft; // FFTW path: all rings of a worker in one aligned batched call (grid copied in/out)
+    private readonly FftwRingTransforms? _ringFft; // FFTW path: one complex FFT per north–south ring pair, in L2-sized batches
     private readonly int[] _ringBounds;            // worker w owns rings _ringBounds[w].._ringBounds[w+1]−1
     private readonly Worker[] _workers;
 
@@ -246,16 +251,24 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 if (level > 0) _yStart[i] = _yLevel[i] = 0;
             }
         }
+        // Leading blocks (nearest the north pole) whose lanes are all never live give exact zeros: the kernels skip them.
+        _liveFrom = new int[lmax + 1];
+        for (int m = 0; m <= lmax; m++)
+        {
+            int b = 0;
+            while (b < _npad && _yStart.AsSpan(m * _npad + b, BlockLanes).IndexOfAnyExcept(0.0) < 0) b += BlockLanes;
+            _liveFrom[m] = b;
+        }
 
         _ringBounds = new int[threads + 1];
         for (int w = 0; w <= threads; w++) _ringBounds[w] = nlat * w / threads;
         bool fftw = RealFftFactory.UsesFftw(fftBackend);   // throws the backend's message when FFTW is required and absent
         _tmpCoeffs = new Complex[CoefficientCount(lmax)];
         _tmpCoeffs2 = new Complex[CoefficientCount(lmax)];
+        _modes = new RingModeLayout(nlat, lmax, RingModeLayout.BlockFor(nlon));
         if (fftw)
-            _ringFft = new FftwRingTransforms(nlon, _ringBounds);
-        _layout = fftw ? new ModeLayout(1, _ringFft!.ModeRow) : new ModeLayout(ModeStride, 1);
-        nuint modes = 2 * (nuint)(fftw ? nlat * _ringFft!.ModeRow : (lmax + 1) * ModeStride);
+            _ringFft = new FftwRingTransforms(nlon, _modes, threads);
+        nuint modes = 2 * (nuint)_modes.Length;
         _ring = (Complex*)FftwRingTransforms.AlignedZeroed(modes);
         _ring2 = (Complex*)FftwRingTransforms.AlignedZeroed(modes);
         _ring3 = (Complex*)FftwRingTransforms.AlignedZeroed(modes);
@@ -286,11 +299,13 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     public string FftBackend => _ringFft is null ? _ffts![0][0].Backend : "fftw";
 
     /// <summary>
-    /// Stride between orders in the ring-mode buffers of <c>LegendreSynthesis</c>/<c>LegendreAnalysis</c>:
-    /// the Fourier coefficient of order m on ring i is modes[m·ModeStride + i] (nlat rounded up to odd, so that
-    /// consecutive orders do not alias in the cache). Buffers hold (L+1)·ModeStride entries.
+    /// Where the Fourier coefficient of order m on ring i lives in the ring-mode buffers of
+    /// <c>LegendreSynthesis</c>/<c>LegendreAnalysis</c> (blocks of ring pairs, see <c>RingModeLayout</c>).
     /// </summary>
-    public int ModeStride => _nlat + 1;
+    public int ModeIndex(int m, int ring) => _modes.Of(m, ring);
+
+    /// <summary>Entries of a ring-mode buffer.</summary>
+    public int ModeBufferLength => _modes.Length;
 
     /// <summary>θ_i, increasing (north to south).</summary>
     public double[] Colatitudes { get; }
@@ -323,9 +338,10 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     {
         CheckCoefficients(coefficients);
         CheckGrid(grid);
-        LegendreSynthesis(coefficients, _ring, _layout);
+        LegendreSynthesis(coefficients, _ring);
         RingsInverse(_ring, grid);
     }
+
 
     /// <summary>Coefficients a_l^m = ∫ f conj(Y_l^m) dσ by Gauss quadrature (exact for band-limited data, see the class remarks).</summary>
     public void Analyze(ReadOnlySpan<double> grid, Span<Complex> coefficients)
@@ -333,7 +349,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         CheckCoefficients(coefficients);
         CheckGrid(grid);
         RingsForward(grid, _ring);
-        LegendreAnalysis(_ring, coefficients, _layout, ForwardScale);
+        LegendreAnalysis(_ring, coefficients, ForwardScale);
     }
 
     /// <summary>
@@ -357,16 +373,16 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 d[o + l - m] = l < L ? _cMinus[o + l + 1 - m] * coefficients[o + l + 1 - m] : Complex.Zero;
             }
         }
-        LegendreSynthesis(coefficients, _ring, _layout);
-        LegendreSynthesis(b, _ring2, _layout);
-        LegendreSynthesis(d, _ring3, _layout);
+        LegendreSynthesis(coefficients, _ring);
+        LegendreSynthesis(b, _ring2);
+        LegendreSynthesis(d, _ring3);
         int nlat = _nlat;
         // ring2 ← ∂θ modes = (x S_b − S_d)/sin θ ; ring3 ← (im/sin θ) V.
         for (int m = 0; m <= L; m++)
         {
             for (int i = 0; i < nlat; i++)
             {
-                int q = _layout.Of(m, i);
+                int q = _modes.Of(m, i);
                 double inv = 1 / SinColatitudes[i];
                 var v = _ring[q];
                 _ring2[q] = (CosColatitudes[i] * _ring2[q] - _ring3[q]) * inv;
@@ -396,7 +412,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         {
             for (int i = 0; i < nlat; i++)
             {
-                int q = _layout.Of(m, i);
+                int q = _modes.Of(m, i);
                 double inv = 1 / SinColatitudes[i];
                 var g2 = _ring[q] * inv;
                 _ring[q] = g2;
@@ -407,9 +423,9 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         }
         var a1 = _tmpCoeffs;
         var a2 = _tmpCoeffs2;
-        LegendreAnalysis(_ring2, a1, _layout, ForwardScale);
-        LegendreAnalysis(_ring, a2, _layout, ForwardScale);
-        LegendreAnalysis(_ring3, coefficients, _layout, ForwardScale);   // A3
+        LegendreAnalysis(_ring2, a1, ForwardScale);
+        LegendreAnalysis(_ring, a2, ForwardScale);
+        LegendreAnalysis(_ring3, coefficients, ForwardScale);   // A3
         // div_lm = −(l A1_l − c_lm A2_{l−1} − A3_l)
         for (int m = 0; m <= L; m++)
         {
@@ -485,9 +501,6 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     {
         if (_ringFft is not null)
         {
-            // Orders L < m ≤ nlon/2 are zero; c2r destroys its input, so clear them on every call.
-            int stride = _layout.RingStride, row = _ringFft.Rows;
-            for (int i = 0; i < _nlat; i++) new Span<Complex>(modes + (long)i * stride + _lmax + 1, row - _lmax - 1).Clear();
             if (_threads == 1) { _ringFft.Inverse(0, modes, grid); return; }
         }
         else if (_threads == 1) { RingsInverse(modes, grid, 0, _nlat, _ffts![0]); return; }
@@ -503,10 +516,10 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         }
     }
 
-    /// <summary>Rings lo..hi−1, in blocks of <see cref="RingBlock"/> so the m-major → ring transposition reads whole cache lines.</summary>
+    /// <summary>Rings lo..hi−1, in blocks of <see cref="RingBlock"/>.</summary>
     private void RingsInverse(Complex* modes, Span<double> grid, int lo, int hi, IRealFft[] ffts)
     {
-        int L = _lmax, nlon = _nlon, stride = ModeStride;
+        int L = _lmax, nlon = _nlon, stride = _modes.OrderStride;
         for (int i0 = lo; i0 < hi; i0 += RingBlock)
         {
             int nb = Math.Min(RingBlock, hi - i0);
@@ -517,7 +530,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                     var spectrum = ffts[r].Spectrum;
                     fixed (Complex* dst = spectrum)
                     {
-                        Complex* s = src + i0 + r;
+                        Complex* s = src + _modes.Of(0, i0 + r);
                         for (int m = 0; m <= L; m++) dst[m] = s[m * stride];
                     }
                     spectrum[(L + 1)..].Clear();
@@ -553,7 +566,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
 
     private void RingsForward(ReadOnlySpan<double> grid, Complex* modes, int lo, int hi, IRealFft[] ffts)
     {
-        int L = _lmax, nlon = _nlon, stride = ModeStride;
+        int L = _lmax, nlon = _nlon, stride = _modes.OrderStride;
         for (int i0 = lo; i0 < hi; i0 += RingBlock)
         {
             int nb = Math.Min(RingBlock, hi - i0);
@@ -568,7 +581,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 {
                     fixed (Complex* src = ffts[r].Spectrum)
                     {
-                        Complex* d = dst + i0 + r;
+                        Complex* d = dst + _modes.Of(0, i0 + r);
                         for (int m = 0; m <= L; m++) d[m * stride] = src[m];
                     }
                 }
@@ -581,16 +594,12 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     // ------------------------------------------------------------------------------------------------------------
 
     /// <summary>Where the Fourier coefficient of order m on ring i lives in a ring-mode buffer: m·OrderStride + i·RingStride.</summary>
-    private readonly record struct ModeLayout(int OrderStride, int RingStride)
-    {
-        public int Of(int m, int ring) => m * OrderStride + ring * RingStride;
-    }
 
     /// <summary>Per-thread scratch.</summary>
     private sealed class Worker
     {
         public readonly double[] Cre, Cim;                 // coefficients × f_l, padded
-        public readonly double[] Er, Ei, Or, Oi;           // per lane (padded), one set of npad per order of an m-group
+        public readonly double[] Er, Ei, Or, Oi;           // per lane (padded): even and odd sums of the current order
         public readonly double[] Acc;                      // analysis accumulators: 4 vectors per step (scalar path: 2 per degree)
         public readonly double[] Q;                        // synthesis: 4 combined coefficients per step
         public readonly double[] State;                    // SIMD block state: y, y_prev, level
@@ -601,32 +610,27 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             State = new double[6 * VectorLanes * 2];
             Cre = new double[lmax + 4];
             Cim = new double[lmax + 4];
-            Er = new double[OrderGroup * npad];
-            Ei = new double[OrderGroup * npad];
-            Or = new double[OrderGroup * npad];
-            Oi = new double[OrderGroup * npad];
+            Er = new double[npad];
+            Ei = new double[npad];
+            Or = new double[npad];
+            Oi = new double[npad];
             Acc = new double[Math.Max((lmax + 4) * 2, 4 * (lmax / 2 + 3) * VectorLanes)];
         }
     }
 
-    /// <summary>
-    /// Orders are processed in groups of this many consecutive m, so that the ring-major mode rows (one cache line holds
-    /// 4 consecutive orders of a ring) are read or written once per group instead of once per order.
-    /// </summary>
-    private const int OrderGroup = 4;
 
-    /// <summary>Ring Fourier modes [m·ModeStride + ring] of the field with the given coefficients (Legendre sums only).</summary>
+    /// <summary>Ring Fourier modes [ModeIndex(m, ring)] of the field with the given coefficients (Legendre sums only).</summary>
     public void LegendreSynthesis(ReadOnlySpan<Complex> coefficients, Complex[] modes)
     {
         CheckModes(modes);
-        fixed (Complex* p = modes) LegendreSynthesis(coefficients, p, new ModeLayout(ModeStride, 1));
+        fixed (Complex* p = modes) LegendreSynthesis(coefficients, p);
     }
 
-    private void LegendreSynthesis(ReadOnlySpan<Complex> coefficients, Complex* modes, ModeLayout layout)
+    private void LegendreSynthesis(ReadOnlySpan<Complex> coefficients, Complex* modes)
     {
         if (_threads == 1)
         {
-            for (int m = 0; m <= _lmax; m += OrderGroup) SynthesisGroup(m, coefficients, modes, layout, _workers[0]);
+            for (int m = 0; m <= _lmax; m++) SynthesisRow(m, coefficients, modes, _workers[0]);
             return;
         }
         fixed (Complex* c = coefficients)
@@ -636,26 +640,26 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             int next = -1;
             Parallel.For(0, _threads, new ParallelOptions { MaxDegreeOfParallelism = _threads }, w =>
             {
-                int g;
-                while ((g = Interlocked.Increment(ref next)) * OrderGroup <= _lmax)
-                    SynthesisGroup(g * OrderGroup, new ReadOnlySpan<Complex>(cp, len), modes, layout, _workers[w]);
+                int m;
+                while ((m = Interlocked.Increment(ref next)) <= _lmax)
+                    SynthesisRow(m, new ReadOnlySpan<Complex>(cp, len), modes, _workers[w]);
             });
         }
     }
 
-    /// <summary>Coefficients from ring Fourier modes [m·ModeStride + ring] (Legendre sums with the Gauss weights and 2π).</summary>
+    /// <summary>Coefficients from ring Fourier modes [ModeIndex(m, ring)] (Legendre sums with the Gauss weights and 2π).</summary>
     public void LegendreAnalysis(Complex[] modes, Span<Complex> coefficients)
     {
         CheckModes(modes);
-        fixed (Complex* p = modes) LegendreAnalysis(p, coefficients, new ModeLayout(ModeStride, 1), 1.0);
+        fixed (Complex* p = modes) LegendreAnalysis(p, coefficients, 1.0);
     }
 
     /// <summary>As above with the modes scaled by <paramref name="scale"/> (folded into the weights).</summary>
-    private void LegendreAnalysis(Complex* modes, Span<Complex> coefficients, ModeLayout layout, double scale)
+    private void LegendreAnalysis(Complex* modes, Span<Complex> coefficients, double scale)
     {
         if (_threads == 1)
         {
-            for (int m = 0; m <= _lmax; m += OrderGroup) AnalysisGroup(m, modes, coefficients, layout, _workers[0], scale);
+            for (int m = 0; m <= _lmax; m++) AnalysisRow(m, modes, coefficients, _workers[0], scale);
             return;
         }
         fixed (Complex* c = coefficients)
@@ -665,32 +669,50 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             int next = -1;
             Parallel.For(0, _threads, new ParallelOptions { MaxDegreeOfParallelism = _threads }, w =>
             {
-                int g;
-                while ((g = Interlocked.Increment(ref next)) * OrderGroup <= _lmax)
-                    AnalysisGroup(g * OrderGroup, modes, new Span<Complex>(cp, len), layout, _workers[w], scale);
+                int m;
+                while ((m = Interlocked.Increment(ref next)) <= _lmax)
+                    AnalysisRow(m, modes, new Span<Complex>(cp, len), _workers[w], scale);
             });
         }
     }
 
-    private void SynthesisGroup(int m0, ReadOnlySpan<Complex> coefficients, Complex* modes, ModeLayout layout, Worker wk)
+    /// <summary>Order m: lane sums, then its modes (per block of ring pairs: the north rings, then the south rings).</summary>
+    private void SynthesisRow(int m, ReadOnlySpan<Complex> coefficients, Complex* modes, Worker wk)
     {
-        int count = Math.Min(OrderGroup, _lmax + 1 - m0), nlat = _nlat, os = layout.OrderStride, rs = layout.RingStride, np = _npad;
-        for (int s = 0; s < count; s++) SynthesisOrder(m0 + s, coefficients, wk, s * np);
-        Complex* md = modes;
+        SynthesisOrder(m, coefficients, wk, 0);
+        int B = _modes.Block, j = 0;
         fixed (double* er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi, px = _x)
         {
-            for (int j = 0; j < _npairs; j++)
+            if (Avx512F.IsSupported)
             {
-                double x = px[j];
-                Complex* north = md + m0 * os + j * rs;
-                Complex* south = md + m0 * os + (nlat - 1 - j) * rs;
-                for (int s = 0; s < count; s++)
+                // 8 pairs at once, whole blocks (lanes past the last pair land in the last block's padding)
+                var lo = Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11);
+                var hi = Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15);
+                for (; j < _npairs; j += 8)
                 {
-                    int i = s * np + j;
-                    double ore = x * or[i], oim = x * oi[i];
-                    north[s * os] = new Complex(er[i] + ore, ei[i] + oim);
-                    south[s * os] = new Complex(er[i] - ore, ei[i] - oim);
+                    var x = Vector512.Load(px + j);
+                    var e = Vector512.Load(er + j);
+                    var f = Vector512.Load(ei + j);
+                    var u = x * Vector512.Load(or + j);
+                    var v = x * Vector512.Load(oi + j);
+                    Vector512<double> nr = e + u, ni = f + v, sr = e - u, si = f - v;
+                    double* north = (double*)(modes + _modes.North(m, j));
+                    double* south = north + 2 * B;
+                    Avx512F.PermuteVar8x64x2(nr, lo, ni).Store(north);
+                    Avx512F.PermuteVar8x64x2(nr, hi, ni).Store(north + 8);
+                    Avx512F.PermuteVar8x64x2(sr, lo, si).Store(south);
+                    Avx512F.PermuteVar8x64x2(sr, hi, si).Store(south + 8);
                 }
+                return;
+            }
+            for (; j < _npairs; j++)
+            {
+                double x = px[j], ore = x * or[j], oim = x * oi[j];
+                double* north = (double*)(modes + _modes.North(m, j)), south = north + 2 * B;
+                north[0] = er[j] + ore;
+                north[1] = ei[j] + oim;
+                south[0] = er[j] - ore;
+                south[1] = ei[j] - oim;
             }
         }
     }
@@ -748,29 +770,51 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         }
     }
 
-    private void AnalysisGroup(int m0, Complex* modes, Span<Complex> coefficients, ModeLayout layout, Worker wk, double scale)
+    /// <summary>Order m: the weighted even and odd lane data from its modes, then its coefficients.</summary>
+    private void AnalysisRow(int m, Complex* modes, Span<Complex> coefficients, Worker wk, double scale)
     {
-        int count = Math.Min(OrderGroup, _lmax + 1 - m0), nlat = _nlat, os = layout.OrderStride, rs = layout.RingStride, np = _npad;
-        Complex* md = modes;
+        int B = _modes.Block, j = 0;
         fixed (double* er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi, px = _x, pw = _w)
         {
-            for (int j = 0; j < _npairs; j++)
+            if (Avx512F.IsSupported)
             {
-                double w = pw[j] * scale, xw = px[j] * w;
-                Complex* north = md + m0 * os + j * rs;
-                Complex* south = md + m0 * os + (nlat - 1 - j) * rs;
-                for (int s = 0; s < count; s++)
+                var even = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
+                var odd = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
+                var sc = Vector512.Create(scale);
+                // whole vectors: the lanes past the last pair have weight 0, so whatever the block padding holds adds nothing
+                for (; j < _npairs; j += 8)
                 {
-                    int i = s * np + j;
-                    Complex a = north[s * os], b = south[s * os];
-                    er[i] = (a.Real + b.Real) * w;
-                    ei[i] = (a.Imaginary + b.Imaginary) * w;
-                    or[i] = (a.Real - b.Real) * xw;
-                    oi[i] = (a.Imaginary - b.Imaginary) * xw;
+                    double* north = (double*)(modes + _modes.North(m, j)), south = north + 2 * B;
+                    var n0 = Vector512.Load(north);
+                    var n1 = Vector512.Load(north + 8);
+                    var s0 = Vector512.Load(south);
+                    var s1 = Vector512.Load(south + 8);
+                    var nr = Avx512F.PermuteVar8x64x2(n0, even, n1);
+                    var ni = Avx512F.PermuteVar8x64x2(n0, odd, n1);
+                    var sr = Avx512F.PermuteVar8x64x2(s0, even, s1);
+                    var si = Avx512F.PermuteVar8x64x2(s0, odd, s1);
+                    var w = Vector512.Load(pw + j) * sc;
+                    var xw = Vector512.Load(px + j) * w;
+                    ((nr + sr) * w).Store(er + j);
+                    ((ni + si) * w).Store(ei + j);
+                    ((nr - sr) * xw).Store(or + j);
+                    ((ni - si) * xw).Store(oi + j);
+                }
+            }
+            else
+            {
+                for (; j < _npairs; j++)
+                {
+                    double w = pw[j] * scale, xw = px[j] * w;
+                    double* north = (double*)(modes + _modes.North(m, j)), south = north + 2 * B;
+                    er[j] = (north[0] + south[0]) * w;
+                    ei[j] = (north[1] + south[1]) * w;
+                    or[j] = (north[0] - south[0]) * xw;
+                    oi[j] = (north[1] - south[1]) * xw;
                 }
             }
         }
-        for (int s = 0; s < count; s++) AnalysisOrder(m0 + s, coefficients, wk, s * np);
+        AnalysisOrder(m, coefficients, wk, 0);
     }
 
     /// <summary>Coefficients of order m from the weighted lane data in the worker's lane buffers at <paramref name="set"/>.</summary>
@@ -826,7 +870,18 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                state = wk.State, er = &wk.Er[set], ei = &wk.Ei[set], or = &wk.Or[set], oi = &wk.Oi[set])
         {
             double y0 = Math.Sqrt(2.0 * m + 3);   // y_0 = O_0 = √(2m+3) P̄_m^m
-            for (int b = 0; b < _npad; b += lanes)
+            int live = _liveFrom[m];
+            new Span<double>(er, live).Clear();
+            new Span<double>(ei, live).Clear();
+            new Span<double>(or, live).Clear();
+            new Span<double>(oi, live).Clear();
+            int b = live;
+            for (; b + 2 * lanes <= _npad; b += 2 * lanes)
+            {
+                if (!Clean<TV>(lv + b, 2 * lanes)) break;
+                SynthesisDoubleBlock<TV>(K, y0, ab, q, t + b, st + b, er + b, ei + b, or + b, oi + b);
+            }
+            for (; b < _npad; b += lanes)
                 SynthesisBlock<TV>(K, y0, ab, q, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b);
         }
     }
@@ -841,7 +896,13 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                state = wk.State, er = &wk.Er[set], ei = &wk.Ei[set], or = &wk.Or[set], oi = &wk.Oi[set], pacc = acc)
         {
             double y0 = Math.Sqrt(2.0 * m + 3);
-            for (int b = 0; b < _npad; b += lanes)
+            int b = _liveFrom[m];
+            for (; b + 2 * lanes <= _npad; b += 2 * lanes)
+            {
+                if (!Clean<TV>(lv + b, 2 * lanes)) break;
+                AnalysisDoubleBlock<TV>(K, y0, ab, t + b, st + b, er + b, ei + b, or + b, oi + b, pacc);
+            }
+            for (; b < _npad; b += lanes)
                 AnalysisBlock<TV>(K, y0, ab, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b, pacc);
             // lane sums in place (entry 4k + c ← Σ lanes of vector 4k + c; reads stay ahead of writes)
             for (int i = 0; i < 4 * K; i++) pacc[i] = TV.Sum(TV.Load(pacc + i * C));
@@ -907,6 +968,128 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     // accumulate from the same y_k (even coefficients pre-combined, see the constructor). The state and accumulators pass
     // through memory between the masked prologue (lanes below 2^−300) and the fast loop, so the fast loop's register
     // allocation is not disturbed by the prologue.
+
+    /// <summary>True when none of the <paramref name="n"/> lanes starts below 2^−300 (no masked prologue needed).</summary>
+    private static bool Clean<TV>(double* lv, int n) where TV : unmanaged, IVec<TV>
+    {
+        for (int i = 0; i < n; i += TV.Count)
+            if (!TV.NoneSet(TV.GreaterThan(TV.Load(lv + i), TV.Zero))) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// Two adjacent blocks (4 vectors) whose lanes are all live from the start: twice the independent work per coefficient
+    /// broadcast and per dependency chain of <c>SynthesisLoop</c>. x² is read from memory (as an FMA operand) to stay
+    /// within the 32 vector registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void SynthesisDoubleBlock<TV>(int K, double y0, double* ab, double* q, double* w, double* st,
+        double* er, double* ei, double* or, double* oi) where TV : unmanaged, IVec<TV>
+    {
+        int C = TV.Count;
+        var s = TV.Create(y0);
+        TV a0 = s * TV.Load(st), a1 = s * TV.Load(st + C), a2 = s * TV.Load(st + 2 * C), a3 = s * TV.Load(st + 3 * C);   // y_k
+        TV b0 = TV.Zero, b1 = TV.Zero, b2 = TV.Zero, b3 = TV.Zero;   // y_{k−1}
+        TV er0 = TV.Zero, er1 = TV.Zero, er2 = TV.Zero, er3 = TV.Zero;
+        TV ei0 = TV.Zero, ei1 = TV.Zero, ei2 = TV.Zero, ei3 = TV.Zero;
+        TV or0 = TV.Zero, or1 = TV.Zero, or2 = TV.Zero, or3 = TV.Zero;
+        TV oi0 = TV.Zero, oi1 = TV.Zero, oi2 = TV.Zero, oi3 = TV.Zero;
+        double* pq = q, pab = ab;
+        int k = 0;
+        for (; k + 1 < K; k += 2)
+        {
+            var c = TV.Create(pq[0]);
+            er0 = TV.Fma(c, a0, er0); er1 = TV.Fma(c, a1, er1); er2 = TV.Fma(c, a2, er2); er3 = TV.Fma(c, a3, er3);
+            c = TV.Create(pq[1]);
+            ei0 = TV.Fma(c, a0, ei0); ei1 = TV.Fma(c, a1, ei1); ei2 = TV.Fma(c, a2, ei2); ei3 = TV.Fma(c, a3, ei3);
+            c = TV.Create(pq[2]);
+            or0 = TV.Fma(c, a0, or0); or1 = TV.Fma(c, a1, or1); or2 = TV.Fma(c, a2, or2); or3 = TV.Fma(c, a3, or3);
+            c = TV.Create(pq[3]);
+            oi0 = TV.Fma(c, a0, oi0); oi1 = TV.Fma(c, a1, oi1); oi2 = TV.Fma(c, a2, oi2); oi3 = TV.Fma(c, a3, oi3);
+            var a = TV.Create(pab[0]);
+            var bb = TV.Create(pab[1]);
+            b0 = TV.Fma(TV.Fma(a, TV.Load(w), bb), a0, b0);
+            b1 = TV.Fma(TV.Fma(a, TV.Load(w + C), bb), a1, b1);
+            b2 = TV.Fma(TV.Fma(a, TV.Load(w + 2 * C), bb), a2, b2);
+            b3 = TV.Fma(TV.Fma(a, TV.Load(w + 3 * C), bb), a3, b3);
+            c = TV.Create(pq[4]);
+            er0 = TV.Fma(c, b0, er0); er1 = TV.Fma(c, b1, er1); er2 = TV.Fma(c, b2, er2); er3 = TV.Fma(c, b3, er3);
+            c = TV.Create(pq[5]);
+            ei0 = TV.Fma(c, b0, ei0); ei1 = TV.Fma(c, b1, ei1); ei2 = TV.Fma(c, b2, ei2); ei3 = TV.Fma(c, b3, ei3);
+            c = TV.Create(pq[6]);
+            or0 = TV.Fma(c, b0, or0); or1 = TV.Fma(c, b1, or1); or2 = TV.Fma(c, b2, or2); or3 = TV.Fma(c, b3, or3);
+            c = TV.Create(pq[7]);
+            oi0 = TV.Fma(c, b0, oi0); oi1 = TV.Fma(c, b1, oi1); oi2 = TV.Fma(c, b2, oi2); oi3 = TV.Fma(c, b3, oi3);
+            a = TV.Create(pab[2]);
+            bb = TV.Create(pab[3]);
+            a0 = TV.Fma(TV.Fma(a, TV.Load(w), bb), b0, a0);
+            a1 = TV.Fma(TV.Fma(a, TV.Load(w + C), bb), b1, a1);
+            a2 = TV.Fma(TV.Fma(a, TV.Load(w + 2 * C), bb), b2, a2);
+            a3 = TV.Fma(TV.Fma(a, TV.Load(w + 3 * C), bb), b3, a3);
+            pq += 8;
+            pab += 4;
+        }
+        if (k < K)
+        {
+            var c = TV.Create(pq[0]);
+            er0 = TV.Fma(c, a0, er0); er1 = TV.Fma(c, a1, er1); er2 = TV.Fma(c, a2, er2); er3 = TV.Fma(c, a3, er3);
+            c = TV.Create(pq[1]);
+            ei0 = TV.Fma(c, a0, ei0); ei1 = TV.Fma(c, a1, ei1); ei2 = TV.Fma(c, a2, ei2); ei3 = TV.Fma(c, a3, ei3);
+            c = TV.Create(pq[2]);
+            or0 = TV.Fma(c, a0, or0); or1 = TV.Fma(c, a1, or1); or2 = TV.Fma(c, a2, or2); or3 = TV.Fma(c, a3, or3);
+            c = TV.Create(pq[3]);
+            oi0 = TV.Fma(c, a0, oi0); oi1 = TV.Fma(c, a1, oi1); oi2 = TV.Fma(c, a2, oi2); oi3 = TV.Fma(c, a3, oi3);
+        }
+        TV.Store(er0, er); TV.Store(er1, er + C); TV.Store(er2, er + 2 * C); TV.Store(er3, er + 3 * C);
+        TV.Store(ei0, ei); TV.Store(ei1, ei + C); TV.Store(ei2, ei + 2 * C); TV.Store(ei3, ei + 3 * C);
+        TV.Store(or0, or); TV.Store(or1, or + C); TV.Store(or2, or + 2 * C); TV.Store(or3, or + 3 * C);
+        TV.Store(oi0, oi); TV.Store(oi1, oi + C); TV.Store(oi2, oi + 2 * C); TV.Store(oi3, oi + 3 * C);
+    }
+
+    /// <summary>Analysis over two adjacent blocks whose lanes are all live from the start: one accumulator load and store per 4 vectors.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void AnalysisDoubleBlock<TV>(int K, double y0, double* ab, double* w, double* st,
+        double* er, double* ei, double* or, double* oi, double* acc) where TV : unmanaged, IVec<TV>
+    {
+        int C = TV.Count;
+        var s = TV.Create(y0);
+        TV a0 = s * TV.Load(st), a1 = s * TV.Load(st + C), a2 = s * TV.Load(st + 2 * C), a3 = s * TV.Load(st + 3 * C);   // y_k
+        TV b0 = TV.Zero, b1 = TV.Zero, b2 = TV.Zero, b3 = TV.Zero;   // y_{k−1}
+        double* p = acc, pab = ab;
+        int k = 0;
+        for (; k + 1 < K; k += 2)
+        {
+            TV.Store(TV.Fma(TV.Load(er + 3 * C), a3, TV.Fma(TV.Load(er + 2 * C), a2, TV.Fma(TV.Load(er + C), a1, TV.Fma(TV.Load(er), a0, TV.Load(p))))), p);
+            TV.Store(TV.Fma(TV.Load(ei + 3 * C), a3, TV.Fma(TV.Load(ei + 2 * C), a2, TV.Fma(TV.Load(ei + C), a1, TV.Fma(TV.Load(ei), a0, TV.Load(p + C))))), p + C);
+            TV.Store(TV.Fma(TV.Load(or + 3 * C), a3, TV.Fma(TV.Load(or + 2 * C), a2, TV.Fma(TV.Load(or + C), a1, TV.Fma(TV.Load(or), a0, TV.Load(p + 2 * C))))), p + 2 * C);
+            TV.Store(TV.Fma(TV.Load(oi + 3 * C), a3, TV.Fma(TV.Load(oi + 2 * C), a2, TV.Fma(TV.Load(oi + C), a1, TV.Fma(TV.Load(oi), a0, TV.Load(p + 3 * C))))), p + 3 * C);
+            var a = TV.Create(pab[0]);
+            var bb = TV.Create(pab[1]);
+            b0 = TV.Fma(TV.Fma(a, TV.Load(w), bb), a0, b0);
+            b1 = TV.Fma(TV.Fma(a, TV.Load(w + C), bb), a1, b1);
+            b2 = TV.Fma(TV.Fma(a, TV.Load(w + 2 * C), bb), a2, b2);
+            b3 = TV.Fma(TV.Fma(a, TV.Load(w + 3 * C), bb), a3, b3);
+            TV.Store(TV.Fma(TV.Load(er + 3 * C), b3, TV.Fma(TV.Load(er + 2 * C), b2, TV.Fma(TV.Load(er + C), b1, TV.Fma(TV.Load(er), b0, TV.Load(p + 4 * C))))), p + 4 * C);
+            TV.Store(TV.Fma(TV.Load(ei + 3 * C), b3, TV.Fma(TV.Load(ei + 2 * C), b2, TV.Fma(TV.Load(ei + C), b1, TV.Fma(TV.Load(ei), b0, TV.Load(p + 5 * C))))), p + 5 * C);
+            TV.Store(TV.Fma(TV.Load(or + 3 * C), b3, TV.Fma(TV.Load(or + 2 * C), b2, TV.Fma(TV.Load(or + C), b1, TV.Fma(TV.Load(or), b0, TV.Load(p + 6 * C))))), p + 6 * C);
+            TV.Store(TV.Fma(TV.Load(oi + 3 * C), b3, TV.Fma(TV.Load(oi + 2 * C), b2, TV.Fma(TV.Load(oi + C), b1, TV.Fma(TV.Load(oi), b0, TV.Load(p + 7 * C))))), p + 7 * C);
+            a = TV.Create(pab[2]);
+            bb = TV.Create(pab[3]);
+            a0 = TV.Fma(TV.Fma(a, TV.Load(w), bb), b0, a0);
+            a1 = TV.Fma(TV.Fma(a, TV.Load(w + C), bb), b1, a1);
+            a2 = TV.Fma(TV.Fma(a, TV.Load(w + 2 * C), bb), b2, a2);
+            a3 = TV.Fma(TV.Fma(a, TV.Load(w + 3 * C), bb), b3, a3);
+            p += 8 * C;
+            pab += 4;
+        }
+        if (k < K)
+        {
+            TV.Store(TV.Fma(TV.Load(er + 3 * C), a3, TV.Fma(TV.Load(er + 2 * C), a2, TV.Fma(TV.Load(er + C), a1, TV.Fma(TV.Load(er), a0, TV.Load(p))))), p);
+            TV.Store(TV.Fma(TV.Load(ei + 3 * C), a3, TV.Fma(TV.Load(ei + 2 * C), a2, TV.Fma(TV.Load(ei + C), a1, TV.Fma(TV.Load(ei), a0, TV.Load(p + C))))), p + C);
+            TV.Store(TV.Fma(TV.Load(or + 3 * C), a3, TV.Fma(TV.Load(or + 2 * C), a2, TV.Fma(TV.Load(or + C), a1, TV.Fma(TV.Load(or), a0, TV.Load(p + 2 * C))))), p + 2 * C);
+            TV.Store(TV.Fma(TV.Load(oi + 3 * C), a3, TV.Fma(TV.Load(oi + 2 * C), a2, TV.Fma(TV.Load(oi + C), a1, TV.Fma(TV.Load(oi), a0, TV.Load(p + 3 * C))))), p + 3 * C);
+        }
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void SynthesisBlock<TV>(int K, double y0, double* ab, double* q, double* w, double* st, double* lv,
@@ -1190,8 +1373,8 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
 
     private void CheckModes(Complex[] modes)
     {
-        if (modes.Length < (_lmax + 1) * ModeStride)
-            throw new ArgumentException($"expected at least (L+1)·ModeStride = {(_lmax + 1) * ModeStride} ring modes, got {modes.Length}.");
+        if (modes.Length < _modes.Length)
+            throw new ArgumentException($"expected at least ModeBufferLength = {_modes.Length} ring modes, got {modes.Length}.");
     }
 
     private void CheckGrid(ReadOnlySpan<double> g)
