@@ -43,7 +43,7 @@ namespace MeanField.Spectral.Sphere;
 /// stored·2^{−600k} with a per-lane level k; lanes with k &gt; 0 (true value &lt; 2^{−300}) do not contribute and are rescaled
 /// by 2^{600} once the recurrence has lifted them above 2^{300}, so no value ever underflows or becomes denormal.
 /// SIMD: the kernels run Ishioka's variant (one sequence y_k in x² per two degrees, serving both parities, see the
-/// constructor) over two or four vectors of latitude pairs (four where no lane starts below 2^−300), with the blocks nearest
+/// constructor) over two vectors of latitude pairs (four in synthesis where no lane starts below 2^−300), with the blocks nearest
 /// the pole skipped where no lane rises above 2^−300 by degree L, written once for any width through <c>IVec</c>
 /// (Vector512, or Vector256 where AVX-512 is off); the scalar path (the rescaled x recurrence above) is the
 /// independent reference. Threads (optional) split the orders m and the rings.</para>
@@ -603,6 +603,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         public readonly double[] Acc;                      // analysis accumulators: 4 vectors per step (scalar path: 2 per degree)
         public readonly double[] Q;                        // synthesis: 4 combined coefficients per step
         public readonly double[] State;                    // SIMD block state: y, y_prev, level
+        public readonly double[] Sums;                     // analysis: 4 lane sums per step (even re/im, odd re/im)
 
         public Worker(int lmax, int npad)
         {
@@ -615,6 +616,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             Or = new double[npad];
             Oi = new double[npad];
             Acc = new double[Math.Max((lmax + 4) * 2, 4 * (lmax / 2 + 3) * VectorLanes)];
+            Sums = new double[4 * (lmax / 2 + 3)];
         }
     }
 
@@ -829,7 +831,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             else AnalysisBlocks<Vec256>(m, K, wk, set);
             // a_{m+2k} = e_k S_k + h_k S_{k−1},  a_{m+2k+1} = g_k T_k  (S, T: even and odd sums of y_k·data)
             fixed (Complex* pc = &coefficients[o])
-            fixed (double* pa = acc, ie = &_ie[ks], ih = &_ih[ks], ig = &_ig[ks])
+            fixed (double* pa = wk.Sums, ie = &_ie[ks], ih = &_ih[ks], ig = &_ig[ks])
             {
                 double* c = (double*)pc;
                 double pr = 0, pi = 0;   // S_{k−1}
@@ -875,14 +877,19 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             new Span<double>(ei, live).Clear();
             new Span<double>(or, live).Clear();
             new Span<double>(oi, live).Clear();
-            int b = live;
-            for (; b + 2 * lanes <= _npad; b += 2 * lanes)
+            for (int b = live; b < _npad;)
             {
-                if (!Clean<TV>(lv + b, 2 * lanes)) break;
-                SynthesisDoubleBlock<TV>(K, y0, ab, q, t + b, st + b, er + b, ei + b, or + b, oi + b);
+                if (b + 2 * lanes <= _npad && Clean<TV>(lv + b, 2 * lanes))
+                {
+                    SynthesisDoubleBlock<TV>(K, y0, ab, q, t + b, st + b, er + b, ei + b, or + b, oi + b);
+                    b += 2 * lanes;
+                }
+                else
+                {
+                    SynthesisBlock<TV>(K, y0, ab, q, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b);
+                    b += lanes;
+                }
             }
-            for (; b < _npad; b += lanes)
-                SynthesisBlock<TV>(K, y0, ab, q, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b);
         }
     }
 
@@ -896,17 +903,42 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                state = wk.State, er = &wk.Er[set], ei = &wk.Ei[set], or = &wk.Or[set], oi = &wk.Oi[set], pacc = acc)
         {
             double y0 = Math.Sqrt(2.0 * m + 3);
-            int b = _liveFrom[m];
-            for (; b + 2 * lanes <= _npad; b += 2 * lanes)
-            {
-                if (!Clean<TV>(lv + b, 2 * lanes)) break;
-                AnalysisDoubleBlock<TV>(K, y0, ab, t + b, st + b, er + b, ei + b, or + b, oi + b, pacc);
-            }
-            for (; b < _npad; b += lanes)
+            for (int b = _liveFrom[m]; b < _npad; b += lanes)
                 AnalysisBlock<TV>(K, y0, ab, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b, pacc);
-            // lane sums in place (entry 4k + c ← Σ lanes of vector 4k + c; reads stay ahead of writes)
-            for (int i = 0; i < 4 * K; i++) pacc[i] = TV.Sum(TV.Load(pacc + i * C));
+            // lane sums into Sums[4k + c]
+            Array.Clear(wk.Sums, 0, 4 * K);
+            fixed (double* sums = wk.Sums) AddLaneSums<TV>(pacc, 4 * K, sums);
         }
+    }
+
+    /// <summary>sums[i] += Σ lanes of the vector at v + i·C, i &lt; count (8 at a time through a transposing tree with AVX-512).</summary>
+    private static void AddLaneSums<TV>(double* v, int count, double* sums) where TV : unmanaged, IVec<TV>
+    {
+        int i = 0;
+        if (typeof(TV) == typeof(Vec512) && Avx512F.IsSupported)
+        {
+            var pairsLo = Vector512.Create(0L, 1, 8, 9, 4, 5, 12, 13);
+            var pairsHi = Vector512.Create(2L, 3, 10, 11, 6, 7, 14, 15);
+            var halvesLo = Vector512.Create(0L, 1, 2, 3, 8, 9, 10, 11);
+            var halvesHi = Vector512.Create(4L, 5, 6, 7, 12, 13, 14, 15);
+            for (; i + 8 <= count; i += 8)
+            {
+                double* p = v + 8 * i;
+                // pairs of lanes: a_j = [v_{2j} pair sums, v_{2j+1} pair sums] interleaved
+                var a0 = Pair(Vector512.Load(p), Vector512.Load(p + 8));
+                var a1 = Pair(Vector512.Load(p + 16), Vector512.Load(p + 24));
+                var a2 = Pair(Vector512.Load(p + 32), Vector512.Load(p + 40));
+                var a3 = Pair(Vector512.Load(p + 48), Vector512.Load(p + 56));
+                // quads: b0 = [v0..v3 sums of lanes 0–3, v0..v3 sums of lanes 4–7], b1 the same for v4..v7
+                var b0 = Avx512F.PermuteVar8x64x2(a0, pairsLo, a1) + Avx512F.PermuteVar8x64x2(a0, pairsHi, a1);
+                var b1 = Avx512F.PermuteVar8x64x2(a2, pairsLo, a3) + Avx512F.PermuteVar8x64x2(a2, pairsHi, a3);
+                var c = Avx512F.PermuteVar8x64x2(b0, halvesLo, b1) + Avx512F.PermuteVar8x64x2(b0, halvesHi, b1);
+                (Vector512.Load(sums + i) + c).Store(sums + i);
+            }
+        }
+        for (; i < count; i++) sums[i] += TV.Sum(TV.Load(v + i * TV.Count));
+
+        static Vector512<double> Pair(Vector512<double> x, Vector512<double> y) => Avx512F.UnpackLow(x, y) + Avx512F.UnpackHigh(x, y);
     }
 
     // Scalar reference kernels (one latitude pair). Even part: z_l (l−m even); odd part: u_l = z_l/x.
@@ -1044,51 +1076,6 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         TV.Store(ei0, ei); TV.Store(ei1, ei + C); TV.Store(ei2, ei + 2 * C); TV.Store(ei3, ei + 3 * C);
         TV.Store(or0, or); TV.Store(or1, or + C); TV.Store(or2, or + 2 * C); TV.Store(or3, or + 3 * C);
         TV.Store(oi0, oi); TV.Store(oi1, oi + C); TV.Store(oi2, oi + 2 * C); TV.Store(oi3, oi + 3 * C);
-    }
-
-    /// <summary>Analysis over two adjacent blocks whose lanes are all live from the start: one accumulator load and store per 4 vectors.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void AnalysisDoubleBlock<TV>(int K, double y0, double* ab, double* w, double* st,
-        double* er, double* ei, double* or, double* oi, double* acc) where TV : unmanaged, IVec<TV>
-    {
-        int C = TV.Count;
-        var s = TV.Create(y0);
-        TV a0 = s * TV.Load(st), a1 = s * TV.Load(st + C), a2 = s * TV.Load(st + 2 * C), a3 = s * TV.Load(st + 3 * C);   // y_k
-        TV b0 = TV.Zero, b1 = TV.Zero, b2 = TV.Zero, b3 = TV.Zero;   // y_{k−1}
-        double* p = acc, pab = ab;
-        int k = 0;
-        for (; k + 1 < K; k += 2)
-        {
-            TV.Store(TV.Fma(TV.Load(er + 3 * C), a3, TV.Fma(TV.Load(er + 2 * C), a2, TV.Fma(TV.Load(er + C), a1, TV.Fma(TV.Load(er), a0, TV.Load(p))))), p);
-            TV.Store(TV.Fma(TV.Load(ei + 3 * C), a3, TV.Fma(TV.Load(ei + 2 * C), a2, TV.Fma(TV.Load(ei + C), a1, TV.Fma(TV.Load(ei), a0, TV.Load(p + C))))), p + C);
-            TV.Store(TV.Fma(TV.Load(or + 3 * C), a3, TV.Fma(TV.Load(or + 2 * C), a2, TV.Fma(TV.Load(or + C), a1, TV.Fma(TV.Load(or), a0, TV.Load(p + 2 * C))))), p + 2 * C);
-            TV.Store(TV.Fma(TV.Load(oi + 3 * C), a3, TV.Fma(TV.Load(oi + 2 * C), a2, TV.Fma(TV.Load(oi + C), a1, TV.Fma(TV.Load(oi), a0, TV.Load(p + 3 * C))))), p + 3 * C);
-            var a = TV.Create(pab[0]);
-            var bb = TV.Create(pab[1]);
-            b0 = TV.Fma(TV.Fma(a, TV.Load(w), bb), a0, b0);
-            b1 = TV.Fma(TV.Fma(a, TV.Load(w + C), bb), a1, b1);
-            b2 = TV.Fma(TV.Fma(a, TV.Load(w + 2 * C), bb), a2, b2);
-            b3 = TV.Fma(TV.Fma(a, TV.Load(w + 3 * C), bb), a3, b3);
-            TV.Store(TV.Fma(TV.Load(er + 3 * C), b3, TV.Fma(TV.Load(er + 2 * C), b2, TV.Fma(TV.Load(er + C), b1, TV.Fma(TV.Load(er), b0, TV.Load(p + 4 * C))))), p + 4 * C);
-            TV.Store(TV.Fma(TV.Load(ei + 3 * C), b3, TV.Fma(TV.Load(ei + 2 * C), b2, TV.Fma(TV.Load(ei + C), b1, TV.Fma(TV.Load(ei), b0, TV.Load(p + 5 * C))))), p + 5 * C);
-            TV.Store(TV.Fma(TV.Load(or + 3 * C), b3, TV.Fma(TV.Load(or + 2 * C), b2, TV.Fma(TV.Load(or + C), b1, TV.Fma(TV.Load(or), b0, TV.Load(p + 6 * C))))), p + 6 * C);
-            TV.Store(TV.Fma(TV.Load(oi + 3 * C), b3, TV.Fma(TV.Load(oi + 2 * C), b2, TV.Fma(TV.Load(oi + C), b1, TV.Fma(TV.Load(oi), b0, TV.Load(p + 7 * C))))), p + 7 * C);
-            a = TV.Create(pab[2]);
-            bb = TV.Create(pab[3]);
-            a0 = TV.Fma(TV.Fma(a, TV.Load(w), bb), b0, a0);
-            a1 = TV.Fma(TV.Fma(a, TV.Load(w + C), bb), b1, a1);
-            a2 = TV.Fma(TV.Fma(a, TV.Load(w + 2 * C), bb), b2, a2);
-            a3 = TV.Fma(TV.Fma(a, TV.Load(w + 3 * C), bb), b3, a3);
-            p += 8 * C;
-            pab += 4;
-        }
-        if (k < K)
-        {
-            TV.Store(TV.Fma(TV.Load(er + 3 * C), a3, TV.Fma(TV.Load(er + 2 * C), a2, TV.Fma(TV.Load(er + C), a1, TV.Fma(TV.Load(er), a0, TV.Load(p))))), p);
-            TV.Store(TV.Fma(TV.Load(ei + 3 * C), a3, TV.Fma(TV.Load(ei + 2 * C), a2, TV.Fma(TV.Load(ei + C), a1, TV.Fma(TV.Load(ei), a0, TV.Load(p + C))))), p + C);
-            TV.Store(TV.Fma(TV.Load(or + 3 * C), a3, TV.Fma(TV.Load(or + 2 * C), a2, TV.Fma(TV.Load(or + C), a1, TV.Fma(TV.Load(or), a0, TV.Load(p + 2 * C))))), p + 2 * C);
-            TV.Store(TV.Fma(TV.Load(oi + 3 * C), a3, TV.Fma(TV.Load(oi + 2 * C), a2, TV.Fma(TV.Load(oi + C), a1, TV.Fma(TV.Load(oi), a0, TV.Load(p + 3 * C))))), p + 3 * C);
-        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
