@@ -898,12 +898,24 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     {
         int C = TV.Count, lanes = 2 * C;
         var acc = wk.Acc;
-        Array.Clear(acc, 0, 4 * K * C);
         fixed (double* ab = &_ab[2 * _kseg[m]], t = _t, st = &_yStart[m * _npad], lv = &_yLevel[m * _npad],
                state = wk.State, er = &wk.Er[set], ei = &wk.Ei[set], or = &wk.Or[set], oi = &wk.Oi[set], pacc = acc)
         {
             double y0 = Math.Sqrt(2.0 * m + 3);
-            for (int b = _liveFrom[m]; b < _npad; b += lanes)
+            int b = _liveFrom[m];
+            if (b < _npad && Clean<TV>(lv + b, lanes))
+            {
+                // the first block writes every step's accumulators, so they need no clearing
+                var s = TV.Create(y0);
+                TV.Store(s * TV.Load(st + b), state);
+                TV.Store(s * TV.Load(st + b + C), state + C);
+                TV.Store(TV.Zero, state + 2 * C);
+                TV.Store(TV.Zero, state + 3 * C);
+                AnalysisLoop<TV, Overwrite>(0, K, ab, t + b, state, state + 2 * C, er + b, ei + b, or + b, oi + b, pacc);
+                b += lanes;
+            }
+            else Array.Clear(acc, 0, 4 * K * C);
+            for (; b < _npad; b += lanes)
                 AnalysisBlock<TV>(K, y0, ab, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b, pacc);
             // lane sums into Sums[4k + c]
             Array.Clear(wk.Sums, 0, 4 * K);
@@ -912,6 +924,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     }
 
     /// <summary>sums[i] += Σ lanes of the vector at v + i·C, i &lt; count (8 at a time through a transposing tree with AVX-512).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddLaneSums<TV>(double* v, int count, double* sums) where TV : unmanaged, IVec<TV>
     {
         int i = 0;
@@ -1250,7 +1263,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             TV.Store(l1, lev + C);
             k = AnalysisPrologue<TV>(K, ab, w, y, yp, lev, er, ei, or, oi, acc);
         }
-        if (k < K) AnalysisLoop<TV>(k, K, ab, w, y, yp, er, ei, or, oi, acc);
+        if (k < K) AnalysisLoop<TV, Accumulate>(k, K, ab, w, y, yp, er, ei, or, oi, acc);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -1307,8 +1320,8 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void AnalysisLoop<TV>(int k, int K, double* ab, double* w, double* y, double* yp,
-        double* er, double* ei, double* or, double* oi, double* acc) where TV : unmanaged, IVec<TV>
+    private static void AnalysisLoop<TV, TPass>(int k, int K, double* ab, double* w, double* y, double* yp,
+        double* er, double* ei, double* or, double* oi, double* acc) where TV : unmanaged, IVec<TV> where TPass : struct, IAccumulatorPass
     {
         int C = TV.Count;
         var w0 = TV.Load(w);
@@ -1325,18 +1338,18 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         double* pab = ab + 2 * k;
         for (; k + 1 < K; k += 2)
         {
-            TV.Store(TV.Fma(er1, y1, TV.Fma(er0, y0, TV.Load(p))), p);
-            TV.Store(TV.Fma(ei1, y1, TV.Fma(ei0, y0, TV.Load(p + C))), p + C);
-            TV.Store(TV.Fma(or1, y1, TV.Fma(or0, y0, TV.Load(p + 2 * C))), p + 2 * C);
-            TV.Store(TV.Fma(oi1, y1, TV.Fma(oi0, y0, TV.Load(p + 3 * C))), p + 3 * C);
+            TV.Store(TV.Fma(er1, y1, TV.Fma(er0, y0, Acc<TV, TPass>(p))), p);
+            TV.Store(TV.Fma(ei1, y1, TV.Fma(ei0, y0, Acc<TV, TPass>(p + C))), p + C);
+            TV.Store(TV.Fma(or1, y1, TV.Fma(or0, y0, Acc<TV, TPass>(p + 2 * C))), p + 2 * C);
+            TV.Store(TV.Fma(oi1, y1, TV.Fma(oi0, y0, Acc<TV, TPass>(p + 3 * C))), p + 3 * C);
             var a = TV.Create(pab[0]);
             var b = TV.Create(pab[1]);
             p0 = TV.Fma(TV.Fma(a, w0, b), y0, p0);
             p1 = TV.Fma(TV.Fma(a, w1, b), y1, p1);
-            TV.Store(TV.Fma(er1, p1, TV.Fma(er0, p0, TV.Load(p + 4 * C))), p + 4 * C);
-            TV.Store(TV.Fma(ei1, p1, TV.Fma(ei0, p0, TV.Load(p + 5 * C))), p + 5 * C);
-            TV.Store(TV.Fma(or1, p1, TV.Fma(or0, p0, TV.Load(p + 6 * C))), p + 6 * C);
-            TV.Store(TV.Fma(oi1, p1, TV.Fma(oi0, p0, TV.Load(p + 7 * C))), p + 7 * C);
+            TV.Store(TV.Fma(er1, p1, TV.Fma(er0, p0, Acc<TV, TPass>(p + 4 * C))), p + 4 * C);
+            TV.Store(TV.Fma(ei1, p1, TV.Fma(ei0, p0, Acc<TV, TPass>(p + 5 * C))), p + 5 * C);
+            TV.Store(TV.Fma(or1, p1, TV.Fma(or0, p0, Acc<TV, TPass>(p + 6 * C))), p + 6 * C);
+            TV.Store(TV.Fma(oi1, p1, TV.Fma(oi0, p0, Acc<TV, TPass>(p + 7 * C))), p + 7 * C);
             a = TV.Create(pab[2]);
             b = TV.Create(pab[3]);
             y0 = TV.Fma(TV.Fma(a, w0, b), p0, y0);
@@ -1346,12 +1359,32 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         }
         if (k < K)
         {
-            TV.Store(TV.Fma(er1, y1, TV.Fma(er0, y0, TV.Load(p))), p);
-            TV.Store(TV.Fma(ei1, y1, TV.Fma(ei0, y0, TV.Load(p + C))), p + C);
-            TV.Store(TV.Fma(or1, y1, TV.Fma(or0, y0, TV.Load(p + 2 * C))), p + 2 * C);
-            TV.Store(TV.Fma(oi1, y1, TV.Fma(oi0, y0, TV.Load(p + 3 * C))), p + 3 * C);
+            TV.Store(TV.Fma(er1, y1, TV.Fma(er0, y0, Acc<TV, TPass>(p))), p);
+            TV.Store(TV.Fma(ei1, y1, TV.Fma(ei0, y0, Acc<TV, TPass>(p + C))), p + C);
+            TV.Store(TV.Fma(or1, y1, TV.Fma(or0, y0, Acc<TV, TPass>(p + 2 * C))), p + 2 * C);
+            TV.Store(TV.Fma(oi1, y1, TV.Fma(oi0, y0, Acc<TV, TPass>(p + 3 * C))), p + 3 * C);
         }
     }
+
+    /// <summary>Whether an analysis pass adds to the step accumulators or writes them (the first block of an order).</summary>
+    private interface IAccumulatorPass
+    {
+        static abstract bool Adds { get; }
+    }
+
+    private readonly struct Accumulate : IAccumulatorPass
+    {
+        public static bool Adds => true;
+    }
+
+    private readonly struct Overwrite : IAccumulatorPass
+    {
+        public static bool Adds => false;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Acc<TV, TPass>(double* p) where TV : unmanaged, IVec<TV> where TPass : struct, IAccumulatorPass
+        => TPass.Adds ? TV.Load(p) : TV.Zero;
 
     private void CheckCoefficients(ReadOnlySpan<Complex> c)
     {
