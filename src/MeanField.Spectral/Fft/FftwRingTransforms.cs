@@ -100,10 +100,14 @@ internal sealed unsafe class FftwRingTransforms : IDisposable
                 int j0 = blk * B, count = Math.Min(B, _modes.Pairs - j0);
                 for (int b = 0; b < count; b++)   // Forward uses the buffer too: clear the orders above L
                     new Span<double>(z + 2L * b * dist + 2 * (L + 1), 2 * (nlon - 2 * L - 1)).Clear();
-                double* n = (double*)(modes + (long)blk * _modes.BlockLength);   // order m: north at n[4Bm + 2b], south 2B further
-                for (int m = 0; m <= L; m++, n += 4 * B)
+                double* blockModes = (double*)(modes + (long)blk * _modes.BlockLength);   // order m: north at [4Bm + 2b], south 2B further
+                int vectorFrom = Avx512F.IsSupported ? 4 : L + 1, vectorTo = Avx512F.IsSupported ? 4 + (L - 3) / 4 * 4 : L + 1;
+                if (vectorFrom < vectorTo) PackTiles(blockModes, B, count, dist, vectorFrom, vectorTo, z);
+                for (int m = 0; m <= L; m++)
                 {
-                    double* s = n + 2 * B;
+                    if (m == vectorFrom) m = vectorTo;
+                    if (m > L) break;
+                    double* n = blockModes + 4L * B * m, s = n + 2 * B;
                     double* zp = z + 2 * m, zm = z + 2 * (nlon - m);   // order m and −m of signal b at zp/zm + 2b·dist
                     if (m == 0)
                     {
@@ -145,10 +149,14 @@ internal sealed unsafe class FftwRingTransforms : IDisposable
                     Interleave(g + (long)(j0 + b) * nlon, g + (long)(nlat - 1 - j0 - b) * nlon, z + 2L * b * dist, nlon);
                 FftwNative.fftw_execute_dft(_plans[count].Forward, z, o);
                 // N_m = (Z_m + conj Z_−m)/2,  S_m = (Z_m − conj Z_−m)/(2i)
-                double* n = (double*)(modes + (long)blk * _modes.BlockLength);
-                for (int m = 0; m <= L; m++, n += 4 * B)
+                double* blockModes = (double*)(modes + (long)blk * _modes.BlockLength);
+                int vectorFrom = Avx512F.IsSupported ? 4 : L + 1, vectorTo = Avx512F.IsSupported ? 4 + (L - 3) / 4 * 4 : L + 1;
+                if (vectorFrom < vectorTo) UnpackTiles(o, B, count, dist, vectorFrom, vectorTo, blockModes);
+                for (int m = 0; m <= L; m++)
                 {
-                    double* s = n + 2 * B;
+                    if (m == vectorFrom) m = vectorTo;
+                    if (m > L) break;
+                    double* n = blockModes + 4L * B * m, s = n + 2 * B;
                     double* zp = o + 2 * m, zm = o + 2 * ((nlon - m) % nlon);
                     for (int b = 0; b < count; b++)
                     {
@@ -162,6 +170,91 @@ internal sealed unsafe class FftwRingTransforms : IDisposable
                 }
             }
         }
+    }
+
+    // Orders [from, to) (multiples of 4, from ≥ 4 so that −m stays inside the signal) in tiles of 4 orders × 4 signals:
+    // a 4×4 transpose of complex numbers turns the mode vectors (4 consecutive pairs of one order) into signal vectors
+    // (4 consecutive orders of one pair). Signals up to count rounded up to 4 are written (the block has room for them).
+
+    private static void PackTiles(double* modes, int B, int count, int dist, int from, int to, double* z)
+    {
+        int nlon = dist - 4;
+        var sign = Vector512.Create(-1.0, 1, -1, 1, -1, 1, -1, 1);
+        for (int m0 = from; m0 < to; m0 += 4)
+        {
+            for (int b0 = 0; b0 < count; b0 += 4)
+            {
+                Vector512<double> p0, p1, p2, p3, q0, q1, q2, q3;
+                Pack(modes + 4L * B * m0 + 2 * b0, 2 * B, sign, out p0, out q0);
+                Pack(modes + 4L * B * (m0 + 1) + 2 * b0, 2 * B, sign, out p1, out q1);
+                Pack(modes + 4L * B * (m0 + 2) + 2 * b0, 2 * B, sign, out p2, out q2);
+                Pack(modes + 4L * B * (m0 + 3) + 2 * b0, 2 * B, sign, out p3, out q3);
+                double* zb = z + 2L * b0 * dist;
+                // order m0+j of signal b0+i at zb + 2i·dist + 2(m0+j); order −(m0+j) at zb + 2i·dist + 2(nlon−m0−j)
+                Transpose(ref p0, ref p1, ref p2, ref p3);
+                Transpose(ref q3, ref q2, ref q1, ref q0);
+                long d = 2L * dist;
+                p0.Store(zb + 2 * m0); p1.Store(zb + d + 2 * m0); p2.Store(zb + 2 * d + 2 * m0); p3.Store(zb + 3 * d + 2 * m0);
+                int neg = 2 * (nlon - m0 - 3);
+                q3.Store(zb + neg); q2.Store(zb + d + neg); q1.Store(zb + 2 * d + neg); q0.Store(zb + 3 * d + neg);
+            }
+        }
+
+        // Z_m = N + i S = (nr − si, ni + sr),  Z_−m = conj N + i conj S = (nr + si, sr − ni)
+        static void Pack(double* n, int southOffset, Vector512<double> sign, out Vector512<double> plus, out Vector512<double> minus)
+        {
+            var north = Vector512.Load(n);
+            var swapped = Avx512F.Permute4x64(Vector512.Load(n + southOffset), 0b10110001);   // (si, sr) per pair
+            plus = Vector512.FusedMultiplyAdd(swapped, sign, north);
+            minus = Vector512.FusedMultiplyAdd(north, -sign, swapped);
+        }
+    }
+
+    private static void UnpackTiles(double* z, int B, int count, int dist, int from, int to, double* modes)
+    {
+        int nlon = dist - 4;
+        var conj = Vector512.Create(1.0, -1, 1, -1, 1, -1, 1, -1);
+        var half = Vector512.Create(0.5);
+        long d = 2L * dist;
+        for (int m0 = from; m0 < to; m0 += 4)
+        {
+            int neg = 2 * (nlon - m0 - 3);
+            for (int b0 = 0; b0 < count; b0 += 4)
+            {
+                double* zb = z + 2L * b0 * dist;
+                Vector512<double> a0 = Vector512.Load(zb + 2 * m0), a1 = Vector512.Load(zb + d + 2 * m0),
+                    a2 = Vector512.Load(zb + 2 * d + 2 * m0), a3 = Vector512.Load(zb + 3 * d + 2 * m0);
+                Vector512<double> r3 = Vector512.Load(zb + neg), r2 = Vector512.Load(zb + d + neg),
+                    r1 = Vector512.Load(zb + 2 * d + neg), r0 = Vector512.Load(zb + 3 * d + neg);
+                Transpose(ref a0, ref a1, ref a2, ref a3);   // a_j: order m0+j of signals b0..b0+3
+                Transpose(ref r3, ref r2, ref r1, ref r0);   // r_j: order −(m0+j) of signals b0..b0+3
+                Unpack(a0, r0, conj, half, modes + 4L * B * m0 + 2 * b0, 2 * B);
+                Unpack(a1, r1, conj, half, modes + 4L * B * (m0 + 1) + 2 * b0, 2 * B);
+                Unpack(a2, r2, conj, half, modes + 4L * B * (m0 + 2) + 2 * b0, 2 * B);
+                Unpack(a3, r3, conj, half, modes + 4L * B * (m0 + 3) + 2 * b0, 2 * B);
+            }
+        }
+
+        // N = (A + conj R)/2,  S = (A − conj R)/(2i) = swap(A − conj R)·(1, −1)/2
+        static void Unpack(Vector512<double> a, Vector512<double> r, Vector512<double> conj, Vector512<double> half, double* n, int southOffset)
+        {
+            var rc = r * conj;
+            ((a + rc) * half).Store(n);
+            (Avx512F.Permute4x64(a - rc, 0b10110001) * conj * half).Store(n + southOffset);
+        }
+    }
+
+    /// <summary>4×4 transpose of complex numbers (128-bit lanes): x_j[i] ↔ x_i[j].</summary>
+    private static void Transpose(ref Vector512<double> x0, ref Vector512<double> x1, ref Vector512<double> x2, ref Vector512<double> x3)
+    {
+        var t0 = Avx512F.Shuffle4x128(x0, x1, 0x44);
+        var t1 = Avx512F.Shuffle4x128(x0, x1, 0xEE);
+        var t2 = Avx512F.Shuffle4x128(x2, x3, 0x44);
+        var t3 = Avx512F.Shuffle4x128(x2, x3, 0xEE);
+        x0 = Avx512F.Shuffle4x128(t0, t2, 0x88);
+        x1 = Avx512F.Shuffle4x128(t0, t2, 0xDD);
+        x2 = Avx512F.Shuffle4x128(t1, t3, 0x88);
+        x3 = Avx512F.Shuffle4x128(t1, t3, 0xDD);
     }
 
     /// <summary>re[k] = z[2k], im[k] = z[2k+1], k &lt; count.</summary>

@@ -731,7 +731,19 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             fixed (double* q = wk.Q, ie = &_ie[ks], ih = &_ih[ks], ig = &_ig[ks])
             {
                 double* c = (double*)pc;   // re, im of degree m + i at c[2i], c[2i+1]
-                for (int k = 0; k < K; k++)
+                int k0 = 0;
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    // every step but the last has both degrees m+2k+1 and m+2k+2 (n = L−m+1 ≤ 2K)
+                    for (; k0 < K - 1; k0++)
+                    {
+                        double* ck = c + 4 * k0;
+                        var even = Vector128.FusedMultiplyAdd(Vector128.Load(ck + 4), Vector128.Create(ih[k0 + 1]), Vector128.Load(ck) * ie[k0]);
+                        even.Store(q + 4 * k0);
+                        (Vector128.Load(ck + 2) * ig[k0]).Store(q + 4 * k0 + 2);
+                    }
+                }
+                for (int k = k0; k < K; k++)
                 {
                     int l = 2 * k;   // l − m
                     double er = ie[k] * c[2 * l], ei = ie[k] * c[2 * l + 1];
