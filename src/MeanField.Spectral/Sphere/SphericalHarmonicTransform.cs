@@ -847,7 +847,22 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             {
                 double* c = (double*)pc;
                 double pr = 0, pi = 0;   // S_{k−1}
-                for (int k = 0; k < K; k++)
+                int k0 = 0;
+                if (Vector128.IsHardwareAccelerated && K > 1)
+                {
+                    // steps 0..K−2 have both degrees m+2k and m+2k+1 (n = L−m+1 ≤ 2K); S_{−1} = 0
+                    ((Vector128.Load(pa) * ie[0])).Store(c);
+                    (Vector128.Load(pa + 2) * ig[0]).Store(c + 2);
+                    for (k0 = 1; k0 < K - 1; k0++)
+                    {
+                        double* sk = pa + 4 * k0;
+                        Vector128.FusedMultiplyAdd(Vector128.Load(sk - 4), Vector128.Create(ih[k0]), Vector128.Load(sk) * ie[k0]).Store(c + 4 * k0);
+                        (Vector128.Load(sk + 2) * ig[k0]).Store(c + 4 * k0 + 2);
+                    }
+                    pr = pa[4 * (k0 - 1)];
+                    pi = pa[4 * (k0 - 1) + 1];
+                }
+                for (int k = k0; k < K; k++)
                 {
                     double sr = pa[4 * k], si = pa[4 * k + 1];
                     c[4 * k] = ie[k] * sr + ih[k] * pr;
