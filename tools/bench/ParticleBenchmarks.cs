@@ -89,10 +89,32 @@ internal static class ParticleBenchmarks
     }
 
     /// <summary>
-    /// Medians of wall and process CPU seconds per call over <paramref name="repetitions"/> batches of ≥ 0.3 s (≥ 1 call
+    /// Issue #18, dense pair sums at d = 2 and 3 (docs/performance.md, "Dense pair sums"): one thread, β = 5, uniform sample,
+    /// USA and SA; pair interactions per process-CPU second, counted as N² per drift evaluation, median of
+    /// <paramref name="batches"/> batches of ≥ 0.2 s. One machine-readable line per case:
+    /// <c>dense_pairs d=D N=N attention=USA pairs_per_s=X wall_pairs_per_s=Y</c>.
+    /// </summary>
+    public static void RunDensePairs(IReadOnlyList<int> sizes, int batches = 7)
+    {
+        foreach (int n in sizes.Count > 0 ? sizes : [4096, 16384])
+        foreach (int d in new[] { 2, 3 })
+        foreach (var attention in new[] { AttentionKind.USA, AttentionKind.SA })
+        {
+            var model = new ParticleModel(attention, d, 5.0);
+            var x = ParticleSampling.Uniform(n, d, 1);
+            var drift = new double[n * d];
+            var dense = new DenseInteraction(model, n, 1);
+            var (wall, cpu, _) = Time(() => dense.Evaluate(x, drift), batches, 0.2);
+            double pairs = (double)n * n;
+            Console.WriteLine($"dense_pairs d={d} N={n} attention={attention} pairs_per_s={pairs / cpu:E3} wall_pairs_per_s={pairs / wall:E3}");
+        }
+    }
+
+    /// <summary>
+    /// Medians of wall and process CPU seconds per call over <paramref name="repetitions"/> batches of ≥ <paramref name="batchSeconds"/> (≥ 1 call
     /// each), after two warm-up calls when repetitions > 1 (the minute-long per-pair cases get none).
     /// </summary>
-    private static (double Wall, double Cpu, long Calls) Time(Action call, int repetitions)
+    private static (double Wall, double Cpu, long Calls) Time(Action call, int repetitions, double batchSeconds = 0.3)
     {
         if (repetitions > 1) { call(); call(); }   // lets the JIT reach its optimised tier
         var wall = new List<double>();
@@ -105,7 +127,7 @@ internal static class ParticleBenchmarks
             process.Refresh();
             var cpu0 = process.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
-            do { call(); count++; } while (sw.Elapsed.TotalSeconds < 0.3);
+            do { call(); count++; } while (sw.Elapsed.TotalSeconds < batchSeconds);
             double elapsed = sw.Elapsed.TotalSeconds;
             process.Refresh();
             wall.Add(elapsed / count);

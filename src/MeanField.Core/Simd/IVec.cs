@@ -61,6 +61,18 @@ internal static class VecMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpNonPositive<TV>(TV x) where TV : unmanaged, IVec<TV>
     {
+        var e = ExpAboveFloor(x);
+        var low = TV.GreaterThan(TV.Create(ExpFloor), x);
+        return TV.NoneSet(low) ? e : TV.Select(low, TV.Exp(x), e);
+    }
+
+    /// <summary>
+    /// <see cref="ExpNonPositive{TV}"/> without the test for arguments below <see cref="ExpFloor"/>: for callers that know
+    /// every lane lies in [ExpFloor, 0] (there the two agree bit for bit).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpAboveFloor<TV>(TV x) where TV : unmanaged, IVec<TV>
+    {
         var shifter = TV.Create(Shifter);
         var t = TV.Fma(x, TV.Create(Log2E), shifter);
         var k = t - shifter;
@@ -79,9 +91,7 @@ internal static class VecMath
         p = TV.Fma(p, r, TV.Create(0.5));
         p = TV.Fma(p, r, TV.Create(1.0));
         p = TV.Fma(p, r, TV.Create(1.0));
-        var e = TV.AddToExponent(p, t);
-        var low = TV.GreaterThan(TV.Create(ExpFloor), x);
-        return TV.NoneSet(low) ? e : TV.Select(low, TV.Exp(x), e);
+        return TV.AddToExponent(p, t);
     }
 }
 
