@@ -146,7 +146,8 @@ public sealed unsafe partial class DenseInteraction
     }
 
     // d = 2: per vector of j, 2 FMAs for the score, the exponential, 3 operations for row i and 3 (load, add, store)
-    // for the columns; two vectors in flight, each with its own row accumulators (added in a fixed order at the end).
+    // for the columns. Row i: the first (masked) vector of a diagonal tile, the unmasked stretch (PlaneRun), the rest one
+    // vector at a time; one set of row accumulators, so the order of the sums is fixed.
     private void PairPlane<TV, TFloor>(double* x, double* v, double* q, double mNeg, PairTile t)
         where TV : unmanaged, IVec<TV> where TFloor : struct
     {
@@ -155,13 +156,14 @@ public sealed unsafe partial class DenseInteraction
         double* c0 = t.Columns - t.J0, c1 = c0 + s, cz = c0 + 2 * s;   // indexed by j
         var m = TV.Create(mNeg);
         int end = Math.Min(t.J1, n);
+        var acc = stackalloc TV[3];
         for (int i = t.I0; i < t.I1; i++)
         {
             var q0 = TV.Create(q[2 * i]);
             var q1 = TV.Create(q[2 * i + 1]);
             var u0 = TV.Create(v[i]);
             var u1 = TV.Create(v1[i]);
-            TV z0 = TV.Zero, z1 = TV.Zero, a00 = TV.Zero, a01 = TV.Zero, a10 = TV.Zero, a11 = TV.Zero;
+            TV z0 = TV.Zero, a00 = TV.Zero, a10 = TV.Zero;
             int j = t.J0;
             if (t.Diagonal)
             {
@@ -175,22 +177,11 @@ public sealed unsafe partial class DenseInteraction
                 TV.Store(TV.Fma(ec, u1, TV.Load(c1 + j)), c1 + j);
                 j += C;
             }
-            for (; j + 2 * C <= end; j += 2 * C)
+            if (j + 4 * C <= end)
             {
-                var e0 = Exp<TV, TFloor>(TV.Fma(q0, TV.Load(x + j), TV.Fma(q1, TV.Load(x1 + j), m)));
-                var e1 = Exp<TV, TFloor>(TV.Fma(q0, TV.Load(x + j + C), TV.Fma(q1, TV.Load(x1 + j + C), m)));
-                z0 += e0;
-                z1 += e1;
-                a00 = TV.Fma(e0, TV.Load(v + j), a00);
-                a01 = TV.Fma(e1, TV.Load(v + j + C), a01);
-                a10 = TV.Fma(e0, TV.Load(v1 + j), a10);
-                a11 = TV.Fma(e1, TV.Load(v1 + j + C), a11);
-                TV.Store(TV.Load(cz + j) + e0, cz + j);
-                TV.Store(TV.Load(cz + j + C) + e1, cz + j + C);
-                TV.Store(TV.Fma(e0, u0, TV.Load(c0 + j)), c0 + j);
-                TV.Store(TV.Fma(e1, u0, TV.Load(c0 + j + C)), c0 + j + C);
-                TV.Store(TV.Fma(e0, u1, TV.Load(c1 + j)), c1 + j);
-                TV.Store(TV.Fma(e1, u1, TV.Load(c1 + j + C)), c1 + j + C);
+                acc[0] = z0; acc[1] = a00; acc[2] = a10;
+                j = PlaneRun<TV, TFloor>(x, v, p, c0, s, j, end, q + 2 * i, v[i], v1[i], mNeg, acc);
+                (z0, a00, a10) = (acc[0], acc[1], acc[2]);
             }
             for (; j < end; j += C)   // x is zero-padded to a multiple of 8, the column sums to the panel size
             {
@@ -204,9 +195,9 @@ public sealed unsafe partial class DenseInteraction
                 TV.Store(TV.Fma(e, u1, TV.Load(c1 + j)), c1 + j);
             }
             double* row = t.Rows + (i - t.I0) * 3;
-            row[0] += TV.Sum(a00 + a01);
-            row[1] += TV.Sum(a10 + a11);
-            row[2] += TV.Sum(z0 + z1);
+            row[0] += TV.Sum(a00);
+            row[1] += TV.Sum(a10);
+            row[2] += TV.Sum(z0);
         }
     }
 
@@ -219,6 +210,7 @@ public sealed unsafe partial class DenseInteraction
         double* c0 = t.Columns - t.J0, c1 = c0 + s, c2 = c0 + 2 * s, cz = c0 + 3 * s;
         var m = TV.Create(mNeg);
         int end = Math.Min(t.J1, n);
+        var acc = stackalloc TV[4];
         for (int i = t.I0; i < t.I1; i++)
         {
             var q0 = TV.Create(q[3 * i]);
@@ -227,7 +219,7 @@ public sealed unsafe partial class DenseInteraction
             var u0 = TV.Create(v[i]);
             var u1 = TV.Create(v1[i]);
             var u2 = TV.Create(v2[i]);
-            TV z0 = TV.Zero, z1 = TV.Zero, a00 = TV.Zero, a01 = TV.Zero, a10 = TV.Zero, a11 = TV.Zero, a20 = TV.Zero, a21 = TV.Zero;
+            TV z0 = TV.Zero, a00 = TV.Zero, a10 = TV.Zero, a20 = TV.Zero;
             int j = t.J0;
             if (t.Diagonal)
             {
@@ -243,26 +235,11 @@ public sealed unsafe partial class DenseInteraction
                 TV.Store(TV.Fma(ec, u2, TV.Load(c2 + j)), c2 + j);
                 j += C;
             }
-            for (; j + 2 * C <= end; j += 2 * C)
+            if (j + 4 * C <= end)
             {
-                var e0 = Exp<TV, TFloor>(TV.Fma(q0, TV.Load(x + j), TV.Fma(q1, TV.Load(x1 + j), TV.Fma(q2, TV.Load(x2 + j), m))));
-                var e1 = Exp<TV, TFloor>(TV.Fma(q0, TV.Load(x + j + C), TV.Fma(q1, TV.Load(x1 + j + C), TV.Fma(q2, TV.Load(x2 + j + C), m))));
-                z0 += e0;
-                z1 += e1;
-                a00 = TV.Fma(e0, TV.Load(v + j), a00);
-                a01 = TV.Fma(e1, TV.Load(v + j + C), a01);
-                a10 = TV.Fma(e0, TV.Load(v1 + j), a10);
-                a11 = TV.Fma(e1, TV.Load(v1 + j + C), a11);
-                a20 = TV.Fma(e0, TV.Load(v2 + j), a20);
-                a21 = TV.Fma(e1, TV.Load(v2 + j + C), a21);
-                TV.Store(TV.Load(cz + j) + e0, cz + j);
-                TV.Store(TV.Load(cz + j + C) + e1, cz + j + C);
-                TV.Store(TV.Fma(e0, u0, TV.Load(c0 + j)), c0 + j);
-                TV.Store(TV.Fma(e1, u0, TV.Load(c0 + j + C)), c0 + j + C);
-                TV.Store(TV.Fma(e0, u1, TV.Load(c1 + j)), c1 + j);
-                TV.Store(TV.Fma(e1, u1, TV.Load(c1 + j + C)), c1 + j + C);
-                TV.Store(TV.Fma(e0, u2, TV.Load(c2 + j)), c2 + j);
-                TV.Store(TV.Fma(e1, u2, TV.Load(c2 + j + C)), c2 + j + C);
+                acc[0] = z0; acc[1] = a00; acc[2] = a10; acc[3] = a20;
+                j = SpaceRun<TV, TFloor>(x, v, p, c0, s, j, end, q + 3 * i, v[i], v1[i], v2[i], mNeg, acc);
+                (z0, a00, a10, a20) = (acc[0], acc[1], acc[2], acc[3]);
             }
             for (; j < end; j += C)
             {
@@ -278,10 +255,103 @@ public sealed unsafe partial class DenseInteraction
                 TV.Store(TV.Fma(e, u2, TV.Load(c2 + j)), c2 + j);
             }
             double* row = t.Rows + (i - t.I0) * 4;
-            row[0] += TV.Sum(a00 + a01);
-            row[1] += TV.Sum(a10 + a11);
-            row[2] += TV.Sum(a20 + a21);
-            row[3] += TV.Sum(z0 + z1);
+            row[0] += TV.Sum(a00);
+            row[1] += TV.Sum(a10);
+            row[2] += TV.Sum(a20);
+            row[3] += TV.Sum(z0);
         }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Exp4<TV, TFloor>(ref TV a, ref TV b, ref TV c, ref TV d) where TV : unmanaged, IVec<TV> where TFloor : struct
+    {
+        if (typeof(TFloor) == typeof(FloorChecked))
+        {
+            a = VecMath.ExpNonPositive(a);
+            b = VecMath.ExpNonPositive(b);
+            c = VecMath.ExpNonPositive(c);
+            d = VecMath.ExpNonPositive(d);
+        }
+        else VecMath.ExpAboveFloor4(ref a, ref b, ref c, ref d);
+    }
+
+    // The unmasked stretch of a row, four vectors of j per iteration with their exponentials in lock-step, in its own
+    // method so that the register allocator sees only this loop (inlined into the row loop, the accumulators went
+    // through the stack every iteration). acc: z, a0, a1 in and out (the first of the row's two accumulator sets).
+    // Returns the first j not done.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int PlaneRun<TV, TFloor>(double* x, double* v, int p, double* c0, int s, int j, int end, double* q,
+        double v0, double v1, double mNeg, TV* acc) where TV : unmanaged, IVec<TV> where TFloor : struct
+    {
+        int C = TV.Count;
+        double* x1 = x + p, w1 = v + p, c1 = c0 + s, cz = c0 + 2 * s;
+        var m = TV.Create(mNeg);
+        var q0 = TV.Create(q[0]);
+        var q1 = TV.Create(q[1]);
+        var u0 = TV.Create(v0);
+        var u1 = TV.Create(v1);
+        TV z = acc[0], a0 = acc[1], a1 = acc[2];
+        for (; j + 4 * C <= end; j += 4 * C)
+        {
+            var e0 = TV.Fma(q0, TV.Load(x + j), TV.Fma(q1, TV.Load(x1 + j), m));
+            var e1 = TV.Fma(q0, TV.Load(x + j + C), TV.Fma(q1, TV.Load(x1 + j + C), m));
+            var e2 = TV.Fma(q0, TV.Load(x + j + 2 * C), TV.Fma(q1, TV.Load(x1 + j + 2 * C), m));
+            var e3 = TV.Fma(q0, TV.Load(x + j + 3 * C), TV.Fma(q1, TV.Load(x1 + j + 3 * C), m));
+            Exp4<TV, TFloor>(ref e0, ref e1, ref e2, ref e3);
+            z = z + e0 + e1 + e2 + e3;
+            a0 = TV.Fma(e3, TV.Load(v + j + 3 * C), TV.Fma(e2, TV.Load(v + j + 2 * C), TV.Fma(e1, TV.Load(v + j + C), TV.Fma(e0, TV.Load(v + j), a0))));
+            a1 = TV.Fma(e3, TV.Load(w1 + j + 3 * C), TV.Fma(e2, TV.Load(w1 + j + 2 * C), TV.Fma(e1, TV.Load(w1 + j + C), TV.Fma(e0, TV.Load(w1 + j), a1))));
+            Column(cz + j, c0 + j, c1 + j, null, e0, u0, u1, default);
+            Column(cz + j + C, c0 + j + C, c1 + j + C, null, e1, u0, u1, default);
+            Column(cz + j + 2 * C, c0 + j + 2 * C, c1 + j + 2 * C, null, e2, u0, u1, default);
+            Column(cz + j + 3 * C, c0 + j + 3 * C, c1 + j + 3 * C, null, e3, u0, u1, default);
+        }
+        acc[0] = z; acc[1] = a0; acc[2] = a1;
+        return j;
+    }
+
+    /// <summary>As <see cref="PlaneRun{TV, TFloor}"/> for d = 3 (acc: z, a0, a1, a2).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int SpaceRun<TV, TFloor>(double* x, double* v, int p, double* c0, int s, int j, int end, double* q,
+        double v0, double v1, double v2, double mNeg, TV* acc) where TV : unmanaged, IVec<TV> where TFloor : struct
+    {
+        int C = TV.Count;
+        double* x1 = x + p, x2 = x + 2 * p, w1 = v + p, w2 = v + 2 * p, c1 = c0 + s, c2 = c0 + 2 * s, cz = c0 + 3 * s;
+        var m = TV.Create(mNeg);
+        var q0 = TV.Create(q[0]);
+        var q1 = TV.Create(q[1]);
+        var q2 = TV.Create(q[2]);
+        var u0 = TV.Create(v0);
+        var u1 = TV.Create(v1);
+        var u2 = TV.Create(v2);
+        TV z = acc[0], a0 = acc[1], a1 = acc[2], a2 = acc[3];
+        for (; j + 4 * C <= end; j += 4 * C)
+        {
+            var e0 = TV.Fma(q0, TV.Load(x + j), TV.Fma(q1, TV.Load(x1 + j), TV.Fma(q2, TV.Load(x2 + j), m)));
+            var e1 = TV.Fma(q0, TV.Load(x + j + C), TV.Fma(q1, TV.Load(x1 + j + C), TV.Fma(q2, TV.Load(x2 + j + C), m)));
+            var e2 = TV.Fma(q0, TV.Load(x + j + 2 * C), TV.Fma(q1, TV.Load(x1 + j + 2 * C), TV.Fma(q2, TV.Load(x2 + j + 2 * C), m)));
+            var e3 = TV.Fma(q0, TV.Load(x + j + 3 * C), TV.Fma(q1, TV.Load(x1 + j + 3 * C), TV.Fma(q2, TV.Load(x2 + j + 3 * C), m)));
+            Exp4<TV, TFloor>(ref e0, ref e1, ref e2, ref e3);
+            z = z + e0 + e1 + e2 + e3;
+            a0 = TV.Fma(e3, TV.Load(v + j + 3 * C), TV.Fma(e2, TV.Load(v + j + 2 * C), TV.Fma(e1, TV.Load(v + j + C), TV.Fma(e0, TV.Load(v + j), a0))));
+            a1 = TV.Fma(e3, TV.Load(w1 + j + 3 * C), TV.Fma(e2, TV.Load(w1 + j + 2 * C), TV.Fma(e1, TV.Load(w1 + j + C), TV.Fma(e0, TV.Load(w1 + j), a1))));
+            a2 = TV.Fma(e3, TV.Load(w2 + j + 3 * C), TV.Fma(e2, TV.Load(w2 + j + 2 * C), TV.Fma(e1, TV.Load(w2 + j + C), TV.Fma(e0, TV.Load(w2 + j), a2))));
+            Column(cz + j, c0 + j, c1 + j, c2 + j, e0, u0, u1, u2);
+            Column(cz + j + C, c0 + j + C, c1 + j + C, c2 + j + C, e1, u0, u1, u2);
+            Column(cz + j + 2 * C, c0 + j + 2 * C, c1 + j + 2 * C, c2 + j + 2 * C, e2, u0, u1, u2);
+            Column(cz + j + 3 * C, c0 + j + 3 * C, c1 + j + 3 * C, c2 + j + 3 * C, e3, u0, u1, u2);
+        }
+        acc[0] = z; acc[1] = a0; acc[2] = a1; acc[3] = a2;
+        return j;
+    }
+
+    /// <summary>Column sums of one vector of j: z += e, c_k += e·u_k (c2 null for d = 2).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Column<TV>(double* z, double* c0, double* c1, double* c2, TV e, TV u0, TV u1, TV u2) where TV : unmanaged, IVec<TV>
+    {
+        TV.Store(TV.Load(z) + e, z);
+        TV.Store(TV.Fma(e, u0, TV.Load(c0)), c0);
+        TV.Store(TV.Fma(e, u1, TV.Load(c1)), c1);
+        if (c2 != null) TV.Store(TV.Fma(e, u2, TV.Load(c2)), c2);
     }
 }
