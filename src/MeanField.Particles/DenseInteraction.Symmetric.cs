@@ -13,7 +13,11 @@ public sealed unsafe partial class DenseInteraction
     private readonly int _pairBlock;            // i and j per sub-tile (a multiple of 16): x_J and its column sums stay in L1
     private readonly int _panel;                // indices per panel: a multiple of _pairBlock
     private readonly int _panels;
-    private readonly double[][] _pairParts = [];  // per task (K, L): rows of K ((d+1) per i), then columns of L (component-major, _panel each)
+    private readonly double[][] _pairParts = [];  // per task (K, L): rows of K ((d+1) per i), then columns of L (component-major, ColumnStride each)
+
+    // Between the column sums of two components: not a multiple of 4 KiB, or each component's load would wait on the
+    // store to the previous one (4K aliasing; it halved the speed with 512-wide panels).
+    private int ColumnStride => _panel + 16;
 
     /// <summary>Whether evaluations take the symmetric path (d = 2, 3, identity score).</summary>
     internal bool IsSymmetric => _pairParts.Length > 0;
@@ -38,7 +42,7 @@ public sealed unsafe partial class DenseInteraction
         int perPanel = (blocks + maxPanels - 1) / maxPanels;
         int panel = perPanel * pairBlock, panels = (blocks + perPanel - 1) / perPanel;
         var parts = new double[panels * (panels + 1) / 2][];
-        for (int t = 0; t < parts.Length; t++) parts[t] = new double[2 * (_d + 1) * panel];
+        for (int t = 0; t < parts.Length; t++) parts[t] = new double[(_d + 1) * (2 * panel + 16)];
         return (pairBlock, panel, panels, parts);
     }
 
@@ -79,8 +83,8 @@ public sealed unsafe partial class DenseInteraction
 
     private void AddColumn(double[] part, int local, Span<double> s)
     {
-        int d = _d, columns = (d + 1) * _panel;
-        for (int c = 0; c <= d; c++) s[c] += part[columns + c * _panel + local];
+        int d = _d, columns = (d + 1) * _panel, stride = ColumnStride;
+        for (int c = 0; c <= d; c++) s[c] += part[columns + c * stride + local];
     }
 
     /// <summary>Index of the panel pair (k ≤ l) in row-major order of the upper triangle.</summary>
@@ -95,6 +99,8 @@ public sealed unsafe partial class DenseInteraction
         Array.Clear(part);
         int n = _n, d = _d, p = _panel, b = _pairBlock;
         int iStart = k * p, iEnd = Math.Min(n, iStart + p), jStart = l * p, jEnd = Math.Min(n, jStart + p);
+        double* buffer = stackalloc double[2 * b + 8];
+        double* w = (double*)(((nint)buffer + 63) & ~(nint)63);   // two rows' weights (b apart), 64-byte aligned like x
         fixed (double* x = _xT, v = _vT, q = _q, out_ = part)
         {
             double* rows = out_, columns = out_ + (d + 1) * p;
@@ -102,14 +108,14 @@ public sealed unsafe partial class DenseInteraction
             for (int c = k == l ? r : jStart; c < jEnd; c += b)
             {
                 var tile = new PairTile(r, Math.Min(r + b, iEnd), c, Math.Min(c + b, jEnd), r == c,
-                    rows + (r - iStart) * (d + 1), columns + (c - jStart), p);
+                    rows + (r - iStart) * (d + 1), columns + (c - jStart), ColumnStride);
                 if (Vec512.IsHardwareAccelerated)
                 {
-                    if (d == 2) PairPlane<Vec512, TFloor>(x, v, q, -shift, tile);
-                    else PairSpace<Vec512, TFloor>(x, v, q, -shift, tile);
+                    if (d == 2) Pairs<Vec512, TFloor, Plane>(x, v, q, -shift, tile, w);
+                    else Pairs<Vec512, TFloor, Space>(x, v, q, -shift, tile, w);
                 }
-                else if (d == 2) PairPlane<Vec256, TFloor>(x, v, q, -shift, tile);
-                else PairSpace<Vec256, TFloor>(x, v, q, -shift, tile);
+                else if (d == 2) Pairs<Vec256, TFloor, Plane>(x, v, q, -shift, tile, w);
+                else Pairs<Vec256, TFloor, Space>(x, v, q, -shift, tile, w);
             }
         }
     }
@@ -127,231 +133,193 @@ public sealed unsafe partial class DenseInteraction
 
     private readonly struct FloorChecked;
     private readonly struct AboveFloor;
+    private readonly struct Plane;   // d = 2
+    private readonly struct Space;   // d = 3
+
+    // One row i of a tile in passes over its vectors of j: (1) the weights w_ij into a row buffer (the scores, then the
+    // exponentials in place, eight (AVX-512) or four at a time in lock-step: VecMath.ExpAboveFloorInPlace); (2) row i's sums and the columns' sums from the buffer. Apart, each pass is a
+    // short loop the register allocator handles without spills, and the exponentials are not held back by the
+    // loads and stores of the column sums. Lanes the tile does not own (j < i on a diagonal tile, j ≥ N) get weight 0
+    // between the passes; the self term (j = i) goes to row i alone.
+    private void Pairs<TV, TFloor, TDim>(double* x, double* v, double* q, double mNeg, PairTile t, double* w)
+        where TV : unmanaged, IVec<TV> where TFloor : struct where TDim : struct
+    {
+        int d = _d, C = TV.Count, end = Math.Min(t.J1, _n);
+        double* w1 = w + _pairBlock;
+        int i = t.I0;
+        for (; i + 1 < t.I1; i += 2)   // i even (I0 is a multiple of 16): rows i and i + 1 start in the same vector of j
+        {
+            int js = t.Diagonal ? i - i % C : t.J0;   // J0 is a multiple of C
+            int count = (end - js + C - 1) / C * C;
+            double self0 = RowWeights<TV, TFloor, TDim>(x, q, mNeg, i, js, end, count, t.Diagonal, w);
+            double self1 = RowWeights<TV, TFloor, TDim>(x, q, mNeg, i + 1, js, end, count, t.Diagonal, w1);
+            AccumulateTwo<TV, TDim>(w, w1, v + js, _padded, v + i, t.Columns + (js - t.J0), t.Stride, count, self0, self1,
+                t.Rows + (i - t.I0) * (d + 1));
+        }
+        if (i < t.I1)
+        {
+            int js = t.Diagonal ? i - i % C : t.J0;
+            int count = (end - js + C - 1) / C * C;
+            double self = RowWeights<TV, TFloor, TDim>(x, q, mNeg, i, js, end, count, t.Diagonal, w);
+            Accumulate<TV, TDim>(w, v + js, _padded, v + i, t.Columns + (js - t.J0), t.Stride, count, self, t.Rows + (i - t.I0) * (d + 1));
+        }
+    }
+
+    /// <summary>Row i's weights for the vectors of j from js into w, zero where the tile does not own the pair; returns w_ii on a diagonal tile.</summary>
+    private double RowWeights<TV, TFloor, TDim>(double* x, double* q, double mNeg, int i, int js, int end, int count, bool diagonal, double* w)
+        where TV : unmanaged, IVec<TV> where TFloor : struct where TDim : struct
+    {
+        Weights<TV, TFloor, TDim>(x + js, _padded, q + _d * i, mNeg, count, w);
+        for (int k = end - js; k < count; k++) w[k] = 0;
+        if (!diagonal) return 0;
+        for (int k = 0; k < i - js; k++) w[k] = 0;
+        double self = w[i - js];
+        w[i - js] = 0;
+        return self;
+    }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static TV Exp<TV, TFloor>(TV x) where TV : unmanaged, IVec<TV> where TFloor : struct =>
-        typeof(TFloor) == typeof(FloorChecked) ? VecMath.ExpNonPositive(x) : VecMath.ExpAboveFloor(x);
+    private static TV Score<TV, TDim>(double* x, int p, TV q0, TV q1, TV q2, TV m) where TV : unmanaged, IVec<TV> where TDim : struct =>
+        typeof(TDim) == typeof(Space)
+            ? TV.Fma(q0, TV.Load(x), TV.Fma(q1, TV.Load(x + p), TV.Fma(q2, TV.Load(x + 2 * p), m)))
+            : TV.Fma(q0, TV.Load(x), TV.Fma(q1, TV.Load(x + p), m));
+
+    /// <summary>w[k] = e^{⟨q, x_k⟩ − M} for k &lt; count (a multiple of the width), x component-major with stride p.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void Weights<TV, TFloor, TDim>(double* x, int p, double* q, double mNeg, int count, double* w)
+        where TV : unmanaged, IVec<TV> where TFloor : struct where TDim : struct
+    {
+        int C = TV.Count;
+        var m = TV.Create(mNeg);
+        var q0 = TV.Create(q[0]);
+        var q1 = TV.Create(q[1]);
+        var q2 = typeof(TDim) == typeof(Space) ? TV.Create(q[2]) : TV.Zero;
+        if (typeof(TFloor) == typeof(AboveFloor))
+        {
+            for (int k = 0; k < count; k += C) TV.Store(Score<TV, TDim>(x + k, p, q0, q1, q2, m), w + k);
+            VecMath.ExpAboveFloorInPlace<TV>(w, count);
+        }
+        else
+            for (int k = 0; k < count; k += C) TV.Store(VecMath.ExpNonPositive(Score<TV, TDim>(x + k, p, q0, q1, q2, m)), w + k);
+    }
 
     /// <summary>
-    /// Lanes of the vector at j kept for row i (j ≥ i on a diagonal tile, j &lt; end) and for the columns (j &gt; i as
-    /// well): the first vector of a diagonal row and the last vector before N take these masks, all others none.
+    /// Row i (its value vector u at stride p, its sums out) and the columns (sums at stride s) from the weights w[k],
+    /// k &lt; count; two accumulator sets (even and odd vectors), added in a fixed order at the end.
     /// </summary>
-    private static (TV Row, TV Column) Masked<TV>(TV e, int i, int j, int end, bool diagonal) where TV : unmanaged, IVec<TV>
-    {
-        var lane = TV.Indices + TV.Create(j);
-        var row = TV.Select(TV.GreaterThan(TV.Create(end), lane), e, TV.Zero);
-        if (!diagonal) return (row, row);
-        row = TV.Select(TV.GreaterThan(lane, TV.Create(i - 0.5)), row, TV.Zero);
-        return (row, TV.Select(TV.GreaterThan(lane, TV.Create(i + 0.5)), row, TV.Zero));
-    }
-
-    // d = 2: per vector of j, 2 FMAs for the score, the exponential, 3 operations for row i and 3 (load, add, store)
-    // for the columns. Row i: the first (masked) vector of a diagonal tile, the unmasked stretch (PlaneRun), the rest one
-    // vector at a time; one set of row accumulators, so the order of the sums is fixed.
-    private void PairPlane<TV, TFloor>(double* x, double* v, double* q, double mNeg, PairTile t)
-        where TV : unmanaged, IVec<TV> where TFloor : struct
-    {
-        int p = _padded, n = _n, C = TV.Count, s = t.Stride;
-        double* x1 = x + p, v1 = v + p;
-        double* c0 = t.Columns - t.J0, c1 = c0 + s, cz = c0 + 2 * s;   // indexed by j
-        var m = TV.Create(mNeg);
-        int end = Math.Min(t.J1, n);
-        var acc = stackalloc TV[3];
-        for (int i = t.I0; i < t.I1; i++)
-        {
-            var q0 = TV.Create(q[2 * i]);
-            var q1 = TV.Create(q[2 * i + 1]);
-            var u0 = TV.Create(v[i]);
-            var u1 = TV.Create(v1[i]);
-            TV z0 = TV.Zero, a00 = TV.Zero, a10 = TV.Zero;
-            int j = t.J0;
-            if (t.Diagonal)
-            {
-                j = i - i % C;   // J0 is a multiple of C
-                var (er, ec) = Masked(Exp<TV, TFloor>(TV.Fma(q0, TV.Load(x + j), TV.Fma(q1, TV.Load(x1 + j), m))), i, j, end, true);
-                z0 += er;
-                a00 = TV.Fma(er, TV.Load(v + j), a00);
-                a10 = TV.Fma(er, TV.Load(v1 + j), a10);
-                TV.Store(TV.Load(cz + j) + ec, cz + j);
-                TV.Store(TV.Fma(ec, u0, TV.Load(c0 + j)), c0 + j);
-                TV.Store(TV.Fma(ec, u1, TV.Load(c1 + j)), c1 + j);
-                j += C;
-            }
-            if (j + 4 * C <= end)
-            {
-                acc[0] = z0; acc[1] = a00; acc[2] = a10;
-                j = PlaneRun<TV, TFloor>(x, v, p, c0, s, j, end, q + 2 * i, v[i], v1[i], mNeg, acc);
-                (z0, a00, a10) = (acc[0], acc[1], acc[2]);
-            }
-            for (; j < end; j += C)   // x is zero-padded to a multiple of 8, the column sums to the panel size
-            {
-                var e = Exp<TV, TFloor>(TV.Fma(q0, TV.Load(x + j), TV.Fma(q1, TV.Load(x1 + j), m)));
-                if (j + C > end) e = Masked(e, i, j, end, false).Row;
-                z0 += e;
-                a00 = TV.Fma(e, TV.Load(v + j), a00);
-                a10 = TV.Fma(e, TV.Load(v1 + j), a10);
-                TV.Store(TV.Load(cz + j) + e, cz + j);
-                TV.Store(TV.Fma(e, u0, TV.Load(c0 + j)), c0 + j);
-                TV.Store(TV.Fma(e, u1, TV.Load(c1 + j)), c1 + j);
-            }
-            double* row = t.Rows + (i - t.I0) * 3;
-            row[0] += TV.Sum(a00);
-            row[1] += TV.Sum(a10);
-            row[2] += TV.Sum(z0);
-        }
-    }
-
-    // d = 3: as PairPlane with a third component.
-    private void PairSpace<TV, TFloor>(double* x, double* v, double* q, double mNeg, PairTile t)
-        where TV : unmanaged, IVec<TV> where TFloor : struct
-    {
-        int p = _padded, n = _n, C = TV.Count, s = t.Stride;
-        double* x1 = x + p, x2 = x + 2 * p, v1 = v + p, v2 = v + 2 * p;
-        double* c0 = t.Columns - t.J0, c1 = c0 + s, c2 = c0 + 2 * s, cz = c0 + 3 * s;
-        var m = TV.Create(mNeg);
-        int end = Math.Min(t.J1, n);
-        var acc = stackalloc TV[4];
-        for (int i = t.I0; i < t.I1; i++)
-        {
-            var q0 = TV.Create(q[3 * i]);
-            var q1 = TV.Create(q[3 * i + 1]);
-            var q2 = TV.Create(q[3 * i + 2]);
-            var u0 = TV.Create(v[i]);
-            var u1 = TV.Create(v1[i]);
-            var u2 = TV.Create(v2[i]);
-            TV z0 = TV.Zero, a00 = TV.Zero, a10 = TV.Zero, a20 = TV.Zero;
-            int j = t.J0;
-            if (t.Diagonal)
-            {
-                j = i - i % C;
-                var (er, ec) = Masked(Exp<TV, TFloor>(TV.Fma(q0, TV.Load(x + j), TV.Fma(q1, TV.Load(x1 + j), TV.Fma(q2, TV.Load(x2 + j), m)))), i, j, end, true);
-                z0 += er;
-                a00 = TV.Fma(er, TV.Load(v + j), a00);
-                a10 = TV.Fma(er, TV.Load(v1 + j), a10);
-                a20 = TV.Fma(er, TV.Load(v2 + j), a20);
-                TV.Store(TV.Load(cz + j) + ec, cz + j);
-                TV.Store(TV.Fma(ec, u0, TV.Load(c0 + j)), c0 + j);
-                TV.Store(TV.Fma(ec, u1, TV.Load(c1 + j)), c1 + j);
-                TV.Store(TV.Fma(ec, u2, TV.Load(c2 + j)), c2 + j);
-                j += C;
-            }
-            if (j + 4 * C <= end)
-            {
-                acc[0] = z0; acc[1] = a00; acc[2] = a10; acc[3] = a20;
-                j = SpaceRun<TV, TFloor>(x, v, p, c0, s, j, end, q + 3 * i, v[i], v1[i], v2[i], mNeg, acc);
-                (z0, a00, a10, a20) = (acc[0], acc[1], acc[2], acc[3]);
-            }
-            for (; j < end; j += C)
-            {
-                var e = Exp<TV, TFloor>(TV.Fma(q0, TV.Load(x + j), TV.Fma(q1, TV.Load(x1 + j), TV.Fma(q2, TV.Load(x2 + j), m))));
-                if (j + C > end) e = Masked(e, i, j, end, false).Row;
-                z0 += e;
-                a00 = TV.Fma(e, TV.Load(v + j), a00);
-                a10 = TV.Fma(e, TV.Load(v1 + j), a10);
-                a20 = TV.Fma(e, TV.Load(v2 + j), a20);
-                TV.Store(TV.Load(cz + j) + e, cz + j);
-                TV.Store(TV.Fma(e, u0, TV.Load(c0 + j)), c0 + j);
-                TV.Store(TV.Fma(e, u1, TV.Load(c1 + j)), c1 + j);
-                TV.Store(TV.Fma(e, u2, TV.Load(c2 + j)), c2 + j);
-            }
-            double* row = t.Rows + (i - t.I0) * 4;
-            row[0] += TV.Sum(a00);
-            row[1] += TV.Sum(a10);
-            row[2] += TV.Sum(a20);
-            row[3] += TV.Sum(z0);
-        }
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Exp4<TV, TFloor>(ref TV a, ref TV b, ref TV c, ref TV d) where TV : unmanaged, IVec<TV> where TFloor : struct
-    {
-        if (typeof(TFloor) == typeof(FloorChecked))
-        {
-            a = VecMath.ExpNonPositive(a);
-            b = VecMath.ExpNonPositive(b);
-            c = VecMath.ExpNonPositive(c);
-            d = VecMath.ExpNonPositive(d);
-        }
-        else VecMath.ExpAboveFloor4(ref a, ref b, ref c, ref d);
-    }
-
-    // The unmasked stretch of a row, four vectors of j per iteration with their exponentials in lock-step, in its own
-    // method so that the register allocator sees only this loop (inlined into the row loop, the accumulators went
-    // through the stack every iteration). acc: z, a0, a1 in and out (the first of the row's two accumulator sets).
-    // Returns the first j not done.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static int PlaneRun<TV, TFloor>(double* x, double* v, int p, double* c0, int s, int j, int end, double* q,
-        double v0, double v1, double mNeg, TV* acc) where TV : unmanaged, IVec<TV> where TFloor : struct
+    private static void Accumulate<TV, TDim>(double* w, double* v, int p, double* u, double* columns, int s, int count, double self, double* row)
+        where TV : unmanaged, IVec<TV> where TDim : struct
+    {
+        int C = TV.Count, k = 0;
+        bool space = typeof(TDim) == typeof(Space);
+        double* v1 = v + p, v2 = v + 2 * p, c0 = columns, c1 = c0 + s, c2 = c0 + 2 * s, cz = c0 + (space ? 3 : 2) * s;
+        var u0 = TV.Create(u[0]);
+        var u1 = TV.Create(u[p]);
+        var u2 = space ? TV.Create(u[2 * p]) : TV.Zero;
+        TV z0 = TV.Zero, z1 = TV.Zero, a00 = TV.Zero, a01 = TV.Zero, a10 = TV.Zero, a11 = TV.Zero, a20 = TV.Zero, a21 = TV.Zero;
+        for (; k + 2 * C <= count; k += 2 * C)
+        {
+            var e0 = TV.Load(w + k);
+            var e1 = TV.Load(w + k + C);
+            z0 += e0;
+            z1 += e1;
+            a00 = TV.Fma(e0, TV.Load(v + k), a00);
+            a01 = TV.Fma(e1, TV.Load(v + k + C), a01);
+            a10 = TV.Fma(e0, TV.Load(v1 + k), a10);
+            a11 = TV.Fma(e1, TV.Load(v1 + k + C), a11);
+            TV.Store(TV.Load(cz + k) + e0, cz + k);
+            TV.Store(TV.Load(cz + k + C) + e1, cz + k + C);
+            TV.Store(TV.Fma(e0, u0, TV.Load(c0 + k)), c0 + k);
+            TV.Store(TV.Fma(e1, u0, TV.Load(c0 + k + C)), c0 + k + C);
+            TV.Store(TV.Fma(e0, u1, TV.Load(c1 + k)), c1 + k);
+            TV.Store(TV.Fma(e1, u1, TV.Load(c1 + k + C)), c1 + k + C);
+            if (space)
+            {
+                a20 = TV.Fma(e0, TV.Load(v2 + k), a20);
+                a21 = TV.Fma(e1, TV.Load(v2 + k + C), a21);
+                TV.Store(TV.Fma(e0, u2, TV.Load(c2 + k)), c2 + k);
+                TV.Store(TV.Fma(e1, u2, TV.Load(c2 + k + C)), c2 + k + C);
+            }
+        }
+        if (k < count)
+        {
+            var e0 = TV.Load(w + k);
+            z0 += e0;
+            a00 = TV.Fma(e0, TV.Load(v + k), a00);
+            a10 = TV.Fma(e0, TV.Load(v1 + k), a10);
+            TV.Store(TV.Load(cz + k) + e0, cz + k);
+            TV.Store(TV.Fma(e0, u0, TV.Load(c0 + k)), c0 + k);
+            TV.Store(TV.Fma(e0, u1, TV.Load(c1 + k)), c1 + k);
+            if (space)
+            {
+                a20 = TV.Fma(e0, TV.Load(v2 + k), a20);
+                TV.Store(TV.Fma(e0, u2, TV.Load(c2 + k)), c2 + k);
+            }
+        }
+        row[0] += TV.Sum(a00 + a01) + self * u[0];
+        row[1] += TV.Sum(a10 + a11) + self * u[p];
+        if (space)
+        {
+            row[2] += TV.Sum(a20 + a21) + self * u[2 * p];
+            row[3] += TV.Sum(z0 + z1) + self;
+        }
+        else row[2] += TV.Sum(z0 + z1) + self;
+    }
+
+    /// <summary>
+    /// As <see cref="Accumulate{TV, TDim}"/> for rows i and i + 1 at once (weights w0, w1; u = v + i; sums of row i at
+    /// row, of row i + 1 right after): the columns are loaded and stored once for both rows.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void AccumulateTwo<TV, TDim>(double* w0, double* w1, double* v, int p, double* u, double* columns, int s, int count,
+        double self0, double self1, double* row) where TV : unmanaged, IVec<TV> where TDim : struct
     {
         int C = TV.Count;
-        double* x1 = x + p, w1 = v + p, c1 = c0 + s, cz = c0 + 2 * s;
-        var m = TV.Create(mNeg);
-        var q0 = TV.Create(q[0]);
-        var q1 = TV.Create(q[1]);
-        var u0 = TV.Create(v0);
-        var u1 = TV.Create(v1);
-        TV z = acc[0], a0 = acc[1], a1 = acc[2];
-        for (; j + 4 * C <= end; j += 4 * C)
+        bool space = typeof(TDim) == typeof(Space);
+        double* v1 = v + p, v2 = v + 2 * p, c0 = columns, c1 = c0 + s, c2 = c0 + 2 * s, cz = c0 + (space ? 3 : 2) * s;
+        var u00 = TV.Create(u[0]);
+        var u01 = TV.Create(u[1]);
+        var u10 = TV.Create(u[p]);
+        var u11 = TV.Create(u[p + 1]);
+        var u20 = space ? TV.Create(u[2 * p]) : TV.Zero;
+        var u21 = space ? TV.Create(u[2 * p + 1]) : TV.Zero;
+        TV z0 = TV.Zero, z1 = TV.Zero, a00 = TV.Zero, a01 = TV.Zero, a10 = TV.Zero, a11 = TV.Zero, a20 = TV.Zero, a21 = TV.Zero;
+        for (int k = 0; k < count; k += C)
         {
-            var e0 = TV.Fma(q0, TV.Load(x + j), TV.Fma(q1, TV.Load(x1 + j), m));
-            var e1 = TV.Fma(q0, TV.Load(x + j + C), TV.Fma(q1, TV.Load(x1 + j + C), m));
-            var e2 = TV.Fma(q0, TV.Load(x + j + 2 * C), TV.Fma(q1, TV.Load(x1 + j + 2 * C), m));
-            var e3 = TV.Fma(q0, TV.Load(x + j + 3 * C), TV.Fma(q1, TV.Load(x1 + j + 3 * C), m));
-            Exp4<TV, TFloor>(ref e0, ref e1, ref e2, ref e3);
-            z = z + e0 + e1 + e2 + e3;
-            a0 = TV.Fma(e3, TV.Load(v + j + 3 * C), TV.Fma(e2, TV.Load(v + j + 2 * C), TV.Fma(e1, TV.Load(v + j + C), TV.Fma(e0, TV.Load(v + j), a0))));
-            a1 = TV.Fma(e3, TV.Load(w1 + j + 3 * C), TV.Fma(e2, TV.Load(w1 + j + 2 * C), TV.Fma(e1, TV.Load(w1 + j + C), TV.Fma(e0, TV.Load(w1 + j), a1))));
-            Column(cz + j, c0 + j, c1 + j, null, e0, u0, u1, default);
-            Column(cz + j + C, c0 + j + C, c1 + j + C, null, e1, u0, u1, default);
-            Column(cz + j + 2 * C, c0 + j + 2 * C, c1 + j + 2 * C, null, e2, u0, u1, default);
-            Column(cz + j + 3 * C, c0 + j + 3 * C, c1 + j + 3 * C, null, e3, u0, u1, default);
+            var e0 = TV.Load(w0 + k);
+            var e1 = TV.Load(w1 + k);
+            var x0 = TV.Load(v + k);
+            var x1 = TV.Load(v1 + k);
+            z0 += e0;
+            z1 += e1;
+            a00 = TV.Fma(e0, x0, a00);
+            a01 = TV.Fma(e1, x0, a01);
+            a10 = TV.Fma(e0, x1, a10);
+            a11 = TV.Fma(e1, x1, a11);
+            TV.Store(TV.Load(cz + k) + e0 + e1, cz + k);
+            TV.Store(TV.Fma(e1, u01, TV.Fma(e0, u00, TV.Load(c0 + k))), c0 + k);
+            TV.Store(TV.Fma(e1, u11, TV.Fma(e0, u10, TV.Load(c1 + k))), c1 + k);
+            if (space)
+            {
+                var x2 = TV.Load(v2 + k);
+                a20 = TV.Fma(e0, x2, a20);
+                a21 = TV.Fma(e1, x2, a21);
+                TV.Store(TV.Fma(e1, u21, TV.Fma(e0, u20, TV.Load(c2 + k))), c2 + k);
+            }
         }
-        acc[0] = z; acc[1] = a0; acc[2] = a1;
-        return j;
-    }
-
-    /// <summary>As <see cref="PlaneRun{TV, TFloor}"/> for d = 3 (acc: z, a0, a1, a2).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static int SpaceRun<TV, TFloor>(double* x, double* v, int p, double* c0, int s, int j, int end, double* q,
-        double v0, double v1, double v2, double mNeg, TV* acc) where TV : unmanaged, IVec<TV> where TFloor : struct
-    {
-        int C = TV.Count;
-        double* x1 = x + p, x2 = x + 2 * p, w1 = v + p, w2 = v + 2 * p, c1 = c0 + s, c2 = c0 + 2 * s, cz = c0 + 3 * s;
-        var m = TV.Create(mNeg);
-        var q0 = TV.Create(q[0]);
-        var q1 = TV.Create(q[1]);
-        var q2 = TV.Create(q[2]);
-        var u0 = TV.Create(v0);
-        var u1 = TV.Create(v1);
-        var u2 = TV.Create(v2);
-        TV z = acc[0], a0 = acc[1], a1 = acc[2], a2 = acc[3];
-        for (; j + 4 * C <= end; j += 4 * C)
+        int d = space ? 3 : 2;
+        double* row1 = row + d + 1;
+        row[0] += TV.Sum(a00) + self0 * u[0];
+        row1[0] += TV.Sum(a01) + self1 * u[1];
+        row[1] += TV.Sum(a10) + self0 * u[p];
+        row1[1] += TV.Sum(a11) + self1 * u[p + 1];
+        if (space)
         {
-            var e0 = TV.Fma(q0, TV.Load(x + j), TV.Fma(q1, TV.Load(x1 + j), TV.Fma(q2, TV.Load(x2 + j), m)));
-            var e1 = TV.Fma(q0, TV.Load(x + j + C), TV.Fma(q1, TV.Load(x1 + j + C), TV.Fma(q2, TV.Load(x2 + j + C), m)));
-            var e2 = TV.Fma(q0, TV.Load(x + j + 2 * C), TV.Fma(q1, TV.Load(x1 + j + 2 * C), TV.Fma(q2, TV.Load(x2 + j + 2 * C), m)));
-            var e3 = TV.Fma(q0, TV.Load(x + j + 3 * C), TV.Fma(q1, TV.Load(x1 + j + 3 * C), TV.Fma(q2, TV.Load(x2 + j + 3 * C), m)));
-            Exp4<TV, TFloor>(ref e0, ref e1, ref e2, ref e3);
-            z = z + e0 + e1 + e2 + e3;
-            a0 = TV.Fma(e3, TV.Load(v + j + 3 * C), TV.Fma(e2, TV.Load(v + j + 2 * C), TV.Fma(e1, TV.Load(v + j + C), TV.Fma(e0, TV.Load(v + j), a0))));
-            a1 = TV.Fma(e3, TV.Load(w1 + j + 3 * C), TV.Fma(e2, TV.Load(w1 + j + 2 * C), TV.Fma(e1, TV.Load(w1 + j + C), TV.Fma(e0, TV.Load(w1 + j), a1))));
-            a2 = TV.Fma(e3, TV.Load(w2 + j + 3 * C), TV.Fma(e2, TV.Load(w2 + j + 2 * C), TV.Fma(e1, TV.Load(w2 + j + C), TV.Fma(e0, TV.Load(w2 + j), a2))));
-            Column(cz + j, c0 + j, c1 + j, c2 + j, e0, u0, u1, u2);
-            Column(cz + j + C, c0 + j + C, c1 + j + C, c2 + j + C, e1, u0, u1, u2);
-            Column(cz + j + 2 * C, c0 + j + 2 * C, c1 + j + 2 * C, c2 + j + 2 * C, e2, u0, u1, u2);
-            Column(cz + j + 3 * C, c0 + j + 3 * C, c1 + j + 3 * C, c2 + j + 3 * C, e3, u0, u1, u2);
+            row[2] += TV.Sum(a20) + self0 * u[2 * p];
+            row1[2] += TV.Sum(a21) + self1 * u[2 * p + 1];
         }
-        acc[0] = z; acc[1] = a0; acc[2] = a1; acc[3] = a2;
-        return j;
-    }
-
-    /// <summary>Column sums of one vector of j: z += e, c_k += e·u_k (c2 null for d = 2).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Column<TV>(double* z, double* c0, double* c1, double* c2, TV e, TV u0, TV u1, TV u2) where TV : unmanaged, IVec<TV>
-    {
-        TV.Store(TV.Load(z) + e, z);
-        TV.Store(TV.Fma(e, u0, TV.Load(c0)), c0);
-        TV.Store(TV.Fma(e, u1, TV.Load(c1)), c1);
-        if (c2 != null) TV.Store(TV.Fma(e, u2, TV.Load(c2)), c2);
+        row[d] += TV.Sum(z0) + self0;
+        row1[d] += TV.Sum(z1) + self1;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Intrinsics;
 using MeanField.Core;
 using MeanField.IO.Config;
 using MeanField.Particles;
@@ -96,6 +97,7 @@ internal static class ParticleBenchmarks
     /// </summary>
     public static void RunDensePairs(IReadOnlyList<int> sizes, int batches = 7)
     {
+        ExpThroughput(batches);
         foreach (int n in sizes.Count > 0 ? sizes : [4096, 16384])
         foreach (int d in new[] { 2, 3 })
         foreach (var attention in new[] { AttentionKind.USA, AttentionKind.SA })
@@ -108,6 +110,30 @@ internal static class ParticleBenchmarks
             double pairs = (double)n * n;
             Console.WriteLine($"dense_pairs d={d} N={n} attention={attention} pairs_per_s={pairs / cpu:E3} wall_pairs_per_s={pairs / wall:E3}");
         }
+    }
+
+    /// <summary>
+    /// The bound's vector exponential: VecMath.ExpAboveFloorInPlace over 512 doubles in L1 (the symmetric kernel's row
+    /// buffer), vectors per CPU second, and its 15 FMAs per vector as FMAs per second. One line:
+    /// <c>vector_exp width=W vectors_per_s=X fma_per_s=Y</c>.
+    /// </summary>
+    private static unsafe void ExpThroughput(int batches)
+    {
+        var buffer = GC.AllocateArray<double>(512 + 8, pinned: true);   // pinned: the address stays put
+        nint aligned;
+        fixed (double* start = buffer) aligned = ((nint)start + 63) & ~(nint)63;
+        int width = Vector512.IsHardwareAccelerated ? 8 : 4;
+        void Refill() { double* w = (double*)aligned; for (int k = 0; k < 512; k++) w[k] = -k / 512.0; }   // e^x of e^x would leave the range
+        var (_, cpu, _) = Time(() =>
+        {
+            Refill();
+            if (width == 8) MeanField.Core.Simd.VecMath.ExpAboveFloorInPlace<MeanField.Core.Simd.Vec512>((double*)aligned, 512);
+            else MeanField.Core.Simd.VecMath.ExpAboveFloorInPlace<MeanField.Core.Simd.Vec256>((double*)aligned, 512);
+        }, batches, 0.2);
+        var (_, cpuRefill, _) = Time(Refill, batches, 0.2);
+        double vectors = 512.0 / width / (cpu - cpuRefill);
+        GC.KeepAlive(buffer);
+        Console.WriteLine($"vector_exp width={width} vectors_per_s={vectors:E3} fma_per_s={15 * vectors:E3}");
     }
 
     /// <summary>
