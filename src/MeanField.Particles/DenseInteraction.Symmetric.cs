@@ -11,6 +11,7 @@ namespace MeanField.Particles;
 public sealed unsafe partial class DenseInteraction
 {
     private readonly int _pairBlock;            // i and j per sub-tile (a multiple of 16): x_J and its column sums stay in L1
+    private readonly bool _narrow;              // Vector256 even where Vector512 is accelerated (tests)
     private readonly int _panel;                // indices per panel: a multiple of _pairBlock
     private readonly int _panels;
     private readonly double[][] _pairParts = [];  // per task (K, L): rows of K ((d+1) per i), then columns of L (component-major, ColumnStride each)
@@ -24,13 +25,15 @@ public sealed unsafe partial class DenseInteraction
 
     /// <param name="pairBlock">Sub-tile side (tests set it small to reach several sub-tiles and panels with a small N).</param>
     /// <param name="maxPanels">Panels at most: the partial sums take (panels + 1)·N·(d + 1) doubles.</param>
-    internal DenseInteraction(ParticleModel model, int count, int threads, DenseKernel kernel, int pairBlock, int maxPanels = 16)
+    /// <param name="narrow">Vector256 kernels even where Vector512 is accelerated (tests of the other width).</param>
+    internal DenseInteraction(ParticleModel model, int count, int threads, DenseKernel kernel, int pairBlock, int maxPanels = 16, bool narrow = false)
         : this(model, count, threads, kernel)
     {
         if (pairBlock % 16 != 0 || pairBlock <= 0) throw new ArgumentOutOfRangeException(nameof(pairBlock), pairBlock, "pairBlock must be a positive multiple of 16.");
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPanels, 1);
         if (!IsSymmetric) return;
         (_pairBlock, _panel, _panels, _pairParts) = SymmetricLayout(pairBlock, maxPanels);
+        _narrow = narrow;
     }
 
     private static bool SymmetricApplies(DenseKernel kernel, int d, bool identityScore) =>
@@ -109,7 +112,7 @@ public sealed unsafe partial class DenseInteraction
             {
                 var tile = new PairTile(r, Math.Min(r + b, iEnd), c, Math.Min(c + b, jEnd), r == c,
                     rows + (r - iStart) * (d + 1), columns + (c - jStart), ColumnStride);
-                if (Vec512.IsHardwareAccelerated)
+                if (Vec512.IsHardwareAccelerated && !_narrow)
                 {
                     if (d == 2) Pairs<Vec512, TFloor, Plane>(x, v, q, -shift, tile, w);
                     else Pairs<Vec512, TFloor, Space>(x, v, q, -shift, tile, w);

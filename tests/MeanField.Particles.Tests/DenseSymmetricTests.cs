@@ -13,12 +13,14 @@ public class DenseSymmetricTests
     [TestCase(AttentionKind.USA, 3, 32)]
     [TestCase(AttentionKind.SA, 3, 32)]
     [TestCase(AttentionKind.USA, 3, 512)]   // the default sub-tile: one panel, one diagonal tile
-    public void SymmetricMatchesTheDoubleLoop(AttentionKind attention, int d, int pairBlock)
+    [TestCase(AttentionKind.SA, 2, 32, true)]   // Vector256 (four lanes, four exponentials in lock-step)
+    [TestCase(AttentionKind.USA, 3, 32, true)]
+    public void SymmetricMatchesTheDoubleLoop(AttentionKind attention, int d, int pairBlock, bool narrow = false)
     {
         const int n = 333;
         var model = new ParticleModel(attention, d, 4.0) { AttentionScale = 0.8 };
         var x = MixedConfiguration(n, d, 21);
-        var dense = new DenseInteraction(model, n, 0, DenseKernel.Auto, pairBlock, maxPanels: 4);
+        var dense = new DenseInteraction(model, n, 0, DenseKernel.Auto, pairBlock, maxPanels: 4, narrow);
         Assert.That(dense.IsSymmetric, "d = 2, 3 with Q = K = I takes the symmetric path");
         var drift = new double[n * d];
         var weights = new double[n];
