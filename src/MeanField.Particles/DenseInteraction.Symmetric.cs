@@ -16,8 +16,8 @@ public sealed unsafe partial class DenseInteraction
     private readonly int _panels;
     private readonly double[][] _pairParts = [];  // per task (K, L): rows of K ((d+1) per i), then columns of L (component-major, ColumnStride each)
 
-    // Between the column sums of two components: not a multiple of 4 KiB, or each component's load would wait on the
-    // store to the previous one (4K aliasing; it halved the speed with 512-wide panels).
+    // Between the column sums of two components: not a multiple of 4 KiB, or each component's load waits on the store to
+    // the previous one (4K aliasing; about 10 % slower with 512-wide panels).
     private int ColumnStride => _panel + 16;
 
     /// <summary>Whether evaluations take the symmetric path (d = 2, 3, identity score).</summary>
@@ -139,11 +139,12 @@ public sealed unsafe partial class DenseInteraction
     private readonly struct Plane;   // d = 2
     private readonly struct Space;   // d = 3
 
-    // One row i of a tile in passes over its vectors of j: (1) the weights w_ij into a row buffer (the scores, then the
-    // exponentials in place, eight (AVX-512) or four at a time in lock-step: VecMath.ExpAboveFloorInPlace); (2) row i's sums and the columns' sums from the buffer. Apart, each pass is a
-    // short loop the register allocator handles without spills, and the exponentials are not held back by the
+    // Rows i and i + 1 of a tile in passes over their vectors of j: (1) each row's weights w_ij into a buffer (the scores,
+    // then the exponentials in place, eight (AVX-512) or four at a time in lock-step: VecMath.ExpAboveFloorInPlace);
+    // (2) both rows' sums and the columns' sums from the buffers, each column vector loaded and stored once. Apart, each
+    // pass is a short loop the register allocator handles without spills, and the exponentials are not held back by the
     // loads and stores of the column sums. Lanes the tile does not own (j < i on a diagonal tile, j ≥ N) get weight 0
-    // between the passes; the self term (j = i) goes to row i alone.
+    // between the passes; the self term (j = i) goes to its row alone.
     private void Pairs<TV, TFloor, TDim>(double* x, double* v, double* q, double mNeg, PairTile t, double* w)
         where TV : unmanaged, IVec<TV> where TFloor : struct where TDim : struct
     {
