@@ -14,7 +14,7 @@ namespace MeanField.Particles;
 /// (Cauchy–Schwarz; in the identity case on the sphere m_i = β), so no term overflows; the factor e^{m_i} is applied once,
 /// after the sum (USA), or cancels (SA).
 /// </remarks>
-public sealed unsafe class DenseInteraction : IParticleInteraction
+public sealed unsafe partial class DenseInteraction : IParticleInteraction
 {
     private const int ChunkSize = 16;
 
@@ -73,6 +73,8 @@ public sealed unsafe class DenseInteraction : IParticleInteraction
             for (int w = 0; w < workers; w++) _tiles[w] = new double[RowBlock * (_padded + _d)];
             _tileInUse = new int[workers];
         }
+        else if (SymmetricApplies(kernel, _d, _score is null))
+            (_pairBlock, _panel, _panels, _pairParts) = SymmetricLayout(512, 16);
     }
 
     /// <summary>Whether evaluations take the blocked (Gram-matrix) path.</summary>
@@ -99,6 +101,8 @@ public sealed unsafe class DenseInteraction : IParticleInteraction
             var vRow = _vRow ?? positions;
             _parallel.For(n, RowBlock, (_, start, end) => SumBlock(vRow, start, end, gramOnly: false));
         }
+        else if (IsSymmetric)
+            EvaluateSymmetric();
         else
             _parallel.For(n, ChunkSize, (_, start, end) =>
             {

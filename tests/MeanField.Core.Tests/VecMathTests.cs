@@ -49,4 +49,31 @@ public class VecMathTests
             Assert.That(u512, Is.LessThanOrEqualTo(2));
         }
     }
+
+    private static unsafe void AssertInPlaceMatchesOneByOne<TV>() where TV : unmanaged, IVec<TV>
+    {
+        int C = TV.Count;
+        var rng = new System.Random(4);
+        foreach (int vectors in new[] { 1, 3, 4, 7, 8, 13, 16, 21 })   // the 8-, 4- and 1-vector stretches, alone and together
+        {
+            var x = new double[vectors * C];
+            var one = new double[x.Length];
+            for (int k = 0; k < x.Length; k++) x[k] = (k % 2 == 0 ? -708.0 : -3.0) * rng.NextDouble();
+            var inPlace = (double[])x.Clone();
+            fixed (double* px = x, po = one, pi = inPlace)
+            {
+                for (int v = 0; v < vectors; v++) TV.Store(VecMath.ExpNonPositive(TV.Load(px + v * C)), po + v * C);
+                VecMath.ExpAboveFloorInPlace<TV>(pi, x.Length);
+            }
+            Assert.That(inPlace, Is.EqualTo(one), $"ExpAboveFloorInPlace against ExpNonPositive, {vectors} vectors");
+        }
+    }
+
+    [Test]
+    public void ExpAboveFloorInPlaceIsBitIdenticalToExpNonPositive()
+    {
+        if (!Vector256.IsHardwareAccelerated) Assert.Ignore("Vector256 is not accelerated");
+        AssertInPlaceMatchesOneByOne<Vec256>();
+        if (Vector512.IsHardwareAccelerated) AssertInPlaceMatchesOneByOne<Vec512>();
+    }
 }

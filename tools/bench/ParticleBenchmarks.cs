@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Intrinsics;
 using MeanField.Core;
 using MeanField.IO.Config;
 using MeanField.Particles;
@@ -89,10 +90,60 @@ internal static class ParticleBenchmarks
     }
 
     /// <summary>
-    /// Medians of wall and process CPU seconds per call over <paramref name="repetitions"/> batches of ≥ 0.3 s (≥ 1 call
+    /// Issue #18, dense pair sums at d = 2 and 3 (docs/performance.md, "Dense pair sums"): one thread, β = 5, uniform sample,
+    /// USA and SA; pair interactions per process-CPU second, counted as N² per drift evaluation, median of
+    /// <paramref name="batches"/> batches of ≥ 0.2 s. One machine-readable line per case:
+    /// <c>dense_pairs d=D N=N attention=USA pairs_per_s=X wall_pairs_per_s=Y</c>.
+    /// </summary>
+    public static void RunDensePairs(IReadOnlyList<int> sizes, int batches = 7)
+    {
+        ExpThroughput(batches);
+        foreach (int n in sizes.Count > 0 ? sizes : [4096, 16384])
+        foreach (int d in new[] { 2, 3 })
+        foreach (var attention in new[] { AttentionKind.USA, AttentionKind.SA })
+        {
+            var model = new ParticleModel(attention, d, 5.0);
+            var x = ParticleSampling.Uniform(n, d, 1);
+            var drift = new double[n * d];
+            var dense = new DenseInteraction(model, n, 1);
+            var (wall, cpu, _) = Time(() => dense.Evaluate(x, drift), batches, 0.2);
+            double pairs = (double)n * n;
+            Console.WriteLine($"dense_pairs d={d} N={n} attention={attention} pairs_per_s={pairs / cpu:E3} wall_pairs_per_s={pairs / wall:E3}");
+        }
+    }
+
+    /// <summary>
+    /// The bound's vector exponential: VecMath.ExpAboveFloorInPlace over 512 doubles in L1 (the symmetric kernel's row
+    /// buffer), vectors per CPU second, and its 15 FMAs per vector as FMAs per second. One line:
+    /// <c>vector_exp width=W vectors_per_s=X fma_per_s=Y</c>.
+    /// </summary>
+    private static unsafe void ExpThroughput(int batches)
+    {
+        var buffer = GC.AllocateArray<double>(2 * 512 + 8, pinned: true);   // pinned: the address stays put
+        nint aligned;
+        fixed (double* start = buffer) aligned = ((nint)start + 63) & ~(nint)63;
+        double* source = (double*)aligned + 512;
+        for (int k = 0; k < 512; k++) source[k] = -k / 512.0;
+        int width = Vector512.IsHardwareAccelerated ? 8 : 4;
+        // Each call starts from the same arguments (e^x of e^x would leave the range); the copy is timed alone and taken off.
+        void Refill() => Buffer.MemoryCopy((double*)aligned + 512, (double*)aligned, 512 * sizeof(double), 512 * sizeof(double));
+        var (_, cpu, _) = Time(() =>
+        {
+            Refill();
+            if (width == 8) MeanField.Core.Simd.VecMath.ExpAboveFloorInPlace<MeanField.Core.Simd.Vec512>((double*)aligned, 512);
+            else MeanField.Core.Simd.VecMath.ExpAboveFloorInPlace<MeanField.Core.Simd.Vec256>((double*)aligned, 512);
+        }, batches, 0.2);
+        var (_, cpuRefill, _) = Time(Refill, batches, 0.2);
+        double vectors = 512.0 / width / (cpu - cpuRefill);
+        GC.KeepAlive(buffer);
+        Console.WriteLine($"vector_exp width={width} vectors_per_s={vectors:E3} fma_per_s={15 * vectors:E3}");
+    }
+
+    /// <summary>
+    /// Medians of wall and process CPU seconds per call over <paramref name="repetitions"/> batches of ≥ <paramref name="batchSeconds"/> (≥ 1 call
     /// each), after two warm-up calls when repetitions > 1 (the minute-long per-pair cases get none).
     /// </summary>
-    private static (double Wall, double Cpu, long Calls) Time(Action call, int repetitions)
+    private static (double Wall, double Cpu, long Calls) Time(Action call, int repetitions, double batchSeconds = 0.3)
     {
         if (repetitions > 1) { call(); call(); }   // lets the JIT reach its optimised tier
         var wall = new List<double>();
@@ -105,7 +156,7 @@ internal static class ParticleBenchmarks
             process.Refresh();
             var cpu0 = process.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
-            do { call(); count++; } while (sw.Elapsed.TotalSeconds < 0.3);
+            do { call(); count++; } while (sw.Elapsed.TotalSeconds < batchSeconds);
             double elapsed = sw.Elapsed.TotalSeconds;
             process.Refresh();
             wall.Add(elapsed / count);

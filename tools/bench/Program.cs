@@ -6,6 +6,7 @@
 //   dotnet run --project tools/bench -c Release -- sht-cpu [L ...]   # SHT CPU time per call (under load; see shtns_cpu.c)
 //   dotnet run --project tools/bench -c Release -- particles   # particle drift evaluations: spectral and dense, scaling in N
 //   dotnet run --project tools/bench -c Release -- dense-highd [blocked] [d:N ...]   # dense drift at d = 64…1024, per-pair vs blocked, Gram GFLOP/s
+//   dotnet run --project tools/bench -c Release -- dense-pairs [N ...]   # dense drift at d = 2, 3, one thread: pair interactions per CPU second
 //   dotnet run --project tools/bench -c Release -- fft     # real FFT pairs: FFTW, managed (MathNet + own Bluestein), FftSharp 2.2.0
 // Every figure is the median of several repetitions; results go to docs/performance.md by hand, with the machine.
 using System.Diagnostics;
@@ -27,6 +28,7 @@ if (what is "sht-cpu") SphereBenchmarks.RunCpu(args.Length > 1 ? args.Skip(1).Se
 if (what is "all" or "fft") FftBenchmarks.Run();
 if (what is "dense-highd")
     ParticleBenchmarks.RunHighDimension(args.Skip(1).Where(a => a.Contains(':')).ToList(), args.Contains("blocked"), peakGflops: 112);
+if (what is "dense-pairs") ParticleBenchmarks.RunDensePairs(args.Skip(1).Select(int.Parse).ToList());
 if (what is "all" or "particles") ParticleBenchmarks.Run(Path.Combine(Benchmarks.RepositoryRoot(), "configs", "particles-circle-metastable.yaml"), quick: args.Contains("quick"));
 
 internal static class Benchmarks
