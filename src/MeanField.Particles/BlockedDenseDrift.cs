@@ -5,7 +5,7 @@ namespace MeanField.Particles;
 
 /// <summary>
 /// The blocked (GEMM-like) path of <see cref="DenseInteraction"/> for d ≥ <see cref="DenseInteraction.BlockedMinDimension"/>,
-/// d a multiple of 8 (docs/performance.md, "High-dimensional dense drift"): per chunk of <see cref="RowBlock"/> rows i,
+/// d a multiple of 8 (docs/performance.md, "High-dimensional dense drift"): per chunk of 64 or 128 rows i,
 /// (1) the Gram tile G_ij = ⟨q_i, x_j⟩ in register tiles, then w_ij = e^{G_ij − m_i} (≤ 1) into the worker's tile;
 /// (2) S_i = Σ_j w_ij V x_j in register tiles; (3) z_i = Σ_j w_ij. Vector512 where the hardware has it, else Vector256.
 /// </summary>
@@ -21,11 +21,13 @@ namespace MeanField.Particles;
 internal sealed unsafe class BlockedDenseDrift
 {
     /// <summary>
-    /// i rows per chunk (per worker tile); a multiple of <see cref="MicroRows"/>. Each chunk streams all of X once, so more
-    /// rows mean less traffic from L3/memory (32 → 64 rows: Gram stage ≈ 53 → 66 GFLOP/s at d = 512); 128 rows slowed d = 64
-    /// (the chunk's q block no longer fits L1 beside the panel block). Results do not depend on it.
+    /// i rows per chunk (per worker tile) below <see cref="LargeDimension"/>, a multiple of <see cref="MicroRows"/>. Each
+    /// chunk streams all of X once, so more rows mean less traffic from L3/memory (32 → 64 rows: Gram stage ≈ 53 → 66
+    /// GFLOP/s at d = 512); 128 rows slowed d = 64 (the chunk's q block no longer fits L1 beside the panel block) but helped
+    /// d = 512. Results do not depend on the chunk size.
     /// </summary>
-    internal const int RowBlock = 64;
+    private const int RowBlock = 64;
+    private const int LargeDimension = 256; // from here on chunks of 2 · RowBlock rows
     private const int MicroRows = 4;        // register tile: 4 rows of i × 4 vectors of j (or of components)
     private const int PanelWidth = 32;      // j per packed X panel: 4 Vector512 (2 × 4 Vector256); N is padded to a multiple of it
     private const int DepthBlock = 64;      // c per block of the Gram products: 16 KiB panel block + 32 KiB q block (measured: 32 and 128 slower)
@@ -42,7 +44,8 @@ internal sealed unsafe class BlockedDenseDrift
     private readonly double[] _q;           // q_i = B x_i in groups of 4 rows, element [i/4·_qGroup + 4c + i%4]; zero rows past N
     private readonly double[] _shift;       // m_i (zero past N)
     private readonly ChunkedParallel _parallel;
-    private readonly double[][] _tiles;     // one per worker: RowBlock × _stride weights, then RowBlock × d sums
+    private readonly int _rows;             // rows per chunk
+    private readonly double[][] _tiles;     // one per worker: _rows × _stride weights, then _rows × d sums
     private readonly int[] _tileInUse;
 
     public BlockedDenseDrift(ParticleModel model, int count, ChunkedParallel parallel)
@@ -61,9 +64,10 @@ internal sealed unsafe class BlockedDenseDrift
         _q = new double[(_n / MicroRows + 1) * _qGroup];
         _shift = new double[_n + MicroRows];
         _parallel = parallel;
-        int workers = Math.Min(parallel.Threads, ChunkedParallel.ChunkCount(_n, RowBlock));
+        _rows = _d >= LargeDimension ? 2 * RowBlock : RowBlock;
+        int workers = Math.Min(parallel.Threads, ChunkedParallel.ChunkCount(_n, _rows));
         _tiles = new double[workers][];
-        for (int w = 0; w < workers; w++) _tiles[w] = new double[RowBlock * (_stride + _d)];
+        for (int w = 0; w < workers; w++) _tiles[w] = new double[_rows * (_stride + _d)];
         _tileInUse = new int[workers];
     }
 
@@ -74,7 +78,7 @@ internal sealed unsafe class BlockedDenseDrift
     public void Evaluate(double[] positions, Span<double> shift, double[] sums)
     {
         Prepare(positions);
-        _parallel.For(_n, RowBlock, (_, start, end) => SumBlock(sums, start, end, gramOnly: false));
+        _parallel.For(_n, _rows, (_, start, end) => SumBlock(sums, start, end, gramOnly: false));
         _shift.AsSpan(0, _n).CopyTo(shift);
     }
 
@@ -82,7 +86,7 @@ internal sealed unsafe class BlockedDenseDrift
     public void EvaluateGramStage(double[] positions)
     {
         Prepare(positions);
-        _parallel.For(_n, RowBlock, (_, start, end) => SumBlock(null, start, end, gramOnly: true));
+        _parallel.For(_n, _rows, (_, start, end) => SumBlock(null, start, end, gramOnly: true));
     }
 
     private void Prepare(double[] positions)
@@ -147,7 +151,7 @@ internal sealed unsafe class BlockedDenseDrift
         int n = _n, d = _d, p = _padded, ps = _stride, C = TV.Count, rows = (end - start + MicroRows - 1) / MicroRows * MicroRows;
         fixed (double* xp = _xPanels, vp = _vPanels, q = _q, shift = _shift, w = tile, sums = sumsOut)
         {
-            double* s = w + RowBlock * ps;
+            double* s = w + _rows * ps;
             for (int j = 0; j < p; j += PanelWidth)
             {
                 double* panel = xp + j * d;
