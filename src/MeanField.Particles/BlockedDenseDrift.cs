@@ -159,8 +159,16 @@ internal sealed unsafe class BlockedDenseDrift
                 {
                     int c1 = Math.Min(d, c0 + DepthBlock);
                     for (int r = 0; r < rows; r += MicroRows)
+                    {
+                        double* qr = q + (start + r) / MicroRows * _qGroup, wr = w + r * ps + j;
                         for (int h = 0; h < PanelWidth; h += 4 * C)
-                            GramTile<TV>(panel + h, q + (start + r) / MicroRows * _qGroup, w + r * ps + j + h, c0, c1);
+                            if (C == 8) GramTile<TV>(panel + h, qr, wr + h, c0, c1);
+                            else
+                            {
+                                GramTile2<TV>(panel + h, qr, wr + h, c0, c1);
+                                GramTile2<TV>(panel + h, qr + 2, wr + 2 * ps + h, c0, c1);
+                            }
+                    }
                 }
                 WeightTile<TV>(w + j, shift + start, rows, n - j);
             }
@@ -176,7 +184,13 @@ internal sealed unsafe class BlockedDenseDrift
                     for (int r = 0; r < rows; r += MicroRows)
                     {
                         int c = 0;
-                        for (; c + 4 * C <= width; c += 4 * C) ValueTile4<TV>(w + r * ps, panel + c, width, s + r * d + c0 + c, j, jEnd);
+                        for (; c + 4 * C <= width; c += 4 * C)
+                            if (C == 8) ValueTile4<TV>(w + r * ps, panel + c, width, s + r * d + c0 + c, j, jEnd);
+                            else
+                            {
+                                ValueTile2<TV>(w + r * ps, panel + c, width, s + r * d + c0 + c, j, jEnd);
+                                ValueTile2<TV>(w + (r + 2) * ps, panel + c, width, s + (r + 2) * d + c0 + c, j, jEnd);
+                            }
                         for (; c < width; c += C) ValueTile1<TV>(w + r * ps, panel + c, width, s + r * d + c0 + c, j, jEnd);
                     }
                 }
@@ -243,6 +257,38 @@ internal sealed unsafe class BlockedDenseDrift
         TV.Store(a30, w3); TV.Store(a31, w3 + C); TV.Store(a32, w3 + 2 * C); TV.Store(a33, w3 + 3 * C);
     }
 
+    /// <summary>
+    /// As <see cref="GramTile{TV}"/> for 2 rows (q_r[c] at 4c + r, r = 0, 1): the Vector256 form. With 16 registers the
+    /// 4-row tile spilled 5 of its 16 accumulators (memory-operand FMAs in the loop); 2 rows × 4 vectors need 13.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void GramTile2<TV>(double* panel, double* q, double* w, int c0, int c1) where TV : unmanaged, IVec<TV>
+    {
+        int p = _stride, C = TV.Count;
+        double* w0 = w, w1 = w + p;
+        TV a00, a01, a02, a03, a10, a11, a12, a13;
+        if (c0 == 0) a00 = a01 = a02 = a03 = a10 = a11 = a12 = a13 = TV.Zero;
+        else
+        {
+            a00 = TV.Load(w0); a01 = TV.Load(w0 + C); a02 = TV.Load(w0 + 2 * C); a03 = TV.Load(w0 + 3 * C);
+            a10 = TV.Load(w1); a11 = TV.Load(w1 + C); a12 = TV.Load(w1 + 2 * C); a13 = TV.Load(w1 + 3 * C);
+        }
+        double* xc = panel + c0 * PanelWidth, qc = q + c0 * MicroRows, xEnd = panel + c1 * PanelWidth;
+        for (; xc < xEnd; xc += PanelWidth, qc += MicroRows)
+        {
+            var x0 = TV.Load(xc);
+            var x1 = TV.Load(xc + C);
+            var x2 = TV.Load(xc + 2 * C);
+            var x3 = TV.Load(xc + 3 * C);
+            var b = TV.Create(qc[0]);
+            a00 = TV.Fma(b, x0, a00); a01 = TV.Fma(b, x1, a01); a02 = TV.Fma(b, x2, a02); a03 = TV.Fma(b, x3, a03);
+            b = TV.Create(qc[1]);
+            a10 = TV.Fma(b, x0, a10); a11 = TV.Fma(b, x1, a11); a12 = TV.Fma(b, x2, a12); a13 = TV.Fma(b, x3, a13);
+        }
+        TV.Store(a00, w0); TV.Store(a01, w0 + C); TV.Store(a02, w0 + 2 * C); TV.Store(a03, w0 + 3 * C);
+        TV.Store(a10, w1); TV.Store(a11, w1 + C); TV.Store(a12, w1 + 2 * C); TV.Store(a13, w1 + 3 * C);
+    }
+
     /// <summary>w[r·stride + j] ← e^{w[r·stride + j] − m_r} for the rows of a chunk and one panel of j; zero for j ≥ N (<paramref name="left"/> = N − j₀).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void WeightTile<TV>(double* w, double* shift, int rows, int left) where TV : unmanaged, IVec<TV>
@@ -300,6 +346,31 @@ internal sealed unsafe class BlockedDenseDrift
         TV.Store(a10, s1); TV.Store(a11, s1 + C); TV.Store(a12, s1 + 2 * C); TV.Store(a13, s1 + 3 * C);
         TV.Store(a20, s2); TV.Store(a21, s2 + C); TV.Store(a22, s2 + 2 * C); TV.Store(a23, s2 + 3 * C);
         TV.Store(a30, s3); TV.Store(a31, s3 + C); TV.Store(a32, s3 + 2 * C); TV.Store(a33, s3 + 3 * C);
+    }
+
+    /// <summary>As <see cref="ValueTile4{TV}"/> for 2 rows: the Vector256 form (see <see cref="GramTile2{TV}"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ValueTile2<TV>(double* w, double* v, int width, double* s, int j0, int j1) where TV : unmanaged, IVec<TV>
+    {
+        int d = _d, p = _stride, C = TV.Count;
+        double* s0 = s, s1 = s0 + d;
+        double* w0 = w, w1 = w + p;
+        TV a00 = TV.Load(s0), a01 = TV.Load(s0 + C), a02 = TV.Load(s0 + 2 * C), a03 = TV.Load(s0 + 3 * C);
+        TV a10 = TV.Load(s1), a11 = TV.Load(s1 + C), a12 = TV.Load(s1 + 2 * C), a13 = TV.Load(s1 + 3 * C);
+        double* vj = v + j0 * width;
+        for (int j = j0; j < j1; j++, vj += width)
+        {
+            var v0 = TV.Load(vj);
+            var v1 = TV.Load(vj + C);
+            var v2 = TV.Load(vj + 2 * C);
+            var v3 = TV.Load(vj + 3 * C);
+            var b = TV.Create(w0[j]);
+            a00 = TV.Fma(b, v0, a00); a01 = TV.Fma(b, v1, a01); a02 = TV.Fma(b, v2, a02); a03 = TV.Fma(b, v3, a03);
+            b = TV.Create(w1[j]);
+            a10 = TV.Fma(b, v0, a10); a11 = TV.Fma(b, v1, a11); a12 = TV.Fma(b, v2, a12); a13 = TV.Fma(b, v3, a13);
+        }
+        TV.Store(a00, s0); TV.Store(a01, s0 + C); TV.Store(a02, s0 + 2 * C); TV.Store(a03, s0 + 3 * C);
+        TV.Store(a10, s1); TV.Store(a11, s1 + C); TV.Store(a12, s1 + 2 * C); TV.Store(a13, s1 + 3 * C);
     }
 
     /// <summary>As <see cref="ValueTile4{TV}"/> for one vector of components (a panel narrower than 4C).</summary>
