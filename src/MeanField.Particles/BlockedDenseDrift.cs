@@ -297,17 +297,23 @@ internal sealed unsafe class BlockedDenseDrift
         for (int r = 0; r < rows; r++, w += p)
         {
             var m = TV.Create(-shift[r]);
-            for (int j = 0; j < PanelWidth; j += 2 * C)   // two independent exponentials in flight
+            for (int j = 0; j < PanelWidth; j += 4 * C)   // four independent exponentials in flight
             {
                 var e0 = VecMath.ExpNonPositive(TV.Load(w + j) + m);
                 var e1 = VecMath.ExpNonPositive(TV.Load(w + j + C) + m);
-                if (left - j < 2 * C)   // the last panel: lanes past N (zero padding of x) get weight 0
+                var e2 = VecMath.ExpNonPositive(TV.Load(w + j + 2 * C) + m);
+                var e3 = VecMath.ExpNonPositive(TV.Load(w + j + 3 * C) + m);
+                if (left - j < 4 * C)   // the last panel: lanes past N (zero padding of x) get weight 0
                 {
                     e0 = TV.Select(TV.GreaterThan(TV.Create(left - j), TV.Indices), e0, TV.Zero);
                     e1 = TV.Select(TV.GreaterThan(TV.Create(left - j - C), TV.Indices), e1, TV.Zero);
+                    e2 = TV.Select(TV.GreaterThan(TV.Create(left - j - 2 * C), TV.Indices), e2, TV.Zero);
+                    e3 = TV.Select(TV.GreaterThan(TV.Create(left - j - 3 * C), TV.Indices), e3, TV.Zero);
                 }
                 TV.Store(e0, w + j);
                 TV.Store(e1, w + j + C);
+                TV.Store(e2, w + j + 2 * C);
+                TV.Store(e3, w + j + 3 * C);
             }
         }
     }
