@@ -23,14 +23,14 @@ internal sealed unsafe class BlockedDenseDrift
     /// <summary>
     /// i rows per chunk (per worker tile) below <see cref="LargeDimension"/>, a multiple of <see cref="MicroRows"/>. Each
     /// chunk streams all of X once, so more rows mean less traffic from L3/memory (32 → 64 rows: Gram stage ≈ 53 → 66
-    /// GFLOP/s at d = 512); 128 rows slowed d = 64 (the chunk's q block no longer fits L1 beside the panel block) but helped
-    /// d = 512. Results do not depend on the chunk size.
+    /// GFLOP/s at d = 512, single runs on a loaded machine); 128 rows slowed d = 64 (probably: the chunk's q block no longer
+    /// fits L1 beside the panel block) and helped d = 512 a little. Results do not depend on the chunk size.
     /// </summary>
     private const int RowBlock = 64;
     private const int LargeDimension = 256; // from here on chunks of 2 · RowBlock rows
     private const int MicroRows = 4;        // register tile: 4 rows of i × 4 vectors of j (or of components)
     private const int PanelWidth = 32;      // j per packed X panel: 4 Vector512 (2 × 4 Vector256); N is padded to a multiple of it
-    private const int DepthBlock = 64;      // c per block of the Gram products: 16 KiB panel block + 32 KiB q block (measured: 32 and 128 slower)
+    private const int DepthBlock = 64;      // c per block of the Gram products: a 16 KiB panel block (measured: 32 and 128 slower)
     private const int ValuePanel = 32;      // components per packed V x panel
     private const int ColumnBlock = 64;     // j per block of the second product: its 64 × 32 slice of V x is 16 KiB
 
