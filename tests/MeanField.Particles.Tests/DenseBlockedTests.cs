@@ -6,7 +6,7 @@ namespace MeanField.Particles.Tests;
 /// <summary>The blocked (Gram-matrix) dense path for large d against MATH §2.1's double loop (ParticleTestSupport.NaiveDrift).</summary>
 public class DenseBlockedTests
 {
-    // N = 300: not a multiple of the 32-column tile, the 32-row chunk or the 4-row register tile.
+    // N = 300: not a multiple of the 32-particle panel, the 64-row chunk or the 4-row register tile.
     [TestCase(AttentionKind.SA, 64)]
     [TestCase(AttentionKind.USA, 64)]
     [TestCase(AttentionKind.SA, 128)]
