@@ -222,8 +222,9 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
 
         // Lanes whose Ishioka sequence stays below 2^−300 up to degree L contribute exactly nothing (the kernels mask them
         // until they rise); starting them at 0 on level 0 gives the same sums and keeps their blocks off the masked path.
-        // The scalar replay below performs the kernels' lane operations (same FMAs, same rescaling test), so it
-        // finds exactly the lanes the kernels would mask to the end.
+        // The scalar replay below performs the kernels' lane operations (same FMAs, same rescaling test every step), so it
+        // finds the lanes the kernels mask to the end (the kernels test less often while a whole block is masked, so
+        // they may activate a lane up to three steps later, when its value is still below 2^−290: nothing measurable).
         _yStart = (double[])_start.Clone();
         _yLevel = (double[])_level.Clone();
         for (int m = 0; m <= lmax; m++)
@@ -1146,6 +1147,35 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         if (k < K) SynthesisLoop<TV>(k, K, ab, q, w, y, yp, er, ei, or, oi);
     }
 
+    /// <summary>
+    /// While no lane of a block contributes yet: the recurrence alone, four steps per test, up to the first step at which
+    /// some |y| exceeds 2^300 (the masked prologue then rescales it; four steps grow y by far less than the 2^700 of
+    /// headroom). Returns that step; y, p hold y_k, y_{k−1}.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FastForward<TV>(int K, double* ab, TV w0, TV w1, ref TV y0, ref TV y1, ref TV p0, ref TV p1)
+        where TV : unmanaged, IVec<TV>
+    {
+        var big = TV.Create(Big);
+        int k = 0;
+        for (; k + 4 <= K; k += 4)
+        {
+            double* pab = ab + 2 * k;
+            var a = TV.Create(pab[0]); var b = TV.Create(pab[1]);
+            p0 = TV.Fma(TV.Fma(a, w0, b), y0, p0); p1 = TV.Fma(TV.Fma(a, w1, b), y1, p1);
+            a = TV.Create(pab[2]); b = TV.Create(pab[3]);
+            y0 = TV.Fma(TV.Fma(a, w0, b), p0, y0); y1 = TV.Fma(TV.Fma(a, w1, b), p1, y1);
+            a = TV.Create(pab[4]); b = TV.Create(pab[5]);
+            p0 = TV.Fma(TV.Fma(a, w0, b), y0, p0); p1 = TV.Fma(TV.Fma(a, w1, b), y1, p1);
+            a = TV.Create(pab[6]); b = TV.Create(pab[7]);
+            y0 = TV.Fma(TV.Fma(a, w0, b), p0, y0); y1 = TV.Fma(TV.Fma(a, w1, b), p1, y1);
+            var over = TV.Or(TV.Or(TV.GreaterThan(TV.Abs(y0), big), TV.GreaterThan(TV.Abs(y1), big)),
+                             TV.Or(TV.GreaterThan(TV.Abs(p0), big), TV.GreaterThan(TV.Abs(p1), big)));
+            if (!TV.NoneSet(over)) return k + 4;
+        }
+        return k;
+    }
+
     /// <summary>Both vectors: masked steps while some lane is below 2^−300 (rescaled as it grows); returns the step at which every lane is live (or K).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int SynthesisPrologue<TV>(int K, double* ab, double* q, double* w, double* y, double* yp,
@@ -1164,6 +1194,8 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         var act0 = TV.EqualTo(lv0, zero);
         var act1 = TV.EqualTo(lv1, zero);
         int k = 0;
+        if (TV.NoneSet(TV.Or(act0, act1)))
+            k = FastForward<TV>(K, ab, w0, w1, ref y0, ref y1, ref p0, ref p1);
         for (; k < K; k++)
         {
             if (!TV.NoneSet(TV.Or(act0, act1)))
@@ -1313,6 +1345,8 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         var act0 = TV.EqualTo(lv0, zero);
         var act1 = TV.EqualTo(lv1, zero);
         int k = 0;
+        if (TV.NoneSet(TV.Or(act0, act1)))
+            k = FastForward<TV>(K, ab, w0, w1, ref y0, ref y1, ref p0, ref p1);
         for (; k < K; k++)
         {
             if (!TV.NoneSet(TV.Or(act0, act1)))
