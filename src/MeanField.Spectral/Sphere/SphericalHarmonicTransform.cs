@@ -43,7 +43,7 @@ namespace MeanField.Spectral.Sphere;
 /// stored·2^{−600k} with a per-lane level k; lanes with k &gt; 0 (true value &lt; 2^{−300}) do not contribute and are rescaled
 /// by 2^{600} once the recurrence has lifted them above 2^{300}, so no value ever underflows or becomes denormal.
 /// SIMD: the kernels run Ishioka's variant (one sequence y_k in x² per two degrees, serving both parities, see the
-/// constructor) over two vectors of latitude pairs (four in synthesis where no lane starts below 2^−300), with the blocks nearest
+/// constructor) over two vectors of latitude pairs (four with AVX-512 where no lane starts below 2^−300), with the blocks nearest
 /// the pole skipped where no lane rises above 2^−300 by degree L, written once for any width through <c>IVec</c>
 /// (Vector512, or Vector256 where AVX-512 is off); the scalar path (the rescaled x recurrence above) is the
 /// independent reference. Threads (optional) split the orders m and the rings.</para>
@@ -907,7 +907,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             new Span<double>(oi, live).Clear();
             for (int b = live; b < _npad;)
             {
-                if (b + 2 * lanes <= _npad && Clean<TV>(lv + b, 2 * lanes))
+                if (Wide<TV>() && b + 2 * lanes <= _npad && Clean<TV>(lv + b, 2 * lanes))
                 {
                     SynthesisDoubleBlock<TV>(K, y0, ab, q, t + b, st + b, er + b, ei + b, or + b, oi + b);
                     b += 2 * lanes;
@@ -931,9 +931,14 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         {
             double y0 = Math.Sqrt(2.0 * m + 3);
             int b = _liveFrom[m];
-            if (b < _npad && Clean<TV>(lv + b, lanes))
+            // the first block, when no lane of it starts below 2^−300, writes every step's accumulators (no clearing)
+            if (Wide<TV>() && b + 2 * lanes <= _npad && Clean<TV>(lv + b, 2 * lanes))
             {
-                // the first block writes every step's accumulators, so they need no clearing
+                AnalysisDoubleBlock<TV, Overwrite>(K, y0, ab, t + b, st + b, er + b, ei + b, or + b, oi + b, pacc);
+                b += 2 * lanes;
+            }
+            else if (b < _npad && Clean<TV>(lv + b, lanes))
+            {
                 var s = TV.Create(y0);
                 TV.Store(s * TV.Load(st + b), state);
                 TV.Store(s * TV.Load(st + b + C), state + C);
@@ -943,8 +948,19 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 b += lanes;
             }
             else Array.Clear(acc, 0, 4 * K * C);
-            for (; b < _npad; b += lanes)
-                AnalysisBlock<TV>(K, y0, ab, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b, pacc);
+            while (b < _npad)
+            {
+                if (Wide<TV>() && b + 2 * lanes <= _npad && Clean<TV>(lv + b, 2 * lanes))
+                {
+                    AnalysisDoubleBlock<TV, Accumulate>(K, y0, ab, t + b, st + b, er + b, ei + b, or + b, oi + b, pacc);
+                    b += 2 * lanes;
+                }
+                else
+                {
+                    AnalysisBlock<TV>(K, y0, ab, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b, pacc);
+                    b += lanes;
+                }
+            }
             // lane sums into Sums[4k + c]
             Array.Clear(wk.Sums, 0, 4 * K);
             fixed (double* sums = wk.Sums) AddLaneSums<TV>(pacc, 4 * K, sums);
@@ -1042,6 +1058,9 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     // through memory between the masked prologue (lanes below 2^−300) and the fast loop, so the fast loop's register
     // allocation is not disturbed by the prologue.
 
+    /// <summary>Four-vector blocks only with 32 vector registers (AVX-512): with 16 their 28 live vectors would spill.</summary>
+    private static bool Wide<TV>() where TV : unmanaged, IVec<TV> => typeof(TV) == typeof(Vec512);
+
     /// <summary>True when none of the <paramref name="n"/> lanes starts below 2^−300 (no masked prologue needed).</summary>
     private static bool Clean<TV>(double* lv, int n) where TV : unmanaged, IVec<TV>
     {
@@ -1117,6 +1136,59 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         TV.Store(ei0, ei); TV.Store(ei1, ei + C); TV.Store(ei2, ei + 2 * C); TV.Store(ei3, ei + 3 * C);
         TV.Store(or0, or); TV.Store(or1, or + C); TV.Store(or2, or + 2 * C); TV.Store(or3, or + 3 * C);
         TV.Store(oi0, oi); TV.Store(oi1, oi + C); TV.Store(oi2, oi + 2 * C); TV.Store(oi3, oi + 3 * C);
+    }
+
+    /// <summary>
+    /// Analysis over two adjacent blocks (4 vectors) whose lanes are all live from the start: the 16 lane-data vectors stay
+    /// in registers (x² is read from memory as an FMA operand), and each accumulator vector is loaded and stored once per
+    /// four vectors of products (a chain of four FMAs) instead of once per two.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void AnalysisDoubleBlock<TV, TPass>(int K, double y0, double* ab, double* w, double* st,
+        double* er, double* ei, double* or, double* oi, double* acc) where TV : unmanaged, IVec<TV> where TPass : struct, IAccumulatorPass
+    {
+        int C = TV.Count;
+        var s = TV.Create(y0);
+        TV a0 = s * TV.Load(st), a1 = s * TV.Load(st + C), a2 = s * TV.Load(st + 2 * C), a3 = s * TV.Load(st + 3 * C);   // y_k
+        TV b0 = TV.Zero, b1 = TV.Zero, b2 = TV.Zero, b3 = TV.Zero;   // y_{k−1}
+        TV e0 = TV.Load(er), e1 = TV.Load(er + C), e2 = TV.Load(er + 2 * C), e3 = TV.Load(er + 3 * C);
+        TV f0 = TV.Load(ei), f1 = TV.Load(ei + C), f2 = TV.Load(ei + 2 * C), f3 = TV.Load(ei + 3 * C);
+        TV g0 = TV.Load(or), g1 = TV.Load(or + C), g2 = TV.Load(or + 2 * C), g3 = TV.Load(or + 3 * C);
+        TV h0 = TV.Load(oi), h1 = TV.Load(oi + C), h2 = TV.Load(oi + 2 * C), h3 = TV.Load(oi + 3 * C);
+        double* p = acc, pab = ab;
+        int k = 0;
+        for (; k + 1 < K; k += 2)
+        {
+            TV.Store(TV.Fma(e3, a3, TV.Fma(e2, a2, TV.Fma(e1, a1, TV.Fma(e0, a0, Acc<TV, TPass>(p))))), p);
+            TV.Store(TV.Fma(f3, a3, TV.Fma(f2, a2, TV.Fma(f1, a1, TV.Fma(f0, a0, Acc<TV, TPass>(p + C))))), p + C);
+            TV.Store(TV.Fma(g3, a3, TV.Fma(g2, a2, TV.Fma(g1, a1, TV.Fma(g0, a0, Acc<TV, TPass>(p + 2 * C))))), p + 2 * C);
+            TV.Store(TV.Fma(h3, a3, TV.Fma(h2, a2, TV.Fma(h1, a1, TV.Fma(h0, a0, Acc<TV, TPass>(p + 3 * C))))), p + 3 * C);
+            var a = TV.Create(pab[0]);
+            var bb = TV.Create(pab[1]);
+            b0 = TV.Fma(TV.Fma(a, TV.Load(w), bb), a0, b0);
+            b1 = TV.Fma(TV.Fma(a, TV.Load(w + C), bb), a1, b1);
+            b2 = TV.Fma(TV.Fma(a, TV.Load(w + 2 * C), bb), a2, b2);
+            b3 = TV.Fma(TV.Fma(a, TV.Load(w + 3 * C), bb), a3, b3);
+            TV.Store(TV.Fma(e3, b3, TV.Fma(e2, b2, TV.Fma(e1, b1, TV.Fma(e0, b0, Acc<TV, TPass>(p + 4 * C))))), p + 4 * C);
+            TV.Store(TV.Fma(f3, b3, TV.Fma(f2, b2, TV.Fma(f1, b1, TV.Fma(f0, b0, Acc<TV, TPass>(p + 5 * C))))), p + 5 * C);
+            TV.Store(TV.Fma(g3, b3, TV.Fma(g2, b2, TV.Fma(g1, b1, TV.Fma(g0, b0, Acc<TV, TPass>(p + 6 * C))))), p + 6 * C);
+            TV.Store(TV.Fma(h3, b3, TV.Fma(h2, b2, TV.Fma(h1, b1, TV.Fma(h0, b0, Acc<TV, TPass>(p + 7 * C))))), p + 7 * C);
+            a = TV.Create(pab[2]);
+            bb = TV.Create(pab[3]);
+            a0 = TV.Fma(TV.Fma(a, TV.Load(w), bb), b0, a0);
+            a1 = TV.Fma(TV.Fma(a, TV.Load(w + C), bb), b1, a1);
+            a2 = TV.Fma(TV.Fma(a, TV.Load(w + 2 * C), bb), b2, a2);
+            a3 = TV.Fma(TV.Fma(a, TV.Load(w + 3 * C), bb), b3, a3);
+            p += 8 * C;
+            pab += 4;
+        }
+        if (k < K)
+        {
+            TV.Store(TV.Fma(e3, a3, TV.Fma(e2, a2, TV.Fma(e1, a1, TV.Fma(e0, a0, Acc<TV, TPass>(p))))), p);
+            TV.Store(TV.Fma(f3, a3, TV.Fma(f2, a2, TV.Fma(f1, a1, TV.Fma(f0, a0, Acc<TV, TPass>(p + C))))), p + C);
+            TV.Store(TV.Fma(g3, a3, TV.Fma(g2, a2, TV.Fma(g1, a1, TV.Fma(g0, a0, Acc<TV, TPass>(p + 2 * C))))), p + 2 * C);
+            TV.Store(TV.Fma(h3, a3, TV.Fma(h2, a2, TV.Fma(h1, a1, TV.Fma(h0, a0, Acc<TV, TPass>(p + 3 * C))))), p + 3 * C);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
