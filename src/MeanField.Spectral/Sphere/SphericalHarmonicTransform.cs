@@ -1062,6 +1062,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     private static bool Wide<TV>() where TV : unmanaged, IVec<TV> => typeof(TV) == typeof(Vec512);
 
     /// <summary>True when none of the <paramref name="n"/> lanes starts below 2^−300 (no masked prologue needed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Clean<TV>(double* lv, int n) where TV : unmanaged, IVec<TV>
     {
         for (int i = 0; i < n; i += TV.Count)
