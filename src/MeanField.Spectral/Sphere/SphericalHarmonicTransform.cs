@@ -930,35 +930,51 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                state = wk.State, er = &wk.Er[set], ei = &wk.Ei[set], or = &wk.Or[set], oi = &wk.Oi[set], pacc = acc)
         {
             double y0 = Math.Sqrt(2.0 * m + 3);
-            int b = _liveFrom[m];
-            // the first block, when no lane of it starts below 2^−300, writes every step's accumulators (no clearing)
-            if (Wide<TV>() && b + 2 * lanes <= _npad && Clean<TV>(lv + b, 2 * lanes))
+            // Units: pairs of blocks where no lane starts below 2^−300 (four vectors), else single blocks. The first unit
+            // without a masked lane runs first and writes every step's accumulators (no clearing); the others add to them.
+            int units = 0, first = -1;
+            Span<int> unit = stackalloc int[_npad / lanes + 1];   // start lane, negated for a single block
+            for (int b = _liveFrom[m]; b < _npad;)
             {
-                AnalysisDoubleBlock<TV, Overwrite>(K, y0, ab, t + b, st + b, er + b, ei + b, or + b, oi + b, pacc);
-                b += 2 * lanes;
+                if (Wide<TV>() && b + 2 * lanes <= _npad && Clean<TV>(lv + b, 2 * lanes))
+                {
+                    if (first < 0) first = units;
+                    unit[units++] = b;
+                    b += 2 * lanes;
+                }
+                else
+                {
+                    if (first < 0 && Clean<TV>(lv + b, lanes)) first = units;
+                    unit[units++] = -b - 1;
+                    b += lanes;
+                }
             }
-            else if (b < _npad && Clean<TV>(lv + b, lanes))
+            if (first < 0) Array.Clear(acc, 0, 4 * K * C);
+            else if (unit[first] >= 0)
             {
+                int b = unit[first];
+                AnalysisDoubleBlock<TV, Overwrite>(K, y0, ab, t + b, st + b, er + b, ei + b, or + b, oi + b, pacc);
+            }
+            else
+            {
+                int b = -unit[first] - 1;
                 var s = TV.Create(y0);
                 TV.Store(s * TV.Load(st + b), state);
                 TV.Store(s * TV.Load(st + b + C), state + C);
                 TV.Store(TV.Zero, state + 2 * C);
                 TV.Store(TV.Zero, state + 3 * C);
                 AnalysisLoop<TV, Overwrite>(0, K, ab, t + b, state, state + 2 * C, er + b, ei + b, or + b, oi + b, pacc);
-                b += lanes;
             }
-            else Array.Clear(acc, 0, 4 * K * C);
-            while (b < _npad)
+            for (int u = 0; u < units; u++)
             {
-                if (Wide<TV>() && b + 2 * lanes <= _npad && Clean<TV>(lv + b, 2 * lanes))
-                {
+                if (u == first) continue;
+                int b = unit[u];
+                if (b >= 0)
                     AnalysisDoubleBlock<TV, Accumulate>(K, y0, ab, t + b, st + b, er + b, ei + b, or + b, oi + b, pacc);
-                    b += 2 * lanes;
-                }
                 else
                 {
+                    b = -b - 1;
                     AnalysisBlock<TV>(K, y0, ab, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b, pacc);
-                    b += lanes;
                 }
             }
             // lane sums into Sums[4k + c]
