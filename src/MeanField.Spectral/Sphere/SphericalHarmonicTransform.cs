@@ -682,7 +682,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     /// <summary>Order m: lane sums, then its modes (per block of ring pairs: the north rings, then the south rings).</summary>
     private void SynthesisRow(int m, ReadOnlySpan<Complex> coefficients, Complex* modes, Worker wk)
     {
-        SynthesisOrder(m, coefficients, wk, 0);
+        SynthesisOrder(m, coefficients, wk);
         int B = _modes.Block, j = 0;
         fixed (double* er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi, px = _x)
         {
@@ -720,8 +720,8 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         }
     }
 
-    /// <summary>Lane sums of order m into the worker's lane buffers at <paramref name="set"/>.</summary>
-    private void SynthesisOrder(int m, ReadOnlySpan<Complex> coefficients, Worker wk, int set)
+    /// <summary>Lane sums of order m into the worker's lane buffers.</summary>
+    private void SynthesisOrder(int m, ReadOnlySpan<Complex> coefficients, Worker wk)
     {
         int L = _lmax, n = L - m + 1, o = Index(m, m);
         if (_simd)
@@ -761,8 +761,8 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 }
                 if (m == 0) for (int k = 0; k < K; k++) q[4 * k + 1] = q[4 * k + 3] = 0;
             }
-            if (Vec512.IsHardwareAccelerated) SynthesisBlocks<Vec512>(m, K, wk, set);
-            else SynthesisBlocks<Vec256>(m, K, wk, set);
+            if (Vec512.IsHardwareAccelerated) SynthesisBlocks<Vec512>(m, K, wk);
+            else SynthesisBlocks<Vec256>(m, K, wk);
         }
         else
         {
@@ -777,7 +777,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             }
             cre[n] = cim[n] = cre[n + 1] = cim[n + 1] = 0;
             fixed (double* a = &_a[seg], pcr = cre, pci = cim, t = _t, st = &_start[m * _npad], lv = &_level[m * _npad],
-                   er = &wk.Er[set], ei = &wk.Ei[set], or = &wk.Or[set], oi = &wk.Oi[set])
+                   er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi)
             {
                 for (int j = 0; j < _npairs; j++)
                     SynthesisLaneScalar(m, L, a, pcr, pci, t[j], st[j], lv[j], out er[j], out ei[j], out or[j], out oi[j]);
@@ -829,19 +829,19 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 }
             }
         }
-        AnalysisOrder(m, coefficients, wk, 0);
+        AnalysisOrder(m, coefficients, wk);
     }
 
-    /// <summary>Coefficients of order m from the weighted lane data in the worker's lane buffers at <paramref name="set"/>.</summary>
-    private void AnalysisOrder(int m, Span<Complex> coefficients, Worker wk, int set)
+    /// <summary>Coefficients of order m from the weighted lane data in the worker's lane buffers.</summary>
+    private void AnalysisOrder(int m, Span<Complex> coefficients, Worker wk)
     {
         int L = _lmax, n = L - m + 1, seg = _segment[m], o = Index(m, m);
         var acc = wk.Acc;
         if (_simd)
         {
             int K = (L - m) / 2 + 1, ks = _kseg[m];
-            if (Vec512.IsHardwareAccelerated) AnalysisBlocks<Vec512>(m, K, wk, set);
-            else AnalysisBlocks<Vec256>(m, K, wk, set);
+            if (Vec512.IsHardwareAccelerated) AnalysisBlocks<Vec512>(m, K, wk);
+            else AnalysisBlocks<Vec256>(m, K, wk);
             // a_{m+2k} = e_k S_k + h_k S_{k−1},  a_{m+2k+1} = g_k T_k  (S, T: even and odd sums of y_k·data)
             fixed (Complex* pc = &coefficients[o])
             fixed (double* pa = wk.Sums, ie = &_ie[ks], ih = &_ih[ks], ig = &_ig[ks])
@@ -886,18 +886,18 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             {
                 for (int j = 0; j < _npairs; j++)
                     AnalysisLaneScalar(m, L, a, _t[j], _start[m * _npad + j], _level[m * _npad + j],
-                        wk.Er[set + j], wk.Ei[set + j], wk.Or[set + j], wk.Oi[set + j], pacc);
+                        wk.Er[j], wk.Ei[j], wk.Or[j], wk.Oi[j], pacc);
             }
             for (int k = 0; k < n; k++)
                 coefficients[o + k] = _f[seg + k] * new Complex(acc[2 * k], m == 0 ? 0 : acc[2 * k + 1]);
         }
     }
 
-    private void SynthesisBlocks<TV>(int m, int K, Worker wk, int set) where TV : unmanaged, IVec<TV>
+    private void SynthesisBlocks<TV>(int m, int K, Worker wk) where TV : unmanaged, IVec<TV>
     {
         int lanes = 2 * TV.Count;
         fixed (double* ab = &_ab[2 * _kseg[m]], q = wk.Q, t = _t, st = &_yStart[m * _npad], lv = &_yLevel[m * _npad],
-               state = wk.State, er = &wk.Er[set], ei = &wk.Ei[set], or = &wk.Or[set], oi = &wk.Oi[set])
+               state = wk.State, er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi)
         {
             double y0 = Math.Sqrt(2.0 * m + 3);   // y_0 = O_0 = √(2m+3) P̄_m^m
             int live = _liveFrom[m];
@@ -922,12 +922,12 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     }
 
     /// <summary>Leaves the step sums in Acc[4k + c] (c: even re/im, odd re/im), each summed over the lanes.</summary>
-    private void AnalysisBlocks<TV>(int m, int K, Worker wk, int set) where TV : unmanaged, IVec<TV>
+    private void AnalysisBlocks<TV>(int m, int K, Worker wk) where TV : unmanaged, IVec<TV>
     {
         int C = TV.Count, lanes = 2 * C;
         var acc = wk.Acc;
         fixed (double* ab = &_ab[2 * _kseg[m]], t = _t, st = &_yStart[m * _npad], lv = &_yLevel[m * _npad],
-               state = wk.State, er = &wk.Er[set], ei = &wk.Ei[set], or = &wk.Or[set], oi = &wk.Oi[set], pacc = acc)
+               state = wk.State, er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi, pacc = acc)
         {
             double y0 = Math.Sqrt(2.0 * m + 3);
             // Units: pairs of blocks where no lane starts below 2^−300 (four vectors), else single blocks. The first unit
