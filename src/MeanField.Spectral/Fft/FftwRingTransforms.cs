@@ -10,9 +10,10 @@ namespace MeanField.Spectral.Fft;
 /// The ring FFTs of a Gauss grid, one complex FFT per north–south ring pair: ring j and its mirror nlat−1−j are the real
 /// and imaginary parts of one complex signal z = n + i s, so Z_m = N_m + i S_m and Z_{−m} = conj(N_m) + i conj(S_m).
 /// FFTW's complex codelets do this 2–2.5× faster than two real transforms (measured here with ESTIMATE plans: 0.45 against
-/// 0.75–1.3 ms for the 512 rings of 1024 points). The pairs go through in batches that fit in L2, packed from the
-/// m-major half spectra modes[m·stride + ring], m ≤ L, that the SHT's Legendre stage writes and reads (a batch reads
-/// consecutive rings of each order row) and unpacked into the caller's grid rows. Pairs [lo, hi) per worker.
+/// 0.75–1.3 ms for the 512 rings of 1024 points). One batch per block of ring pairs of the <see cref="RingModeLayout"/>
+/// that the SHT's Legendre stage writes and reads (modes m ≤ L; a block is about 256 KB of signals, so a batch stays in
+/// L2): packed from the block's modes, transformed, and unpacked into the caller's grid rows. Blocks are split between
+/// workers.
 /// Unnormalised both ways (the caller folds 1/nlon into its quadrature weights). FFTW_ESTIMATE: the same plan, hence
 /// bit-identical results, in every process; the batch buffers are 64-byte aligned so FFTW may use its SIMD codelets.
 /// </summary>
@@ -102,7 +103,7 @@ internal sealed unsafe class FftwRingTransforms : IDisposable
                     new Span<double>(z + 2L * b * dist + 2 * (L + 1), 2 * (nlon - 2 * L - 1)).Clear();
                 double* blockModes = (double*)(modes + (long)blk * _modes.BlockLength);   // order m: north at [4Bm + 2b], south 2B further
                 int vectorFrom = Avx512F.IsSupported ? 4 : L + 1, vectorTo = Avx512F.IsSupported ? 4 + (L - 3) / 4 * 4 : L + 1;
-                if (vectorFrom < vectorTo) PackTiles(blockModes, B, count, dist, vectorFrom, vectorTo, z);
+                if (vectorFrom < vectorTo) PackTiles(blockModes, B, count, nlon, dist, vectorFrom, vectorTo, z);
                 for (int m = 0; m <= L; m++)
                 {
                     if (m == vectorFrom) m = vectorTo;
@@ -151,7 +152,7 @@ internal sealed unsafe class FftwRingTransforms : IDisposable
                 // N_m = (Z_m + conj Z_−m)/2,  S_m = (Z_m − conj Z_−m)/(2i)
                 double* blockModes = (double*)(modes + (long)blk * _modes.BlockLength);
                 int vectorFrom = Avx512F.IsSupported ? 4 : L + 1, vectorTo = Avx512F.IsSupported ? 4 + (L - 3) / 4 * 4 : L + 1;
-                if (vectorFrom < vectorTo) UnpackTiles(o, B, count, dist, vectorFrom, vectorTo, blockModes);
+                if (vectorFrom < vectorTo) UnpackTiles(o, B, count, nlon, dist, vectorFrom, vectorTo, blockModes);
                 for (int m = 0; m <= L; m++)
                 {
                     if (m == vectorFrom) m = vectorTo;
@@ -176,9 +177,8 @@ internal sealed unsafe class FftwRingTransforms : IDisposable
     // a 4×4 transpose of complex numbers turns the mode vectors (4 consecutive pairs of one order) into signal vectors
     // (4 consecutive orders of one pair). Signals up to count rounded up to 4 are written (the block has room for them).
 
-    private static void PackTiles(double* modes, int B, int count, int dist, int from, int to, double* z)
+    private static void PackTiles(double* modes, int B, int count, int nlon, int dist, int from, int to, double* z)
     {
-        int nlon = dist - 4;
         var sign = Vector512.Create(-1.0, 1, -1, 1, -1, 1, -1, 1);
         for (int m0 = from; m0 < to; m0 += 4)
         {
@@ -210,9 +210,8 @@ internal sealed unsafe class FftwRingTransforms : IDisposable
         }
     }
 
-    private static void UnpackTiles(double* z, int B, int count, int dist, int from, int to, double* modes)
+    private static void UnpackTiles(double* z, int B, int count, int nlon, int dist, int from, int to, double* modes)
     {
-        int nlon = dist - 4;
         var conj = Vector512.Create(1.0, -1, 1, -1, 1, -1, 1, -1);
         var half = Vector512.Create(0.5);
         long d = 2L * dist;
