@@ -958,12 +958,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             else
             {
                 int b = -unit[first] - 1;
-                var s = TV.Create(y0);
-                TV.Store(s * TV.Load(st + b), state);
-                TV.Store(s * TV.Load(st + b + C), state + C);
-                TV.Store(TV.Zero, state + 2 * C);
-                TV.Store(TV.Zero, state + 3 * C);
-                AnalysisLoop<TV, Overwrite>(0, K, ab, t + b, state, state + 2 * C, er + b, ei + b, or + b, oi + b, pacc);
+                AnalysisBlock<TV, Overwrite>(K, y0, ab, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b, pacc);
             }
             for (int u = 0; u < units; u++)
             {
@@ -974,7 +969,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 else
                 {
                     b = -b - 1;
-                    AnalysisBlock<TV>(K, y0, ab, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b, pacc);
+                    AnalysisBlock<TV, Accumulate>(K, y0, ab, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b, pacc);
                 }
             }
             // lane sums into Sums[4k + c]
@@ -1237,6 +1232,33 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     }
 
     /// <summary>
+    /// One step of the masked prologue: y_{k+1} from y_k, y_{k−1}; masked lanes whose |y| passed 2^300 are rescaled by
+    /// 2^−600 and go down a level, lanes reaching level 0 become active. Returns true when every lane is active.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool MaskedStep<TV>(double* abk, TV w0, TV w1, ref TV y0, ref TV y1, ref TV p0, ref TV p1,
+        ref TV lv0, ref TV lv1, ref TV act0, ref TV act1) where TV : unmanaged, IVec<TV>
+    {
+        var a = TV.Create(abk[0]);
+        var b = TV.Create(abk[1]);
+        var n0 = TV.Fma(TV.Fma(a, w0, b), y0, p0);
+        var n1 = TV.Fma(TV.Fma(a, w1, b), y1, p1);
+        p0 = y0; p1 = y1; y0 = n0; y1 = n1;
+        var big = TV.Create(Big);
+        var g0 = TV.AndNot(TV.Or(TV.GreaterThan(TV.Abs(y0), big), TV.GreaterThan(TV.Abs(p0), big)), act0);
+        var g1 = TV.AndNot(TV.Or(TV.GreaterThan(TV.Abs(y1), big), TV.GreaterThan(TV.Abs(p1), big)), act1);
+        if (TV.NoneSet(TV.Or(g0, g1))) return false;
+        var down = TV.Create(Down);
+        var one = TV.Create(1.0);
+        var zero = TV.Zero;
+        y0 = TV.Select(g0, y0 * down, y0); p0 = TV.Select(g0, p0 * down, p0); lv0 = TV.Select(g0, lv0 - one, lv0);
+        y1 = TV.Select(g1, y1 * down, y1); p1 = TV.Select(g1, p1 * down, p1); lv1 = TV.Select(g1, lv1 - one, lv1);
+        act0 = TV.EqualTo(lv0, zero);
+        act1 = TV.EqualTo(lv1, zero);
+        return TV.NoneSet(TV.Or(TV.GreaterThan(lv0, zero), TV.GreaterThan(lv1, zero)));
+    }
+
+    /// <summary>
     /// While no lane of a block contributes yet: the recurrence alone, four steps per test, up to the first step at which
     /// some |y| exceeds 2^300 (the masked prologue then rescales it; four steps grow y by far less than the 2^700 of
     /// headroom). Returns that step; y, p hold y_k, y_{k−1}.
@@ -1277,9 +1299,6 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         var lv0 = TV.Load(lev); var lv1 = TV.Load(lev + C);
         TV er0 = TV.Zero, er1 = TV.Zero, ei0 = TV.Zero, ei1 = TV.Zero, or0 = TV.Zero, or1 = TV.Zero, oi0 = TV.Zero, oi1 = TV.Zero;
         var zero = TV.Zero;
-        var big = TV.Create(Big);
-        var down = TV.Create(Down);
-        var one = TV.Create(1.0);
         var act0 = TV.EqualTo(lv0, zero);
         var act1 = TV.EqualTo(lv1, zero);
         int k = 0;
@@ -1301,21 +1320,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 or0 = TV.Fma(ur, m0, or0); or1 = TV.Fma(ur, m1, or1);
                 oi0 = TV.Fma(ui, m0, oi0); oi1 = TV.Fma(ui, m1, oi1);
             }
-            var a = TV.Create(ab[2 * k]);
-            var b = TV.Create(ab[2 * k + 1]);
-            var n0 = TV.Fma(TV.Fma(a, w0, b), y0, p0);
-            var n1 = TV.Fma(TV.Fma(a, w1, b), y1, p1);
-            p0 = y0; p1 = y1; y0 = n0; y1 = n1;
-            var g0 = TV.AndNot(TV.Or(TV.GreaterThan(TV.Abs(y0), big), TV.GreaterThan(TV.Abs(p0), big)), act0);
-            var g1 = TV.AndNot(TV.Or(TV.GreaterThan(TV.Abs(y1), big), TV.GreaterThan(TV.Abs(p1), big)), act1);
-            if (!TV.NoneSet(TV.Or(g0, g1)))
-            {
-                y0 = TV.Select(g0, y0 * down, y0); p0 = TV.Select(g0, p0 * down, p0); lv0 = TV.Select(g0, lv0 - one, lv0);
-                y1 = TV.Select(g1, y1 * down, y1); p1 = TV.Select(g1, p1 * down, p1); lv1 = TV.Select(g1, lv1 - one, lv1);
-                act0 = TV.EqualTo(lv0, zero);
-                act1 = TV.EqualTo(lv1, zero);
-                if (TV.NoneSet(TV.Or(TV.GreaterThan(lv0, zero), TV.GreaterThan(lv1, zero)))) { k++; break; }
-            }
+            if (MaskedStep<TV>(ab + 2 * k, w0, w1, ref y0, ref y1, ref p0, ref p1, ref lv0, ref lv1, ref act0, ref act1)) { k++; break; }
         }
         TV.Store(y0, y); TV.Store(y1, y + C);
         TV.Store(p0, yp); TV.Store(p1, yp + C);
@@ -1390,10 +1395,13 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         TV.Store(oi0, oi); TV.Store(oi1, oi + C);
     }
 
-    /// <summary>Accumulates, for every step k, Σ_lanes y_k·data into acc[(4k + c)·C ..] (c: even re/im, odd re/im).</summary>
+    /// <summary>
+    /// Adds (or, with <see cref="Overwrite"/>, for a block with no masked lane, writes), for every step k, Σ_lanes y_k·data
+    /// into acc[(4k + c)·C ..] (c: even re/im, odd re/im).
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void AnalysisBlock<TV>(int K, double y0, double* ab, double* w, double* st, double* lv, double* state,
-        double* er, double* ei, double* or, double* oi, double* acc) where TV : unmanaged, IVec<TV>
+    private static void AnalysisBlock<TV, TPass>(int K, double y0, double* ab, double* w, double* st, double* lv, double* state,
+        double* er, double* ei, double* or, double* oi, double* acc) where TV : unmanaged, IVec<TV> where TPass : struct, IAccumulatorPass
     {
         int C = TV.Count;
         double* y = state, yp = state + 2 * C, lev = state + 4 * C;
@@ -1411,7 +1419,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             TV.Store(l1, lev + C);
             k = AnalysisPrologue<TV>(K, ab, w, y, yp, lev, er, ei, or, oi, acc);
         }
-        if (k < K) AnalysisLoop<TV, Accumulate>(k, K, ab, w, y, yp, er, ei, or, oi, acc);
+        if (k < K) AnalysisLoop<TV, TPass>(k, K, ab, w, y, yp, er, ei, or, oi, acc);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -1428,9 +1436,6 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         var or0 = TV.Load(or); var or1 = TV.Load(or + C);
         var oi0 = TV.Load(oi); var oi1 = TV.Load(oi + C);
         var zero = TV.Zero;
-        var big = TV.Create(Big);
-        var down = TV.Create(Down);
-        var one = TV.Create(1.0);
         var act0 = TV.EqualTo(lv0, zero);
         var act1 = TV.EqualTo(lv1, zero);
         int k = 0;
@@ -1448,21 +1453,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 TV.Store(TV.Fma(or1, m1, TV.Fma(or0, m0, TV.Load(p + 2 * C))), p + 2 * C);
                 TV.Store(TV.Fma(oi1, m1, TV.Fma(oi0, m0, TV.Load(p + 3 * C))), p + 3 * C);
             }
-            var a = TV.Create(ab[2 * k]);
-            var b = TV.Create(ab[2 * k + 1]);
-            var n0 = TV.Fma(TV.Fma(a, w0, b), y0, p0);
-            var n1 = TV.Fma(TV.Fma(a, w1, b), y1, p1);
-            p0 = y0; p1 = y1; y0 = n0; y1 = n1;
-            var g0 = TV.AndNot(TV.Or(TV.GreaterThan(TV.Abs(y0), big), TV.GreaterThan(TV.Abs(p0), big)), act0);
-            var g1 = TV.AndNot(TV.Or(TV.GreaterThan(TV.Abs(y1), big), TV.GreaterThan(TV.Abs(p1), big)), act1);
-            if (!TV.NoneSet(TV.Or(g0, g1)))
-            {
-                y0 = TV.Select(g0, y0 * down, y0); p0 = TV.Select(g0, p0 * down, p0); lv0 = TV.Select(g0, lv0 - one, lv0);
-                y1 = TV.Select(g1, y1 * down, y1); p1 = TV.Select(g1, p1 * down, p1); lv1 = TV.Select(g1, lv1 - one, lv1);
-                act0 = TV.EqualTo(lv0, zero);
-                act1 = TV.EqualTo(lv1, zero);
-                if (TV.NoneSet(TV.Or(TV.GreaterThan(lv0, zero), TV.GreaterThan(lv1, zero)))) { k++; break; }
-            }
+            if (MaskedStep<TV>(ab + 2 * k, w0, w1, ref y0, ref y1, ref p0, ref p1, ref lv0, ref lv1, ref act0, ref act1)) { k++; break; }
         }
         TV.Store(y0, y); TV.Store(y1, y + C);
         TV.Store(p0, yp); TV.Store(p1, yp + C);
