@@ -92,9 +92,7 @@ internal sealed unsafe class BlockedDenseDrift
     private void Prepare(double[] positions)
     {
         int n = _n, d = _d;
-        if (positions.Length != n * d) throw new ArgumentException("positions must hold N×d values.");
-        double maxNorm = 0;
-        for (int j = 0; j < n; j++) maxNorm = Math.Max(maxNorm, Norm(positions.AsSpan(j * d, d)));
+        double maxNorm = DenseInteraction.MaxNorm(positions, n, d);
 
         _parallel.For(n, 256, (_, start, end) =>
         {
@@ -109,13 +107,13 @@ internal sealed unsafe class BlockedDenseDrift
                     var v = _vPanels.AsSpan(c0 * n + j * width, width);
                     if (_value is null) x.Slice(c0, width).CopyTo(v);
                     else
-                        for (int c = 0; c < width; c++) v[c] = Dot(_value.AsSpan((c0 + c) * d, d), x);
+                        for (int c = 0; c < width; c++) v[c] = DenseInteraction.Dot(_value.AsSpan((c0 + c) * d, d), x);
                 }
                 var q = _q.AsSpan(j / MicroRows * _qGroup + j % MicroRows);
                 double norm2 = 0;
                 for (int c = 0; c < d; c++)
                 {
-                    double qc = _score is null ? _model.Beta * x[c] : Dot(_score.AsSpan(c * d, d), x);
+                    double qc = _score is null ? _model.Beta * x[c] : DenseInteraction.Dot(_score.AsSpan(c * d, d), x);
                     q[c * MicroRows] = qc;
                     norm2 += qc * qc;
                 }
@@ -395,13 +393,4 @@ internal sealed unsafe class BlockedDenseDrift
         }
         TV.Store(a0, s0); TV.Store(a1, s1); TV.Store(a2, s2); TV.Store(a3, s3);
     }
-
-    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        double s = 0;
-        for (int k = 0; k < a.Length; k++) s += a[k] * b[k];
-        return s;
-    }
-
-    private static double Norm(ReadOnlySpan<double> a) => Math.Sqrt(Dot(a, a));
 }

@@ -116,9 +116,7 @@ public sealed unsafe partial class DenseInteraction : IParticleInteraction
     private void Prepare(double[] positions)
     {
         int n = _n, d = _d, p = _padded;
-        if (positions.Length != n * d) throw new ArgumentException("positions must hold N×d values.");
-        double maxNorm = 0;
-        for (int j = 0; j < n; j++) maxNorm = Math.Max(maxNorm, Norm(positions.AsSpan(j * d, d)));
+        double maxNorm = MaxNorm(positions, n, d);
 
         _parallel.For(n, 256, (_, start, end) =>
         {
@@ -271,14 +269,24 @@ public sealed unsafe partial class DenseInteraction : IParticleInteraction
         sums[d] = TV.Sum(z0 + z1);
     }
 
-    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    // Shared with BlockedDenseDrift: the same sequential sums, so both paths see the same bits.
+    internal static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double s = 0;
         for (int k = 0; k < a.Length; k++) s += a[k] * b[k];
         return s;
     }
 
-    private static double Norm(ReadOnlySpan<double> a) => Math.Sqrt(Dot(a, a));
+    internal static double Norm(ReadOnlySpan<double> a) => Math.Sqrt(Dot(a, a));
+
+    /// <summary>max_j |x_j| over the N rows of d values (the factor of the shifts m_i = |q_i|·max_j |x_j|).</summary>
+    internal static double MaxNorm(ReadOnlySpan<double> positions, int n, int d)
+    {
+        if (positions.Length != n * d) throw new ArgumentException("positions must hold N×d values.");
+        double maxNorm = 0;
+        for (int j = 0; j < n; j++) maxNorm = Math.Max(maxNorm, Norm(positions.Slice(j * d, d)));
+        return maxNorm;
+    }
 }
 
 /// <summary>Which dense kernel evaluates the sums: chosen by dimension, or forced (tests, benchmarks).</summary>
