@@ -197,7 +197,7 @@ internal sealed class CircleMetastableCampaign : ICampaign
             double t = 0;
             for (int i = 0; i < times.Length; i++)
             {
-                long steps = Math.Max(1, (long)Math.Ceiling((times[i] - t) / dt * (1 - 1e-12)));
+                long steps = EqualSteps.Count(times[i] - t, dt);
                 double h = (times[i] - t) / steps;
                 for (long k = 0; k < steps && h > 0; k++) stepper.Step(x, h);
                 t = times[i];

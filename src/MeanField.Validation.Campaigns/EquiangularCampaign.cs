@@ -83,7 +83,7 @@ internal sealed class EquiangularCampaign : ICampaign
         double spread = 0, t = 0;
         for (int k = 0; k < times.Length; k++)
         {
-            long steps = Math.Max(1, (long)Math.Ceiling((times[k] - t) / dt * (1 - 1e-12)));
+            long steps = EqualSteps.Count(times[k] - t, dt);
             double h = (times[k] - t) / steps;
             for (long s = 0; s < steps; s++) stepper.Step(x, h);
             t = times[k];
@@ -115,7 +115,7 @@ internal sealed class EquiangularCampaign : ICampaign
         double rho = rho0, t = 0;
         for (int k = 0; k < times.Length; k++)
         {
-            long steps = Math.Max(1, (long)Math.Ceiling((times[k] - t) / h * (1 - 1e-12)));
+            long steps = EqualSteps.Count(times[k] - t, h);
             double step = (times[k] - t) / steps;
             for (long s = 0; s < steps; s++)
             {
@@ -136,7 +136,7 @@ internal sealed class EquiangularCampaign : ICampaign
         var lifted = ParticleDiagnostics.Angles(x, 1);
         double start = lifted.Sum();
         var previous = (double[])lifted.Clone();
-        long steps = Math.Max(1, (long)Math.Ceiling(time / dt * (1 - 1e-12)));
+        long steps = EqualSteps.Count(time, dt);
         for (long s = 0; s < steps; s++)
         {
             stepper.Step(x, time / steps);

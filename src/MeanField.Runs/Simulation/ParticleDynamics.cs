@@ -91,7 +91,7 @@ internal sealed class ParticleDynamics : IDynamics
     {
         // Equal steps ≤ dt that land exactly on the output time.
         double start = Time, span = time - start;
-        long steps = Math.Max(1, (long)Math.Ceiling(span / Dt * (1 - 1e-12)));
+        long steps = EqualSteps.Count(span, Dt);
         double h = span / steps;
         for (long s = 0; s < steps; s++)
         {

@@ -102,7 +102,7 @@ public sealed class ReplicaDynamics : IDynamics
     {
         // The same equal steps ≤ dt that land on the output time as ParticleDynamics takes.
         double start = Time, span = time - start;
-        long steps = Math.Max(1, (long)Math.Ceiling(span / Dt * (1 - 1e-12)));
+        long steps = EqualSteps.Count(span, Dt);
         double h = span / steps;
         for (long s = 0; s < steps; s++)
         {
