@@ -153,41 +153,25 @@ internal static class ParticleBenchmarks
         const int iterations = 1 << 22;
         double flops = 2.0 * 12 * iterations * (Vector512.IsHardwareAccelerated ? 8 : 4);
         double sink = 0;
-        var (wall, cpu, _) = Time(() => sink += Vector512.IsHardwareAccelerated ? FmaChains512(iterations) : FmaChains256(iterations), 5);
+        var (wall, cpu, _) = Time(() => sink += Vector512.IsHardwareAccelerated
+            ? FmaChains<MeanField.Core.Simd.Vec512>(iterations) : FmaChains<MeanField.Core.Simd.Vec256>(iterations), 5);
         if (sink == 1.2345) Console.WriteLine();   // keeps the result alive
         return (flops / wall / 1e9, flops / cpu / 1e9);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static double FmaChains512(int iterations)
+    private static double FmaChains<TV>(int iterations) where TV : unmanaged, MeanField.Core.Simd.IVec<TV>
     {
-        var m = Vector512.Create(0.999999);
-        var a = Vector512.Create(1e-3);
-        Vector512<double> s0 = a, s1 = a, s2 = a, s3 = a, s4 = a, s5 = a, s6 = a, s7 = a, s8 = a, s9 = a, s10 = a, s11 = a;
+        var m = TV.Create(0.999999);
+        var a = TV.Create(1e-3);
+        TV s0 = a, s1 = a, s2 = a, s3 = a, s4 = a, s5 = a, s6 = a, s7 = a, s8 = a, s9 = a, s10 = a, s11 = a;
         for (int k = 0; k < iterations; k++)
         {
-            s0 = Vector512.FusedMultiplyAdd(s0, m, a); s1 = Vector512.FusedMultiplyAdd(s1, m, a); s2 = Vector512.FusedMultiplyAdd(s2, m, a);
-            s3 = Vector512.FusedMultiplyAdd(s3, m, a); s4 = Vector512.FusedMultiplyAdd(s4, m, a); s5 = Vector512.FusedMultiplyAdd(s5, m, a);
-            s6 = Vector512.FusedMultiplyAdd(s6, m, a); s7 = Vector512.FusedMultiplyAdd(s7, m, a); s8 = Vector512.FusedMultiplyAdd(s8, m, a);
-            s9 = Vector512.FusedMultiplyAdd(s9, m, a); s10 = Vector512.FusedMultiplyAdd(s10, m, a); s11 = Vector512.FusedMultiplyAdd(s11, m, a);
+            s0 = TV.Fma(s0, m, a); s1 = TV.Fma(s1, m, a); s2 = TV.Fma(s2, m, a); s3 = TV.Fma(s3, m, a);
+            s4 = TV.Fma(s4, m, a); s5 = TV.Fma(s5, m, a); s6 = TV.Fma(s6, m, a); s7 = TV.Fma(s7, m, a);
+            s8 = TV.Fma(s8, m, a); s9 = TV.Fma(s9, m, a); s10 = TV.Fma(s10, m, a); s11 = TV.Fma(s11, m, a);
         }
-        return Vector512.Sum(s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7 + s8 + s9 + s10 + s11);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static double FmaChains256(int iterations)
-    {
-        var m = Vector256.Create(0.999999);
-        var a = Vector256.Create(1e-3);
-        Vector256<double> s0 = a, s1 = a, s2 = a, s3 = a, s4 = a, s5 = a, s6 = a, s7 = a, s8 = a, s9 = a, s10 = a, s11 = a;
-        for (int k = 0; k < iterations; k++)
-        {
-            s0 = Vector256.FusedMultiplyAdd(s0, m, a); s1 = Vector256.FusedMultiplyAdd(s1, m, a); s2 = Vector256.FusedMultiplyAdd(s2, m, a);
-            s3 = Vector256.FusedMultiplyAdd(s3, m, a); s4 = Vector256.FusedMultiplyAdd(s4, m, a); s5 = Vector256.FusedMultiplyAdd(s5, m, a);
-            s6 = Vector256.FusedMultiplyAdd(s6, m, a); s7 = Vector256.FusedMultiplyAdd(s7, m, a); s8 = Vector256.FusedMultiplyAdd(s8, m, a);
-            s9 = Vector256.FusedMultiplyAdd(s9, m, a); s10 = Vector256.FusedMultiplyAdd(s10, m, a); s11 = Vector256.FusedMultiplyAdd(s11, m, a);
-        }
-        return Vector256.Sum(s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7 + s8 + s9 + s10 + s11);
+        return TV.Sum(s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7 + s8 + s9 + s10 + s11);
     }
 
     /// <summary>
