@@ -25,6 +25,7 @@ internal sealed unsafe class FftwRingTransforms : IDisposable
     private readonly int _nlon, _dist;                   // _dist: complex entries between the signals of a batch (nlon + 4,
                                                          // so that they do not share cache sets)
     private readonly RingModeLayout _modes;
+    private readonly int _tilesFrom, _tilesTo;           // orders [from, to) packed in 4×4 tiles (AVX-512), the rest one by one
     private readonly int[] _blockBounds;                 // worker w owns pair blocks _blockBounds[w].._blockBounds[w+1]−1
     private readonly Dictionary<int, (IntPtr Forward, IntPtr Inverse)> _plans = [];   // by batch size
     private readonly double*[] _in, _out;                // per worker: one block's signals, nlon complex each, _dist apart
@@ -38,6 +39,9 @@ internal sealed unsafe class FftwRingTransforms : IDisposable
         _nlon = nlon;
         _dist = nlon + 4;
         _modes = modes;
+        // from 4, so that order −m of a tile stays inside the signal (m = 0 has no mirror); whole groups of 4 up to L
+        _tilesFrom = Avx512F.IsSupported ? 4 : modes.Lmax + 1;
+        _tilesTo = Avx512F.IsSupported ? 4 + (modes.Lmax - 3) / 4 * 4 : modes.Lmax + 1;
         _blockBounds = new int[workers + 1];
         for (int w = 0; w <= workers; w++) _blockBounds[w] = modes.Blocks * w / workers;
         _in = new double*[workers];
@@ -102,11 +106,10 @@ internal sealed unsafe class FftwRingTransforms : IDisposable
                 for (int b = 0; b < count; b++)   // Forward uses the buffer too: clear the orders above L
                     new Span<double>(z + 2L * b * dist + 2 * (L + 1), 2 * (nlon - 2 * L - 1)).Clear();
                 double* blockModes = (double*)(modes + (long)blk * _modes.BlockLength);   // order m: north at [4Bm + 2b], south 2B further
-                int vectorFrom = Avx512F.IsSupported ? 4 : L + 1, vectorTo = Avx512F.IsSupported ? 4 + (L - 3) / 4 * 4 : L + 1;
-                if (vectorFrom < vectorTo) PackTiles(blockModes, B, count, nlon, dist, vectorFrom, vectorTo, z);
+                if (_tilesFrom < _tilesTo) PackTiles(blockModes, B, count, nlon, dist, _tilesFrom, _tilesTo, z);
                 for (int m = 0; m <= L; m++)
                 {
-                    if (m == vectorFrom) m = vectorTo;
+                    if (m == _tilesFrom) m = _tilesTo;
                     if (m > L) break;
                     double* n = blockModes + 4L * B * m, s = n + 2 * B;
                     double* zp = z + 2 * m, zm = z + 2 * (nlon - m);   // order m and −m of signal b at zp/zm + 2b·dist
@@ -151,11 +154,10 @@ internal sealed unsafe class FftwRingTransforms : IDisposable
                 FftwNative.fftw_execute_dft(_plans[count].Forward, z, o);
                 // N_m = (Z_m + conj Z_−m)/2,  S_m = (Z_m − conj Z_−m)/(2i)
                 double* blockModes = (double*)(modes + (long)blk * _modes.BlockLength);
-                int vectorFrom = Avx512F.IsSupported ? 4 : L + 1, vectorTo = Avx512F.IsSupported ? 4 + (L - 3) / 4 * 4 : L + 1;
-                if (vectorFrom < vectorTo) UnpackTiles(o, B, count, nlon, dist, vectorFrom, vectorTo, blockModes);
+                if (_tilesFrom < _tilesTo) UnpackTiles(o, B, count, nlon, dist, _tilesFrom, _tilesTo, blockModes);
                 for (int m = 0; m <= L; m++)
                 {
-                    if (m == vectorFrom) m = vectorTo;
+                    if (m == _tilesFrom) m = _tilesTo;
                     if (m > L) break;
                     double* n = blockModes + 4L * B * m, s = n + 2 * B;
                     double* zp = o + 2 * m, zm = o + 2 * ((nlon - m) % nlon);
