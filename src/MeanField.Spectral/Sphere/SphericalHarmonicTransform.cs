@@ -379,14 +379,15 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         LegendreSynthesis(d, _ring3);
         int nlat = _nlat;
         // ring2 ← ∂θ modes = (x S_b − S_d)/sin θ ; ring3 ← (im/sin θ) V.
-        for (int m = 0; m <= L; m++)
+        for (int i = 0; i < nlat; i++)
         {
-            for (int i = 0; i < nlat; i++)
+            int q0 = _modes.Of(0, i), stride = _modes.OrderStride;
+            double inv = 1 / SinColatitudes[i], x = CosColatitudes[i];
+            for (int m = 0; m <= L; m++)
             {
-                int q = _modes.Of(m, i);
-                double inv = 1 / SinColatitudes[i];
+                int q = q0 + m * stride;
                 var v = _ring[q];
-                _ring2[q] = (CosColatitudes[i] * _ring2[q] - _ring3[q]) * inv;
+                _ring2[q] = (x * _ring2[q] - _ring3[q]) * inv;
                 _ring3[q] = new Complex(-m * v.Imaginary * inv, m * v.Real * inv);
             }
         }
@@ -409,15 +410,16 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         RingsForward(vTheta, _ring);
         RingsForward(vPhi, _ring3);
         // G1 = x V̂θ/sin θ (ring2), G2 = V̂θ/sin θ (ring), G3 = (im/sin θ) V̂φ (ring3).
-        for (int m = 0; m <= L; m++)
+        for (int i = 0; i < nlat; i++)
         {
-            for (int i = 0; i < nlat; i++)
+            int q0 = _modes.Of(0, i), stride = _modes.OrderStride;
+            double inv = 1 / SinColatitudes[i], x = CosColatitudes[i];
+            for (int m = 0; m <= L; m++)
             {
-                int q = _modes.Of(m, i);
-                double inv = 1 / SinColatitudes[i];
+                int q = q0 + m * stride;
                 var g2 = _ring[q] * inv;
                 _ring[q] = g2;
-                _ring2[q] = CosColatitudes[i] * g2;
+                _ring2[q] = x * g2;
                 var vp = _ring3[q];
                 _ring3[q] = new Complex(-m * vp.Imaginary * inv, m * vp.Real * inv);
             }
