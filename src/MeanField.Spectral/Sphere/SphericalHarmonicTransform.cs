@@ -62,6 +62,10 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     private readonly double[] _start, _level;      // per (m, pair): P̄_m^m = start·2^{−600 level}
     private readonly double[] _yStart, _yLevel;    // the same for the SIMD kernels, 0 (level 0) for lanes never live by L
     private readonly int[] _liveFrom;              // per m: lanes below this (whole blocks) are never live by L
+    private readonly double[] _yTrue;              // per (m, pair): P̄_m^m itself where it is ≥ 2^−900 (0 for lanes never live by L)
+    private readonly int[] _groupFrom;             // per (m, group of 8 pairs): first step with a lane above 2^−300; −1: a live lane starts below 2^−900
+    private readonly KernelUnit[] _units;          // the SIMD kernels' blocks, order by order: those of m at _unitStart[m].._unitStart[m+1]−1
+    private readonly int[] _unitStart, _firstUnit; // per m; _firstUnit: the unit that writes the analysis accumulators (−1: none)
     private readonly int[] _segment;               // per m: offset of its recurrence segment (l = m..L+3)
     private readonly double[] _a, _f;              // per (l, m) in segments: recurrence a'_l and scale f_l (P̄ = f z)
     private readonly int[] _kseg;                  // per m: offset of its Ishioka segment (steps k = 0..K_m, K_m = ⌊(L−m)/2⌋+1)
@@ -225,31 +229,57 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         // The scalar replay below performs the kernels' lane operations (same FMAs, same rescaling test every step), so it
         // finds the lanes the kernels mask to the end (the kernels test less often while a whole block is masked, so
         // they may activate a lane up to three steps later, when its value is still below 2^−290: nothing measurable).
+        //
+        // Unmasked kernels: a lane that starts in [2^−900, 2^−300) (level 1) can run on its true value, a normal double, with
+        // the same roundings as its rescaled copy (scaling by 2^600 is exact). A group of lanes whose starts are all ≥ 2^−900
+        // (or never live) runs the recurrence alone up to the first step at which one of its lanes passes 2^−300 (the step
+        // the masked kernels would activate it), then sums every lane: the lanes still below 2^−300 add their true, negligible
+        // terms instead of none. Only groups with a live lane below 2^−900 (none up to L = 511) keep the masked kernels.
         _yStart = (double[])_start.Clone();
         _yLevel = (double[])_level.Clone();
+        _yTrue = new double[(lmax + 1) * _npad];
+        _groupFrom = new int[(lmax + 1) * (_npad / VectorLanes)];
+        Span<int> from = stackalloc int[VectorLanes];
         for (int m = 0; m <= lmax; m++)
         {
             int K = (lmax - m) / 2 + 1, o = 2 * _kseg[m];
             double y0 = Math.Sqrt(2.0 * m + 3);
-            for (int j = 0; j < _npairs; j++)
+            for (int g = 0; g < _npad / VectorLanes; g++)
             {
-                int i = m * _npad + j;
-                double level = _level[i];
-                if (level == 0) continue;
-                double y = y0 * _start[i], yp = 0, w = _t[j];
-                for (int k = 0; k < K && level > 0; k++)
+                bool masked = false;
+                for (int q = 0; q < VectorLanes; q++)
                 {
-                    double yn = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(_ab[o + 2 * k], w, _ab[o + 2 * k + 1]), y, yp);
-                    yp = y;
-                    y = yn;
-                    if (Math.Abs(y) > Big || Math.Abs(yp) > Big)
+                    int j = g * VectorLanes + q, i = m * _npad + j;
+                    from[q] = int.MaxValue;   // padding and never-live lanes: zeros throughout
+                    if (j >= _npairs) continue;
+                    double level = _level[i];
+                    if (level == 0)
                     {
-                        y *= Down;
-                        yp *= Down;
-                        level--;
+                        from[q] = 0;
+                        _yTrue[i] = _start[i];
+                        continue;
                     }
+                    double y = y0 * _start[i], yp = 0, w = _t[j];
+                    for (int k = 0; k < K && level > 0; k++)
+                    {
+                        double yn = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(_ab[o + 2 * k], w, _ab[o + 2 * k + 1]), y, yp);
+                        yp = y;
+                        y = yn;
+                        if (Math.Abs(y) > Big || Math.Abs(yp) > Big)
+                        {
+                            y *= Down;
+                            yp *= Down;
+                            level--;
+                            if (level == 0) from[q] = k + 1;
+                        }
+                    }
+                    if (level > 0) _yStart[i] = _yLevel[i] = 0;
+                    else if (_level[i] == 1) _yTrue[i] = Math.ScaleB(_start[i], -600);
+                    else masked = true;
                 }
-                if (level > 0) _yStart[i] = _yLevel[i] = 0;
+                int first = int.MaxValue;
+                foreach (int f in from) first = Math.Min(first, f);
+                _groupFrom[m * (_npad / VectorLanes) + g] = masked ? -1 : first;
             }
         }
         // Leading blocks (nearest the north pole) whose lanes are all never live give exact zeros: the kernels skip them.
@@ -260,6 +290,33 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             while (b < _npad && _yStart.AsSpan(m * _npad + b, BlockLanes).IndexOfAnyExcept(0.0) < 0) b += BlockLanes;
             _liveFrom[m] = b;
         }
+
+        // The SIMD kernels' blocks of each order, for the vector width of this process.
+        int unitLanes = 2 * (Vec512.IsHardwareAccelerated ? Vec512.Count : Vec256.Count);
+        var units = new List<KernelUnit>();
+        _unitStart = new int[lmax + 2];
+        _firstUnit = new int[lmax + 1];
+        for (int m = 0; m <= lmax; m++)
+        {
+            _unitStart[m] = units.Count;
+            _firstUnit[m] = -1;
+            for (int b = _liveFrom[m]; b < _npad;)
+            {
+                if (Vec512.IsHardwareAccelerated && (_npad - b) % (2 * unitLanes) == 0 && FirstLiveStep(m, b, 2 * unitLanes) is int f2 and >= 0)
+                {
+                    units.Add(new KernelUnit(b, f2, true));
+                    b += 2 * unitLanes;
+                }
+                else
+                {
+                    units.Add(new KernelUnit(b, FirstLiveStep(m, b, unitLanes), false));
+                    b += unitLanes;
+                }
+                if (_firstUnit[m] < 0 && units[^1].From == 0) _firstUnit[m] = units.Count - 1;
+            }
+        }
+        _unitStart[lmax + 1] = units.Count;
+        _units = [.. units];
 
         _ringBounds = new int[threads + 1];
         for (int w = 0; w <= threads; w++) _ringBounds[w] = nlat * w / threads;
@@ -895,11 +952,34 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         }
     }
 
+    /// <summary>
+    /// Lanes [b, b + n): the first step at which one of them passes 2^−300 (int.MaxValue when none is ever live), or −1
+    /// when one of them starts below 2^−900 and they need the masked kernels.
+    /// </summary>
+    private int FirstLiveStep(int m, int b, int n)
+    {
+        int g0 = m * (_npad / VectorLanes) + b / VectorLanes, first = int.MaxValue;
+        for (int g = g0; g < g0 + n / VectorLanes; g++)
+        {
+            int f = _groupFrom[g];
+            if (f < 0) return -1;
+            first = Math.Min(first, f);
+        }
+        return first;
+    }
+
+    /// <summary>
+    /// A block of the SIMD kernels: lanes from <paramref name="Lane"/>, two vectors, or four (<paramref name="Double"/>, AVX-512)
+    /// where the unmasked kernels apply. Blocks run from an order's first live one to the equator, four-vector ones where
+    /// they can, single ones where the live lanes leave one over (at the polar end, where the recurrence runs alone for
+    /// longest) and where a lane needs the masked kernels. <paramref name="From"/>: see <see cref="FirstLiveStep"/>.
+    /// </summary>
+    private readonly record struct KernelUnit(int Lane, int From, bool Double);
+
     private void SynthesisBlocks<TV>(int m, int K, Worker wk) where TV : unmanaged, IVec<TV>
     {
-        int lanes = 2 * TV.Count;
         fixed (double* ab = &_ab[2 * _kseg[m]], q = wk.Q, t = _t, st = &_yStart[m * _npad], lv = &_yLevel[m * _npad],
-               state = wk.State, er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi)
+               yt = &_yTrue[m * _npad], state = wk.State, er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi)
         {
             double y0 = Math.Sqrt(2.0 * m + 3);   // y_0 = O_0 = √(2m+3) P̄_m^m
             int live = _liveFrom[m];
@@ -907,18 +987,11 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             new Span<double>(ei, live).Clear();
             new Span<double>(or, live).Clear();
             new Span<double>(oi, live).Clear();
-            for (int b = live; b < _npad;)
+            foreach (var (b, from, pair) in _units.AsSpan(_unitStart[m], _unitStart[m + 1] - _unitStart[m]))
             {
-                if (Wide<TV>() && b + 2 * lanes <= _npad && Clean<TV>(lv + b, 2 * lanes))
-                {
-                    SynthesisDoubleBlock<TV>(K, y0, ab, q, t + b, st + b, er + b, ei + b, or + b, oi + b);
-                    b += 2 * lanes;
-                }
-                else
-                {
-                    SynthesisBlock<TV>(K, y0, ab, q, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b);
-                    b += lanes;
-                }
+                if (pair) SynthesisDoubleBlock<TV>(K, from, y0, ab, q, t + b, yt + b, er + b, ei + b, or + b, oi + b);
+                else if (from >= 0) SynthesisBlockFrom<TV>(K, from, y0, ab, q, t + b, yt + b, state, er + b, ei + b, or + b, oi + b);
+                else SynthesisBlock<TV>(K, y0, ab, q, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b);
             }
         }
     }
@@ -926,53 +999,29 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     /// <summary>Leaves the step sums in Acc[4k + c] (c: even re/im, odd re/im), each summed over the lanes.</summary>
     private void AnalysisBlocks<TV>(int m, int K, Worker wk) where TV : unmanaged, IVec<TV>
     {
-        int C = TV.Count, lanes = 2 * C;
+        int C = TV.Count;
         var acc = wk.Acc;
         fixed (double* ab = &_ab[2 * _kseg[m]], t = _t, st = &_yStart[m * _npad], lv = &_yLevel[m * _npad],
-               state = wk.State, er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi, pacc = acc)
+               yt = &_yTrue[m * _npad], state = wk.State, er = wk.Er, ei = wk.Ei, or = wk.Or, oi = wk.Oi, pacc = acc)
         {
             double y0 = Math.Sqrt(2.0 * m + 3);
-            // Units: pairs of blocks where no lane starts below 2^−300 (four vectors), else single blocks. The first unit
-            // without a masked lane runs first and writes every step's accumulators (no clearing); the others add to them.
-            int units = 0, first = -1;
-            Span<int> unit = stackalloc int[_npad / lanes + 1];   // start lane, negated for a single block
-            for (int b = _liveFrom[m]; b < _npad;)
-            {
-                if (Wide<TV>() && b + 2 * lanes <= _npad && Clean<TV>(lv + b, 2 * lanes))
-                {
-                    if (first < 0) first = units;
-                    unit[units++] = b;
-                    b += 2 * lanes;
-                }
-                else
-                {
-                    if (first < 0 && Clean<TV>(lv + b, lanes)) first = units;
-                    unit[units++] = -b - 1;
-                    b += lanes;
-                }
-            }
+            // The first unit that sums from step 0 runs first and writes every step's accumulators (no clearing); the
+            // others add to them.
+            int first = _firstUnit[m];
             if (first < 0) Array.Clear(acc, 0, 4 * K * C);
-            else if (unit[first] >= 0)
-            {
-                int b = unit[first];
-                AnalysisDoubleBlock<TV, Overwrite>(K, y0, ab, t + b, st + b, er + b, ei + b, or + b, oi + b, pacc);
-            }
             else
             {
-                int b = -unit[first] - 1;
-                AnalysisBlock<TV, Overwrite>(K, y0, ab, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b, pacc);
+                int b = _units[first].Lane;
+                if (_units[first].Double) AnalysisDoubleBlock<TV, Overwrite>(K, 0, y0, ab, t + b, yt + b, er + b, ei + b, or + b, oi + b, pacc);
+                else AnalysisBlockFrom<TV, Overwrite>(K, 0, y0, ab, t + b, yt + b, state, er + b, ei + b, or + b, oi + b, pacc);
             }
-            for (int u = 0; u < units; u++)
+            for (int u = _unitStart[m]; u < _unitStart[m + 1]; u++)
             {
                 if (u == first) continue;
-                int b = unit[u];
-                if (b >= 0)
-                    AnalysisDoubleBlock<TV, Accumulate>(K, y0, ab, t + b, st + b, er + b, ei + b, or + b, oi + b, pacc);
-                else
-                {
-                    b = -b - 1;
-                    AnalysisBlock<TV, Accumulate>(K, y0, ab, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b, pacc);
-                }
+                var (b, from, pair) = _units[u];
+                if (pair) AnalysisDoubleBlock<TV, Accumulate>(K, from, y0, ab, t + b, yt + b, er + b, ei + b, or + b, oi + b, pacc);
+                else if (from >= 0) AnalysisBlockFrom<TV, Accumulate>(K, from, y0, ab, t + b, yt + b, state, er + b, ei + b, or + b, oi + b, pacc);
+                else AnalysisBlock<TV, Accumulate>(K, y0, ab, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b, pacc);
             }
             // lane sums into Sums[4k + c]
             Array.Clear(wk.Sums, 0, 4 * K);
@@ -1069,27 +1118,16 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     // y_{k+1} = (a_k x² + b_k) y_k + y_{k−1}: one multiply-add on the dependency chain per two degrees, and both parities
     // accumulate from the same y_k (even coefficients pre-combined, see the constructor). The state and accumulators pass
     // through memory between the masked prologue (lanes below 2^−300) and the fast loop, so the fast loop's register
-    // allocation is not disturbed by the prologue.
-
-    /// <summary>Four-vector blocks only with 32 vector registers (AVX-512): with 16 their 28 live vectors would spill.</summary>
-    private static bool Wide<TV>() where TV : unmanaged, IVec<TV> => typeof(TV) == typeof(Vec512);
-
-    /// <summary>True when none of the <paramref name="n"/> lanes starts below 2^−300 (no masked prologue needed).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Clean<TV>(double* lv, int n) where TV : unmanaged, IVec<TV>
-    {
-        for (int i = 0; i < n; i += TV.Count)
-            if (!TV.NoneSet(TV.GreaterThan(TV.Load(lv + i), TV.Zero))) return false;
-        return true;
-    }
+    // allocation is not disturbed by the prologue. Four-vector blocks only with 32 vector registers (AVX-512): with 16
+    // their 28 live vectors would spill.
 
     /// <summary>
-    /// Two adjacent blocks (4 vectors) whose lanes are all live from the start: twice the independent work per coefficient
-    /// broadcast and per dependency chain of <c>SynthesisLoop</c>. x² is read from memory (as an FMA operand) to stay
-    /// within the 32 vector registers.
+    /// Two adjacent blocks (4 vectors) on the lanes' true values: the recurrence alone up to step <paramref name="from"/>
+    /// (rounded down to even), then twice the independent work per coefficient broadcast and per dependency chain of
+    /// <c>SynthesisLoop</c>. x² is read from memory (as an FMA operand) to stay within the 32 vector registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void SynthesisDoubleBlock<TV>(int K, double y0, double* ab, double* q, double* w, double* st,
+    private static void SynthesisDoubleBlock<TV>(int K, int from, double y0, double* ab, double* q, double* w, double* st,
         double* er, double* ei, double* or, double* oi) where TV : unmanaged, IVec<TV>
     {
         int C = TV.Count;
@@ -1102,6 +1140,23 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         TV oi0 = TV.Zero, oi1 = TV.Zero, oi2 = TV.Zero, oi3 = TV.Zero;
         double* pq = q, pab = ab;
         int k = 0;
+        for (int k0 = Math.Min(from, K) & ~1; k < k0; k += 2)
+        {
+            var a = TV.Create(pab[0]);
+            var bb = TV.Create(pab[1]);
+            b0 = TV.Fma(TV.Fma(a, TV.Load(w), bb), a0, b0);
+            b1 = TV.Fma(TV.Fma(a, TV.Load(w + C), bb), a1, b1);
+            b2 = TV.Fma(TV.Fma(a, TV.Load(w + 2 * C), bb), a2, b2);
+            b3 = TV.Fma(TV.Fma(a, TV.Load(w + 3 * C), bb), a3, b3);
+            a = TV.Create(pab[2]);
+            bb = TV.Create(pab[3]);
+            a0 = TV.Fma(TV.Fma(a, TV.Load(w), bb), b0, a0);
+            a1 = TV.Fma(TV.Fma(a, TV.Load(w + C), bb), b1, a1);
+            a2 = TV.Fma(TV.Fma(a, TV.Load(w + 2 * C), bb), b2, a2);
+            a3 = TV.Fma(TV.Fma(a, TV.Load(w + 3 * C), bb), b3, a3);
+            pq += 8;
+            pab += 4;
+        }
         for (; k + 1 < K; k += 2)
         {
             var c = TV.Create(pq[0]);
@@ -1153,12 +1208,13 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     }
 
     /// <summary>
-    /// Analysis over two adjacent blocks (4 vectors) whose lanes are all live from the start: the 16 lane-data vectors stay
-    /// in registers (x² is read from memory as an FMA operand), and each accumulator vector is loaded and stored once per
-    /// four vectors of products (a chain of four FMAs) instead of once per two.
+    /// Analysis over two adjacent blocks (4 vectors) on the lanes' true values, summing from step <paramref name="from"/>
+    /// (rounded down to even; 0 for an <see cref="Overwrite"/> pass): the 16 lane-data vectors stay in registers (x² is
+    /// read from memory as an FMA operand), and each accumulator vector is loaded and stored once per four vectors of
+    /// products (a chain of four FMAs) instead of once per two.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void AnalysisDoubleBlock<TV, TPass>(int K, double y0, double* ab, double* w, double* st,
+    private static void AnalysisDoubleBlock<TV, TPass>(int K, int from, double y0, double* ab, double* w, double* st,
         double* er, double* ei, double* or, double* oi, double* acc) where TV : unmanaged, IVec<TV> where TPass : struct, IAccumulatorPass
     {
         int C = TV.Count;
@@ -1171,6 +1227,23 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         TV h0 = TV.Load(oi), h1 = TV.Load(oi + C), h2 = TV.Load(oi + 2 * C), h3 = TV.Load(oi + 3 * C);
         double* p = acc, pab = ab;
         int k = 0;
+        for (int k0 = Math.Min(from, K) & ~1; k < k0; k += 2)
+        {
+            var a = TV.Create(pab[0]);
+            var bb = TV.Create(pab[1]);
+            b0 = TV.Fma(TV.Fma(a, TV.Load(w), bb), a0, b0);
+            b1 = TV.Fma(TV.Fma(a, TV.Load(w + C), bb), a1, b1);
+            b2 = TV.Fma(TV.Fma(a, TV.Load(w + 2 * C), bb), a2, b2);
+            b3 = TV.Fma(TV.Fma(a, TV.Load(w + 3 * C), bb), a3, b3);
+            a = TV.Create(pab[2]);
+            bb = TV.Create(pab[3]);
+            a0 = TV.Fma(TV.Fma(a, TV.Load(w), bb), b0, a0);
+            a1 = TV.Fma(TV.Fma(a, TV.Load(w + C), bb), b1, a1);
+            a2 = TV.Fma(TV.Fma(a, TV.Load(w + 2 * C), bb), b2, a2);
+            a3 = TV.Fma(TV.Fma(a, TV.Load(w + 3 * C), bb), b3, a3);
+            p += 8 * C;
+            pab += 4;
+        }
         for (; k + 1 < K; k += 2)
         {
             TV.Store(TV.Fma(e3, a3, TV.Fma(e2, a2, TV.Fma(e1, a1, TV.Fma(e0, a0, Acc<TV, TPass>(p))))), p);
@@ -1203,6 +1276,54 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             TV.Store(TV.Fma(g3, a3, TV.Fma(g2, a2, TV.Fma(g1, a1, TV.Fma(g0, a0, Acc<TV, TPass>(p + 2 * C))))), p + 2 * C);
             TV.Store(TV.Fma(h3, a3, TV.Fma(h2, a2, TV.Fma(h1, a1, TV.Fma(h0, a0, Acc<TV, TPass>(p + 3 * C))))), p + 3 * C);
         }
+    }
+
+    /// <summary>y_k, y_{k−1} of two vectors advanced by the recurrence alone from step 0 to step <paramref name="k0"/> (even).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Advance<TV>(int k0, double* ab, double* w, double* st, double y0, double* state) where TV : unmanaged, IVec<TV>
+    {
+        int C = TV.Count;
+        var s = TV.Create(y0);
+        TV w0 = TV.Load(w), w1 = TV.Load(w + C);
+        TV y0v = s * TV.Load(st), y1v = s * TV.Load(st + C), p0 = TV.Zero, p1 = TV.Zero;
+        for (int k = 0; k < k0; k += 2)
+        {
+            double* pab = ab + 2 * k;
+            var a = TV.Create(pab[0]);
+            var b = TV.Create(pab[1]);
+            p0 = TV.Fma(TV.Fma(a, w0, b), y0v, p0);
+            p1 = TV.Fma(TV.Fma(a, w1, b), y1v, p1);
+            a = TV.Create(pab[2]);
+            b = TV.Create(pab[3]);
+            y0v = TV.Fma(TV.Fma(a, w0, b), p0, y0v);
+            y1v = TV.Fma(TV.Fma(a, w1, b), p1, y1v);
+        }
+        TV.Store(y0v, state); TV.Store(y1v, state + C);
+        TV.Store(p0, state + 2 * C); TV.Store(p1, state + 3 * C);
+    }
+
+    /// <summary>One block (2 vectors) on the lanes' true values: the recurrence alone up to step <paramref name="from"/>, then the sums.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void SynthesisBlockFrom<TV>(int K, int from, double y0, double* ab, double* q, double* w, double* st,
+        double* state, double* er, double* ei, double* or, double* oi) where TV : unmanaged, IVec<TV>
+    {
+        int C = TV.Count, k0 = Math.Min(from, K) & ~1;
+        Advance<TV>(k0, ab, w, st, y0, state);
+        TV.Store(TV.Zero, er); TV.Store(TV.Zero, er + C);
+        TV.Store(TV.Zero, ei); TV.Store(TV.Zero, ei + C);
+        TV.Store(TV.Zero, or); TV.Store(TV.Zero, or + C);
+        TV.Store(TV.Zero, oi); TV.Store(TV.Zero, oi + C);
+        if (k0 < K) SynthesisLoop<TV>(k0, K, ab, q, w, state, state + 2 * C, er, ei, or, oi);
+    }
+
+    /// <summary>As <see cref="SynthesisBlockFrom"/> for analysis (from = 0 for an <see cref="Overwrite"/> pass).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void AnalysisBlockFrom<TV, TPass>(int K, int from, double y0, double* ab, double* w, double* st, double* state,
+        double* er, double* ei, double* or, double* oi, double* acc) where TV : unmanaged, IVec<TV> where TPass : struct, IAccumulatorPass
+    {
+        int C = TV.Count, k0 = Math.Min(from, K) & ~1;
+        Advance<TV>(k0, ab, w, st, y0, state);
+        if (k0 < K) AnalysisLoop<TV, TPass>(k0, K, ab, w, state, state + 2 * C, er, ei, or, oi, acc);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
