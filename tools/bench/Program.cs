@@ -4,6 +4,7 @@
 //   dotnet run --project tools/bench -c Release -- solve   # the ICLR 2025 PDE experiment to 1e-8
 //   dotnet run --project tools/bench -c Release -- sht     # spherical harmonic transform vs SHTns, sphere RHS
 //   dotnet run --project tools/bench -c Release -- sht-cpu [L ...]   # SHT CPU time per call (under load; see shtns_cpu.c)
+//   dotnet run --project tools/bench -c Release -- sht-ab "$(tools/bench/shtns-shared.sh)" [L ...]   # ours and SHTns in one process, alternating bursts
 //   dotnet run --project tools/bench -c Release -- particles   # particle drift evaluations: spectral and dense, scaling in N
 //   dotnet run --project tools/bench -c Release -- dense-highd [blocked] [d:N ...]   # dense drift at d = 64…1024, per-pair vs blocked, Gram GFLOP/s
 //   dotnet run --project tools/bench -c Release -- dense-pairs [N ...]   # dense drift at d = 2, 3, one thread: pair interactions per CPU second
@@ -25,6 +26,11 @@ if (what is "all" or "rhs") Benchmarks.RightHandSide();
 if (what is "all" or "solve") Benchmarks.MetastableSolve(Path.Combine(Benchmarks.RepositoryRoot(), "configs", "circle-metastable.yaml"));
 if (what is "all" or "sht") SphereBenchmarks.Run();
 if (what is "sht-cpu") SphereBenchmarks.RunCpu(args.Length > 1 ? args.Skip(1).Select(int.Parse) : [127, 255, 511, 1023]);
+if (what is "sht-ab")
+{
+    if (args.Length < 2) throw new ArgumentException("sht-ab needs the path of a shared SHTns library (tools/bench/shtns-shared.sh prints it).");
+    ShtnsSideBySide.Run(args[1], args.Length > 2 ? args.Skip(2).Select(int.Parse) : [127, 255, 511, 1023]);
+}
 if (what is "all" or "fft") FftBenchmarks.Run();
 if (what is "dense-highd")
     ParticleBenchmarks.RunHighDimension(args.Skip(1).Where(a => a.Contains(':')).ToList(), args.Contains("blocked"), peakGflops: 112);

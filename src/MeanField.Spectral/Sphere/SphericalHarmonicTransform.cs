@@ -750,7 +750,9 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 // 8 pairs at once, whole blocks (lanes past the last pair land in the last block's padding)
                 var lo = Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11);
                 var hi = Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15);
-                for (; j < _npairs; j += 8)
+                // block by block (RingModeLayout.North divides), 8 pairs at a time within a block (Block is a multiple of 8)
+                for (double* block = (double*)(modes + _modes.North(m, 0)); j < _npairs; block += 2 * _modes.BlockLength)
+                for (int i = 0; i < B && j < _npairs; i += 8, j += 8)
                 {
                     var x = Vector512.Load(px + j);
                     var e = Vector512.Load(er + j);
@@ -758,7 +760,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                     var u = x * Vector512.Load(or + j);
                     var v = x * Vector512.Load(oi + j);
                     Vector512<double> nr = e + u, ni = f + v, sr = e - u, si = f - v;
-                    double* north = (double*)(modes + _modes.North(m, j));
+                    double* north = block + 2 * i;
                     double* south = north + 2 * B;
                     Avx512F.PermuteVar8x64x2(nr, lo, ni).Store(north);
                     Avx512F.PermuteVar8x64x2(nr, hi, ni).Store(north + 8);
@@ -767,10 +769,11 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 }
                 return;
             }
-            for (; j < _npairs; j++)
+            for (double* block = (double*)(modes + _modes.North(m, 0)); j < _npairs; block += 2 * _modes.BlockLength)
+            for (int i = 0; i < B && j < _npairs; i++, j++)
             {
                 double x = px[j], ore = x * or[j], oim = x * oi[j];
-                double* north = (double*)(modes + _modes.North(m, j)), south = north + 2 * B;
+                double* north = block + 2 * i, south = north + 2 * B;
                 north[0] = er[j] + ore;
                 north[1] = ei[j] + oim;
                 south[0] = er[j] - ore;
@@ -856,9 +859,10 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 var odd = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
                 var sc = Vector512.Create(scale);
                 // whole vectors: the lanes past the last pair have weight 0, so whatever the block padding holds adds nothing
-                for (; j < _npairs; j += 8)
+                for (double* block = (double*)(modes + _modes.North(m, 0)); j < _npairs; block += 2 * _modes.BlockLength)
+                for (int i = 0; i < B && j < _npairs; i += 8, j += 8)
                 {
-                    double* north = (double*)(modes + _modes.North(m, j)), south = north + 2 * B;
+                    double* north = block + 2 * i, south = north + 2 * B;
                     var n0 = Vector512.Load(north);
                     var n1 = Vector512.Load(north + 8);
                     var s0 = Vector512.Load(south);
@@ -877,10 +881,11 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             }
             else
             {
-                for (; j < _npairs; j++)
+                for (double* block = (double*)(modes + _modes.North(m, 0)); j < _npairs; block += 2 * _modes.BlockLength)
+                for (int i = 0; i < B && j < _npairs; i++, j++)
                 {
                     double w = pw[j] * scale, xw = px[j] * w;
-                    double* north = (double*)(modes + _modes.North(m, j)), south = north + 2 * B;
+                    double* north = block + 2 * i, south = north + 2 * B;
                     er[j] = (north[0] + south[0]) * w;
                     ei[j] = (north[1] + south[1]) * w;
                     or[j] = (north[0] - south[0]) * xw;
