@@ -7,8 +7,8 @@ using MeanField.Spectral.Sphere;
 /// <c>sht-ab LIB [L ...]</c>: our SHT and SHTns 3.5.2 in one process, in alternating bursts of about 40 ms each (ours, then
 /// SHTns, then the other way round), timed by the thread's CPU clock. On a shared machine whose speed drifts by ±20 % from
 /// minute to minute, two processes run one after the other see different machines; bursts 40 ms apart see the same one, so
-/// the per-round ratios scatter far less than the ratio of two separate medians. LIB is a shared build of the anchor's
-/// SHTns source with the anchor's compiler flags plus -fPIC (tools/bench/shtns-shared.sh). Same grids and settings as
+/// the per-round ratios scatter far less than the ratio of two separate medians. LIB is a shared library of the anchor's
+/// SHTns build whose transform code is the anchor's object code (tools/bench/shtns-shared.sh). Same grids and settings as
 /// tools/bench/shtns_cpu.c: Gauss, nlat = L+1 rounded up to even, nlon = 2L+2, no polar optimisation, one thread,
 /// orthonormal harmonics.
 /// </summary>

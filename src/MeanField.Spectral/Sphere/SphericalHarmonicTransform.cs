@@ -43,10 +43,14 @@ namespace MeanField.Spectral.Sphere;
 /// stored·2^{−600k} with a per-lane level k; lanes with k &gt; 0 (true value &lt; 2^{−300}) do not contribute and are rescaled
 /// by 2^{600} once the recurrence has lifted them above 2^{300}, so no value ever underflows or becomes denormal.
 /// SIMD: the kernels run Ishioka's variant (one sequence y_k in x² per two degrees, serving both parities, see the
-/// constructor) over two vectors of latitude pairs (four with AVX-512 where no lane starts below 2^−300), with the blocks nearest
-/// the pole skipped where no lane rises above 2^−300 by degree L, written once for any width through <c>IVec</c>
-/// (Vector512, or Vector256 where AVX-512 is off); the scalar path (the rescaled x recurrence above) is the
-/// independent reference. Threads (optional) split the orders m and the rings.</para>
+/// constructor) over four vectors of latitude pairs (AVX-512; two with Vector256), written once for any width through
+/// <c>IVec</c>; the scalar path (the rescaled x recurrence above) is the independent reference. The kernels need no
+/// masks: a lane that starts in [2^−900, 2^−300) runs on its true value (a normal double), a block runs the recurrence
+/// alone up to the first step at which one of its lanes passes 2^−300 and sums all its lanes from there, and the blocks
+/// nearest the pole are skipped where no lane rises above 2^−300 by degree L. Only blocks with a live lane that starts
+/// below 2^−900 (none up to L = 511; 0.5 % of the lane starts at L = 1023) run the masked, rescaled recurrence. So the SIMD
+/// sums include terms below 2^−300 that the scalar path drops: a difference below 2^−300 relative to the coefficients.
+/// Threads (optional) split the orders m and the rings.</para>
 /// Not thread-safe: one instance per thread (it owns scratch buffers).
 /// </summary>
 public sealed unsafe class SphericalHarmonicTransform : IDisposable
