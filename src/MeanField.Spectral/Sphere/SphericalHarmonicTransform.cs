@@ -1033,14 +1033,13 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 else AnalysisBlock<TV, Accumulate>(K, y0, ab, t + b, st + b, lv + b, state, er + b, ei + b, or + b, oi + b, pacc);
             }
             // lane sums into Sums[4k + c]
-            Array.Clear(wk.Sums, 0, 4 * K);
-            fixed (double* sums = wk.Sums) AddLaneSums<TV>(pacc, 4 * K, sums);
+            fixed (double* sums = wk.Sums) LaneSums<TV>(pacc, 4 * K, sums);
         }
     }
 
-    /// <summary>sums[i] += Σ lanes of the vector at v + i·C, i &lt; count (8 at a time through a transposing tree with AVX-512).</summary>
+    /// <summary>sums[i] = Σ lanes of the vector at v + i·C, i &lt; count (8 at a time through a transposing tree with AVX-512).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddLaneSums<TV>(double* v, int count, double* sums) where TV : unmanaged, IVec<TV>
+    private static void LaneSums<TV>(double* v, int count, double* sums) where TV : unmanaged, IVec<TV>
     {
         int i = 0;
         if (typeof(TV) == typeof(Vec512) && Avx512F.IsSupported)
@@ -1061,10 +1060,10 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 var b0 = Avx512F.PermuteVar8x64x2(a0, pairsLo, a1) + Avx512F.PermuteVar8x64x2(a0, pairsHi, a1);
                 var b1 = Avx512F.PermuteVar8x64x2(a2, pairsLo, a3) + Avx512F.PermuteVar8x64x2(a2, pairsHi, a3);
                 var c = Avx512F.PermuteVar8x64x2(b0, halvesLo, b1) + Avx512F.PermuteVar8x64x2(b0, halvesHi, b1);
-                (Vector512.Load(sums + i) + c).Store(sums + i);
+                c.Store(sums + i);
             }
         }
-        for (; i < count; i++) sums[i] += TV.Sum(TV.Load(v + i * TV.Count));
+        for (; i < count; i++) sums[i] = TV.Sum(TV.Load(v + i * TV.Count));
 
         static Vector512<double> Pair(Vector512<double> x, Vector512<double> y) => Avx512F.UnpackLow(x, y) + Avx512F.UnpackHigh(x, y);
     }
