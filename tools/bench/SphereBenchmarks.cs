@@ -6,7 +6,8 @@ using MeanField.Spectral.Sphere;
 /// <summary>
 /// Spherical harmonic transform and sphere-solver benchmarks (dispatch: <c>sht</c>).
 /// Single-threaded SHT synthesis/analysis at lmax 127, 255, 511, 1023 on the Gauss grid nlat = L+1, nlon = 2L+2
-/// side by side with SHTns 3.5.2 (../shared/anchors/shtns-time.sh, run in the same session when present), plus one full RHS evaluation of the sphere solver.
+/// side by side with SHTns 3.5.2 (../shared/anchors/shtns-time.sh, run in the same session when present, and again in this
+/// process through tools/bench/shtns-shared.sh), plus one full RHS evaluation of the sphere solver.
 /// Every figure is the median of several repetitions.
 /// </summary>
 internal static class SphereBenchmarks
@@ -43,6 +44,7 @@ internal static class SphereBenchmarks
         foreach (var (lmax, (s, a)) in ours)
             Console.WriteLine(System.FormattableString.Invariant($"sht lmax={lmax} synthesis_ms={s:F4} analysis_ms={a:F4}"));
         CompareWithShtns(ours);
+        SideBySideInOneProcess();
 
         Console.WriteLine();
         Console.WriteLine($"## Threads over m (lmax 511, {Environment.ProcessorCount} logical cores)");
@@ -108,6 +110,25 @@ internal static class SphereBenchmarks
         foreach (var r in ratios) Console.WriteLine(r);
     }
 
+    /// <summary>
+    /// The ratios again, robust to the machine's drift: both transforms in this process in alternating bursts
+    /// (<see cref="ShtnsSideBySide"/>), with SHTns as a shared library that tools/bench/shtns-shared.sh builds from the
+    /// anchor's source and objects. Skipped, with the reason, when the library cannot be built.
+    /// </summary>
+    private static void SideBySideInOneProcess()
+    {
+        string script = Path.Combine(Benchmarks.RepositoryRoot(), "tools", "bench", "shtns-shared.sh");
+        var psi = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        string library = p.StandardOutput.ReadToEnd().Trim();
+        string error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Console.WriteLine();
+        if (p.ExitCode != 0 || !File.Exists(library)) { Console.WriteLine($"(no in-process comparison: {error.Trim()})"); return; }
+        Console.WriteLine("## Side by side in one process (alternating bursts; the ratios to quote on a shared machine)");
+        ShtnsSideBySide.Run(library, Lmaxes);
+    }
+
     private static Complex[] RandomCoefficients(int lmax)
     {
         var rng = new Random(1);
@@ -118,7 +139,6 @@ internal static class SphereBenchmarks
         return c;
     }
 
-    /// <summary>Median over repetitions of the mean time of one call (seconds), after a warm-up.</summary>
     /// <summary>
     /// <c>sht-cpu</c>: one-thread SHT times as process CPU time per call (median of 7 batches of ≥ 0.25 s), for sessions
     /// under load where wall-clock medians are meaningless; pair with tools/bench/shtns_cpu.c for SHTns the same way.
@@ -169,6 +189,7 @@ internal static class SphereBenchmarks
         return times[times.Count / 2];
     }
 
+    /// <summary>Median over repetitions of the mean time of one call (seconds), after a warm-up.</summary>
     private static double Time(Action action)
     {
         var warm = Stopwatch.StartNew();
