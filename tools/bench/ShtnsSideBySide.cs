@@ -25,6 +25,8 @@ internal static unsafe class ShtnsSideBySide
         var synthesis = (delegate* unmanaged<nint, Complex*, double*, void>)NativeLibrary.GetExport(lib, "SH_to_spat");
         var analysis = (delegate* unmanaged<nint, double*, Complex*, void>)NativeLibrary.GetExport(lib, "spat_to_SH");
         var alloc = (delegate* unmanaged<nuint, void*>)NativeLibrary.GetExport(lib, "shtns_malloc");
+        var free = (delegate* unmanaged<void*, void>)NativeLibrary.GetExport(lib, "shtns_free");
+        var destroy = (delegate* unmanaged<nint, void>)NativeLibrary.GetExport(lib, "shtns_destroy");
         const int orthonormal = 0, gauss = 0, allowPadding = 256 * 256, scalarOnly = 256 * 16;
         Console.WriteLine($"# SHTns from {library}; {Rounds} rounds of {BurstSeconds * 1e3:F0} ms bursts per transform, thread CPU time");
         Console.WriteLine("| lmax | synthesis ours / SHTns (ms) | ratio (quartiles) | analysis ours / SHTns (ms) | ratio (quartiles) |");
@@ -34,6 +36,7 @@ internal static unsafe class ShtnsSideBySide
         {
             int nlat = lmax + 1 + (lmax + 1) % 2, nlon = 2 * lmax + 2, gotLat = nlat, gotLon = nlon;
             nint cfg = create(lmax, lmax, 1, orthonormal);
+            if (cfg == 0) throw new InvalidOperationException($"shtns_create failed for lmax {lmax}.");
             setGrid(cfg, gauss | allowPadding | scalarOnly, 0.0, 2, &gotLat, &gotLon);
             if (gotLat != nlat || gotLon != nlon) throw new InvalidOperationException($"SHTns chose a {gotLat} x {gotLon} grid, not {nlat} x {nlon}.");
             // struct shtns_info starts: unsigned nlm; 4 unsigned shorts; unsigned nlat, nphi, nspat
@@ -59,6 +62,9 @@ internal static unsafe class ShtnsSideBySide
             string row = System.FormattableString.Invariant(
                 $"| {lmax} | {os * 1e3:F4} / {ts * 1e3:F4} | {rs.Median:F3} ({rs.Low:F3}–{rs.High:F3}) | {oa * 1e3:F4} / {ta * 1e3:F4} | {ra.Median:F3} ({ra.Low:F3}–{ra.High:F3}) |");
             Console.WriteLine(row);
+            free(q);
+            free(spatial);
+            destroy(cfg);
             lines.Add(System.FormattableString.Invariant(
                 $"sht_ab lmax={lmax} synthesis_ratio={rs.Median:F3} analysis_ratio={ra.Median:F3} ours_ms={os * 1e3:F4}/{oa * 1e3:F4} shtns_ms={ts * 1e3:F4}/{ta * 1e3:F4}"));
         }
