@@ -36,7 +36,7 @@ internal sealed unsafe class FftwRingTransforms : IDisposable
     private const int InverseBatch = 4, ForwardBatch = 16;
 
     /// <param name="nlon">Points per ring (even, > 2·lmax).</param>
-    /// <param name="modes">The mode layout: one batch of FFTs per block of ring pairs.</param>
+    /// <param name="modes">The mode layout whose blocks of ring pairs the transforms read and write, a few pairs at a time.</param>
     /// <param name="workers">Threads that may call <see cref="Inverse"/>/<see cref="Forward"/> at once, each with its own index.</param>
     public FftwRingTransforms(int nlon, RingModeLayout modes, int workers)
     {
