@@ -18,12 +18,7 @@ public class DenseBlockedTests
         var x = MixedConfiguration(n, d, 11);
         var dense = new DenseInteraction(model, n, 0);
         Assert.That(dense.IsBlocked, "d ≥ 16 takes the blocked path by default");
-        var drift = new double[n * d];
-        var weights = new double[n];
-        dense.Evaluate(x, drift, weights);
-        var expected = NaiveDrift(model, x, out var expectedWeights);
-        AssertClose(drift, expected, -0.7, 1e-12);
-        for (int i = 0; i < n; i++) Assert.That(weights[i], Is.EqualTo(expectedWeights[i]).Within(1e-12 * expectedWeights[i]), $"mean weight {i}");
+        AssertMatchesTheDoubleLoop(dense, model, x, -0.7, 1e-12);
     }
 
     // d and N that are multiples of none of the tile sizes (32-particle panels, 32-component V x panels, 128-deep c blocks,
@@ -40,12 +35,7 @@ public class DenseBlockedTests
         var x = MixedConfiguration(n, d, 14);
         var dense = new DenseInteraction(model, n, 0);
         Assert.That(dense.IsBlocked, "d ≥ 16, a multiple of 8, takes the blocked path by default");
-        var drift = new double[n * d];
-        var weights = new double[n];
-        dense.Evaluate(x, drift, weights);
-        var expected = NaiveDrift(model, x, out var expectedWeights);
-        AssertClose(drift, expected, 0.8, 1e-12);
-        for (int i = 0; i < n; i++) Assert.That(weights[i], Is.EqualTo(expectedWeights[i]).Within(1e-12 * expectedWeights[i]), $"mean weight {i}");
+        AssertMatchesTheDoubleLoop(dense, model, x, 0.8, 1e-12);
     }
 
     [TestCase(AttentionKind.SA)]
@@ -57,12 +47,7 @@ public class DenseBlockedTests
         double[] Near(double a) => Enumerable.Range(0, d * d).Select(k => (k / d == k % d ? a : 0) + 0.05 * (rng.NextDouble() - 0.5)).ToArray();
         var model = new ParticleModel(attention, d, 2.0, query: Near(1), key: Near(0.9), value: Near(-1));
         var x = MixedConfiguration(n, d, 12);
-        var drift = new double[n * d];
-        var weights = new double[n];
-        new DenseInteraction(model, n, 0, DenseKernel.Blocked).Evaluate(x, drift, weights);
-        var expected = NaiveDrift(model, x, out var expectedWeights);
-        AssertClose(drift, expected, 1, 1e-12);
-        for (int i = 0; i < n; i++) Assert.That(weights[i], Is.EqualTo(expectedWeights[i]).Within(1e-12 * expectedWeights[i]), $"mean weight {i}");
+        AssertMatchesTheDoubleLoop(new DenseInteraction(model, n, 0, DenseKernel.Blocked), model, x, 1, 1e-12);
     }
 
     [TestCase(AttentionKind.SA)]
@@ -72,24 +57,7 @@ public class DenseBlockedTests
         const int n = 300, d = 64;
         var model = new ParticleModel(attention, d, 4.0);
         var x = MixedConfiguration(n, d, 13);
-        double[]? first = null, firstWeights = null;
-        foreach (int threads in new[] { 1, 2, 3 })
-        {
-            var drift = new double[n * d];
-            var weights = new double[n];
-            var dense = new DenseInteraction(model, n, threads, DenseKernel.Blocked);
-            dense.Evaluate(x, drift, weights);
-            dense.Evaluate(x, drift, weights);   // a second evaluation reuses the tiles: same bits
-            if (first is null) { first = drift; firstWeights = weights; continue; }
-            Assert.That(drift, Is.EqualTo(first), $"{threads} threads");
-            Assert.That(weights, Is.EqualTo(firstWeights), $"{threads} threads");
-        }
-    }
-
-    private static void AssertClose(double[] actual, double[] naive, double scale, double relative)
-    {
-        double max = naive.Max(Math.Abs) * Math.Abs(scale), worst = 0;
-        for (int a = 0; a < actual.Length; a++) worst = Math.Max(worst, Math.Abs(actual[a] - scale * naive[a]));
-        Assert.That(worst, Is.LessThanOrEqualTo(relative * max), $"max |blocked − loop| relative to max |drift|: {worst / max:E2}");
+        // the second evaluation on each instance reuses the tiles: same bits
+        AssertBitIdenticalOverThreads(threads => new DenseInteraction(model, n, threads, DenseKernel.Blocked), x, n);
     }
 }

@@ -22,12 +22,7 @@ public class DenseSymmetricTests
         var x = MixedConfiguration(n, d, 21);
         var dense = new DenseInteraction(model, n, 0, DenseKernel.Auto, pairBlock, maxPanels: 4, narrow);
         Assert.That(dense.IsSymmetric, "d = 2, 3 with Q = K = I takes the symmetric path");
-        var drift = new double[n * d];
-        var weights = new double[n];
-        dense.Evaluate(x, drift, weights);
-        var expected = NaiveDrift(model, x, out var expectedWeights);
-        AssertClose(drift, expected, 0.8, 1e-13);
-        for (int i = 0; i < n; i++) Assert.That(weights[i], Is.EqualTo(expectedWeights[i]).Within(1e-13 * expectedWeights[i]), $"mean weight {i}");
+        AssertMatchesTheDoubleLoop(dense, model, x, 0.8, 1e-13);
     }
 
     [Test]
@@ -41,7 +36,7 @@ public class DenseSymmetricTests
         Assert.That(dense.IsSymmetric);
         var drift = new double[n * d];
         dense.Evaluate(x, drift);
-        AssertClose(drift, NaiveDrift(model, x, out _), 1, 1e-13);
+        AssertDriftClose(drift, NaiveDrift(model, x, out _), 1, 1e-13);
     }
 
     [Test]
@@ -59,18 +54,8 @@ public class DenseSymmetricTests
         const int n = 333;
         var model = new ParticleModel(attention, d, 4.0);
         var x = MixedConfiguration(n, d, 23);
-        double[]? first = null, firstWeights = null;
-        foreach (int threads in new[] { 1, 2, 3 })
-        {
-            var drift = new double[n * d];
-            var weights = new double[n];
-            var dense = new DenseInteraction(model, n, threads, DenseKernel.Auto, 32, maxPanels: 4);
-            dense.Evaluate(x, drift, weights);
-            dense.Evaluate(x, drift, weights);   // a second evaluation reuses the partial sums: same bits
-            if (first is null) { first = drift; firstWeights = weights; continue; }
-            Assert.That(drift, Is.EqualTo(first), $"{threads} threads");
-            Assert.That(weights, Is.EqualTo(firstWeights), $"{threads} threads");
-        }
+        // the second evaluation on each instance reuses the partial sums: same bits
+        AssertBitIdenticalOverThreads(threads => new DenseInteraction(model, n, threads, DenseKernel.Auto, 32, maxPanels: 4), x, n);
     }
 
     [Test]
@@ -85,13 +70,6 @@ public class DenseSymmetricTests
         new DenseInteraction(model, n, 1).Evaluate(x, drift);
         var reference = new double[n * d];
         new DenseInteraction(model, n, 1, DenseKernel.PerPair).Evaluate(x, reference);
-        AssertClose(drift, reference, 1, 1e-13);
-    }
-
-    private static void AssertClose(double[] actual, double[] naive, double scale, double relative)
-    {
-        double max = naive.Max(Math.Abs) * Math.Abs(scale), worst = 0;
-        for (int a = 0; a < actual.Length; a++) worst = Math.Max(worst, Math.Abs(actual[a] - scale * naive[a]));
-        Assert.That(worst, Is.LessThanOrEqualTo(relative * max), $"max |symmetric − reference| relative to max |drift|: {worst / max:E2}");
+        AssertDriftClose(drift, reference, 1, 1e-13);
     }
 }

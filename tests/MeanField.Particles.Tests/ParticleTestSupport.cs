@@ -65,4 +65,45 @@ internal static class ParticleTestSupport
         }
         return drift;
     }
+
+    /// <summary>max_a |actual[a] − scale·reference[a]| ≤ relative · max_a |scale·reference[a]|.</summary>
+    public static void AssertDriftClose(double[] actual, double[] reference, double scale, double relative)
+    {
+        double max = reference.Max(Math.Abs) * Math.Abs(scale), worst = 0;
+        for (int a = 0; a < actual.Length; a++) worst = Math.Max(worst, Math.Abs(actual[a] - scale * reference[a]));
+        Assert.That(worst, Is.LessThanOrEqualTo(relative * max), $"max |drift − reference| relative to max |drift|: {worst / max:E2}");
+    }
+
+    /// <summary>
+    /// The dense drift and mean weights of <paramref name="dense"/> against <see cref="NaiveDrift"/> (the model's drift times
+    /// <paramref name="scale"/>, its AttentionScale): the drift to <paramref name="relative"/> of its largest component, each
+    /// mean weight to <paramref name="relative"/> of itself.
+    /// </summary>
+    public static void AssertMatchesTheDoubleLoop(DenseInteraction dense, ParticleModel model, double[] x, double scale, double relative)
+    {
+        int n = x.Length / model.Dimension;
+        var drift = new double[x.Length];
+        var weights = new double[n];
+        dense.Evaluate(x, drift, weights);
+        var expected = NaiveDrift(model, x, out var expectedWeights);
+        AssertDriftClose(drift, expected, scale, relative);
+        for (int i = 0; i < n; i++) Assert.That(weights[i], Is.EqualTo(expectedWeights[i]).Within(relative * expectedWeights[i]), $"mean weight {i}");
+    }
+
+    /// <summary>Drift and mean weights bit-identical for 1, 2 and 3 threads, each after a second evaluation on the same instance (reused state).</summary>
+    public static void AssertBitIdenticalOverThreads(Func<int, DenseInteraction> withThreads, double[] x, int n)
+    {
+        double[]? first = null, firstWeights = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var drift = new double[x.Length];
+            var weights = new double[n];
+            var dense = withThreads(threads);
+            dense.Evaluate(x, drift, weights);
+            dense.Evaluate(x, drift, weights);
+            if (first is null) { first = drift; firstWeights = weights; continue; }
+            Assert.That(drift, Is.EqualTo(first), $"{threads} threads");
+            Assert.That(weights, Is.EqualTo(firstWeights), $"{threads} threads");
+        }
+    }
 }
