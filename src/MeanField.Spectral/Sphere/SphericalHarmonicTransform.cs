@@ -67,7 +67,6 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     private readonly double[] _yStart, _yLevel;    // the same for the SIMD kernels, 0 (level 0) for lanes never live by L
     private readonly int[] _liveFrom;              // per m: lanes below this (whole blocks) are never live by L
     private readonly double[] _yTrue;              // per (m, pair): P̄_m^m itself where it is ≥ 2^−900 (0 for lanes never live by L)
-    private readonly int[] _groupFrom;             // per (m, group of 8 pairs): first step with a lane above 2^−300; −1: a live lane starts below 2^−900
     private readonly KernelUnit[] _units;          // the SIMD kernels' blocks, order by order: those of m at _unitStart[m].._unitStart[m+1]−1
     private readonly int[] _unitStart, _firstUnit; // per m; _firstUnit: the unit that writes the analysis accumulators (−1: none)
     private readonly int[] _segment;               // per m: offset of its recurrence segment (l = m..L+3)
@@ -242,7 +241,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
         _yStart = (double[])_start.Clone();
         _yLevel = (double[])_level.Clone();
         _yTrue = new double[(lmax + 1) * _npad];
-        _groupFrom = new int[(lmax + 1) * (_npad / VectorLanes)];
+        var groupFrom = new int[(lmax + 1) * (_npad / VectorLanes)];   // per (m, group of 8 pairs), see FirstLiveStep
         Span<int> from = stackalloc int[VectorLanes];
         for (int m = 0; m <= lmax; m++)
         {
@@ -283,7 +282,7 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
                 }
                 int first = int.MaxValue;
                 foreach (int f in from) first = Math.Min(first, f);
-                _groupFrom[m * (_npad / VectorLanes) + g] = masked ? -1 : first;
+                groupFrom[m * (_npad / VectorLanes) + g] = masked ? -1 : first;
             }
         }
         // Leading blocks (nearest the north pole) whose lanes are all never live give exact zeros: the kernels skip them.
@@ -306,14 +305,14 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
             _firstUnit[m] = -1;
             for (int b = _liveFrom[m]; b < _npad;)
             {
-                if (Vec512.IsHardwareAccelerated && (_npad - b) % (2 * unitLanes) == 0 && FirstLiveStep(m, b, 2 * unitLanes) is int f2 and >= 0)
+                if (Vec512.IsHardwareAccelerated && (_npad - b) % (2 * unitLanes) == 0 && FirstLiveStep(groupFrom, m, b, 2 * unitLanes) is int f2 and >= 0)
                 {
                     units.Add(new KernelUnit(b, f2, true));
                     b += 2 * unitLanes;
                 }
                 else
                 {
-                    units.Add(new KernelUnit(b, FirstLiveStep(m, b, unitLanes), false));
+                    units.Add(new KernelUnit(b, FirstLiveStep(groupFrom, m, b, unitLanes), false));
                     b += unitLanes;
                 }
                 if (_firstUnit[m] < 0 && units[^1].From == 0) _firstUnit[m] = units.Count - 1;
@@ -962,15 +961,16 @@ public sealed unsafe class SphericalHarmonicTransform : IDisposable
     }
 
     /// <summary>
-    /// Lanes [b, b + n): the first step at which one of them passes 2^−300 (int.MaxValue when none is ever live), or −1
-    /// when one of them starts below 2^−900 and they need the masked kernels.
+    /// Lanes [b, b + n) of order m: the first step at which one of them passes 2^−300 (int.MaxValue when none is ever live),
+    /// or −1 when one of them starts below 2^−900 and they need the masked kernels. <paramref name="groupFrom"/>: the same per
+    /// group of 8 lanes, from the constructor's replay (needed only while the kernel units are laid out).
     /// </summary>
-    private int FirstLiveStep(int m, int b, int n)
+    private int FirstLiveStep(int[] groupFrom, int m, int b, int n)
     {
         int g0 = m * (_npad / VectorLanes) + b / VectorLanes, first = int.MaxValue;
         for (int g = g0; g < g0 + n / VectorLanes; g++)
         {
-            int f = _groupFrom[g];
+            int f = groupFrom[g];
             if (f < 0) return -1;
             first = Math.Min(first, f);
         }
