@@ -44,15 +44,9 @@ internal static unsafe class ShtnsSideBySide
             var q = (Complex*)alloc(nlm * (nuint)sizeof(Complex));
             var spatial = (double*)alloc(nspat * sizeof(double));
             using var sht = new SphericalHarmonicTransform(lmax, nlat, nlon, FftChoice.Auto, threads: 1);
-            var c = new Complex[sht.Count];
-            var rng = new Random(1);
-            for (int m = 0; m <= lmax; m++)
-                for (int l = m; l <= lmax; l++)
-                {
-                    var v = new Complex(rng.NextDouble() - 0.5, m == 0 ? 0 : rng.NextDouble() - 0.5);
-                    c[SphericalHarmonicTransform.Index(lmax, l, m)] = v;
-                    q[SphericalHarmonicTransform.Index(lmax, l, m)] = v;   // SHTns's LM order for mmax = lmax, mres = 1 is ours
-                }
+            var c = SphereBenchmarks.RandomCoefficients(lmax);
+            if (nlm != c.Length) throw new InvalidOperationException($"SHTns holds {nlm} coefficients at lmax {lmax}, we hold {c.Length}.");
+            c.CopyTo(new Span<Complex>(q, c.Length));   // SHTns's LM order for mmax = lmax, mres = 1 is ours
             var grid = new double[sht.GridSize];
             var back = new Complex[sht.Count];
             Action oursS = () => sht.Synthesize(c, grid), oursA = () => sht.Analyze(grid, back);

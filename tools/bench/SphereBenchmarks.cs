@@ -129,7 +129,7 @@ internal static class SphereBenchmarks
         ShtnsSideBySide.Run(library, Lmaxes);
     }
 
-    private static Complex[] RandomCoefficients(int lmax)
+    public static Complex[] RandomCoefficients(int lmax)
     {
         var rng = new Random(1);
         var c = new Complex[SphericalHarmonicTransform.CoefficientCount(lmax)];
